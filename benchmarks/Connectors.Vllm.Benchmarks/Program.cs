@@ -1,0 +1,6 @@
+namespace Connectors.Vllm.Benchmarks;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}

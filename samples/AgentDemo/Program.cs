@@ -1,0 +1,6 @@
+namespace AgentDemo;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}

@@ -1,0 +1,250 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Connectors.Vllm.Errors;
+
+/// <summary>
+/// Turns what a server answered (an error status and body, an error event in a stream, a failed
+/// connection) into a <see cref="VllmException"/> with the server's text and a hint. Every component
+/// uses this one mapping so that the same problem reads the same everywhere.
+/// </summary>
+internal static class VllmErrors
+{
+    private const int MaxQuotedBodyChars = 500;
+
+    /// <summary>Parses any of vLLM's error bodies: nested <c>{"error":{…}}</c> (v0.10.1 on), flat
+    /// <c>{"object":"error",…}</c> (older), <c>{"error":"Unauthorized"}</c>, FastAPI's <c>{"detail":…}</c>;
+    /// anything else becomes its (shortened) text.</summary>
+    public static VllmErrorInfo Parse(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return VllmErrorInfo.Empty;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            using var doc = JsonDocument.ParseValue(ref reader);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return ParseElement(doc.RootElement);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: a proxy's HTML page, a plain-text LoRA answer. Quote it below.
+        }
+
+        return new VllmErrorInfo(Quote(body), null, null, null);
+    }
+
+    /// <summary>Parses an error object that is already in hand (the <c>error</c> event of a stream, or a whole body).</summary>
+    public static VllmErrorInfo ParseElement(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return VllmErrorInfo.Empty;
+        }
+
+        if (root.TryGetProperty("error", out var error))
+        {
+            return error.ValueKind switch
+            {
+                JsonValueKind.Object => ReadFields(error),
+                JsonValueKind.String => new VllmErrorInfo(error.GetString(), null, null, null),
+                _ => new VllmErrorInfo(error.GetRawText(), null, null, null),
+            };
+        }
+
+        if (root.TryGetProperty("message", out _))
+        {
+            return ReadFields(root); // flat form: {"object":"error","message":…}
+        }
+
+        if (root.TryGetProperty("detail", out var detail))
+        {
+            return new VllmErrorInfo(detail.ValueKind == JsonValueKind.String ? detail.GetString() : detail.GetRawText(), null, null, null);
+        }
+
+        return new VllmErrorInfo(Shorten(root.GetRawText()), null, null, null);
+    }
+
+    /// <summary>Builds the exception for a non-success HTTP response.</summary>
+    public static VllmException FromResponse(int status, ReadOnlySpan<byte> body, VllmErrorContext context, Exception? inner = null)
+    {
+        var info = Parse(body);
+        var hint = HintFor(status, info, context);
+        return new VllmException((HttpStatusCode)status, info.Message, hint, inner)
+        {
+            ErrorType = info.Type,
+            Param = info.Param,
+        };
+    }
+
+    /// <summary>Builds the exception for an error event that arrived inside a 200 stream.</summary>
+    public static VllmException FromStreamError(VllmErrorInfo info, VllmErrorContext context, string received)
+    {
+        var hint = info.Code is { } code && code != 200 ? HintFor(code, info, context) : null;
+        var message = string.IsNullOrEmpty(info.Message) ? "(the server sent an error event with an empty message)" : info.Message;
+        var suffix = string.IsNullOrEmpty(received) ? string.Empty : $" The stream had delivered: {received}";
+        return new VllmException(null, message, (hint is null ? "The server failed while streaming; see the vLLM server log." : hint) + suffix)
+        {
+            ErrorType = info.Type,
+            Param = info.Param,
+        };
+    }
+
+    /// <summary>Builds the exception for a connection that could not be made (refused, DNS, TLS, timeout).</summary>
+    public static VllmException ConnectionFailed(Uri baseUrl, Exception inner)
+    {
+        var what = inner switch
+        {
+            HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } => "connection refused",
+            HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } } => "host name not found",
+            HttpRequestException http when http.HttpRequestError == HttpRequestError.NameResolutionError => "host name not found",
+            HttpRequestException http when http.HttpRequestError == HttpRequestError.ConnectionError => "could not connect",
+            _ => inner.Message,
+        };
+        return new VllmException(
+            null,
+            $"Could not reach the server at {baseUrl} ({what}).",
+            $"Check that vLLM is running and that BaseUrl is right: curl {Combine(baseUrl, "models")}",
+            inner);
+    }
+
+    /// <summary>The hint for an error: the setting or command that fixes it.</summary>
+    public static string? HintFor(int status, VllmErrorInfo info, VllmErrorContext context)
+    {
+        var message = info.Message ?? string.Empty;
+        var modelsUrl = Combine(context.BaseUrl, "models");
+
+        if (status is 401 or 403)
+        {
+            return "The server rejected the API key. Set VLLM_API_KEY (or Vllm:ApiKey) to the key the server was started with (--api-key).";
+        }
+
+        if (status == 404)
+        {
+            if (string.Equals(info.Type, "NotFoundError", StringComparison.Ordinal) && (info.Param == "model" || message.Contains("does not exist", StringComparison.Ordinal)))
+            {
+                return context.ServedModels is { Count: > 0 } served
+                    ? $"The server serves: {string.Join(", ", served)}. Use one of these model ids (curl {modelsUrl})."
+                    : $"Use a model id the server serves: curl {modelsUrl}";
+            }
+
+            return $"The server has no such route. Check that BaseUrl ends in /v1 and that the served model supports this task (curl {modelsUrl}).";
+        }
+
+        if (message.Contains("maximum context length", StringComparison.Ordinal))
+        {
+            var window = context.ContextWindow is { } w ? $" ({w.ToString(CultureInfo.InvariantCulture)} tokens)" : string.Empty;
+            return $"The prompt plus the requested output tokens exceed the model's context window{window}. Shorten the conversation (VllmTokenBudgetChatReducer) or lower ChatOptions.MaxOutputTokens / the model entry's MaxTokens.";
+        }
+
+        if (message.Contains("cannot be greater than max_model_len", StringComparison.Ordinal))
+        {
+            return "Lower ChatOptions.MaxOutputTokens (or the model entry's MaxTokens) below the model's context window.";
+        }
+
+        if (message.Contains("\"auto\" tool choice requires", StringComparison.Ordinal))
+        {
+            return "Start vLLM with --enable-auto-tool-choice --tool-call-parser <parser> (for example hermes for Qwen), or set Tools = false on the model entry.";
+        }
+
+        if (message.Contains("requires --tool-call-parser", StringComparison.Ordinal))
+        {
+            return "Start vLLM with --tool-call-parser <parser> (for example hermes for Qwen).";
+        }
+
+        if (message.Contains("--trust-request-chat-template", StringComparison.Ordinal))
+        {
+            return "Start vLLM with --trust-request-chat-template, or remove chat_template from the request.";
+        }
+
+        if (message.Contains("Matryoshka", StringComparison.Ordinal))
+        {
+            return "Leave EmbeddingGenerationOptions.Dimensions unset for this model, or use a value it supports.";
+        }
+
+        if (message.Contains("`normalize` was removed", StringComparison.Ordinal))
+        {
+            return "Use use_activation instead of normalize.";
+        }
+
+        return status switch
+        {
+            400 when info.Param is { Length: > 0 } param => $"The server rejected the request field '{param}'; see the message for the accepted values.",
+            422 => "The server could not fetch or process a media URL in the request; make sure the server can reach it.",
+            429 => "Too many requests (a proxy in front of vLLM limits the rate). Retry after the Retry-After delay.",
+            500 => "The vLLM engine failed; see the server log.",
+            501 => "The served model or route does not support this request.",
+            503 => $"The server is loading, scaling or unhealthy. Retry later; curl {Combine(context.BaseUrl, "../health")} shows when it is ready.",
+            _ => null,
+        };
+    }
+
+    private static VllmErrorInfo ReadFields(JsonElement error)
+    {
+        string? message = null, type = null, param = null;
+        int? code = null;
+        foreach (var property in error.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "message":
+                    message = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
+                    break;
+                case "type":
+                    type = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                    break;
+                case "param":
+                    param = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                    break;
+                case "code":
+                    if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var c))
+                    {
+                        code = c;
+                    }
+                    else if (property.Value.ValueKind == JsonValueKind.String && int.TryParse(property.Value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s))
+                    {
+                        code = s;
+                    }
+
+                    break;
+            }
+        }
+
+        return new VllmErrorInfo(message, type, param, code);
+    }
+
+    private static string Quote(ReadOnlySpan<byte> body)
+    {
+        var take = Math.Min(body.Length, MaxQuotedBodyChars * 4);
+        return Shorten(Encoding.UTF8.GetString(body[..take]).Trim());
+    }
+
+    private static string Shorten(string text)
+        => text.Length <= MaxQuotedBodyChars ? text : string.Concat(text.AsSpan(0, MaxQuotedBodyChars), "…");
+
+    /// <summary>Joins a relative path onto a base URL that may or may not end in '/'.</summary>
+    public static string Combine(Uri baseUrl, string relative)
+    {
+        var text = baseUrl.ToString();
+        var withSlash = text.EndsWith('/') ? baseUrl : new Uri(text + "/");
+        return new Uri(withSlash, relative).ToString();
+    }
+}
+
+/// <summary>What a caller knows that makes a hint precise.</summary>
+/// <param name="BaseUrl">The configured base URL.</param>
+/// <param name="Model">The model the request named, if any.</param>
+/// <param name="ServedModels">The model ids the server serves, when known.</param>
+/// <param name="ContextWindow">The model's context window, when known.</param>
+internal sealed record VllmErrorContext(Uri BaseUrl, string? Model = null, IReadOnlyList<string>? ServedModels = null, int? ContextWindow = null);

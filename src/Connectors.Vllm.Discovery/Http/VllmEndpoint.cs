@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Net.Http.Headers;
+
+namespace Connectors.Vllm.Http;
+
+/// <summary>
+/// The resolved, immutable view of <see cref="VllmProviderOptions"/> that every component uses to
+/// make calls: <c>${NAME}</c> already expanded, headers copied. Built once per client.
+/// </summary>
+internal sealed class VllmEndpoint
+{
+    private VllmEndpoint(VllmProviderOptions options, string? apiKey, KeyValuePair<string, string>[] headers)
+    {
+        Options = options;
+        BaseUrl = options.BaseUrl;
+        ApiKey = apiKey;
+        Headers = headers;
+    }
+
+    public VllmProviderOptions Options { get; }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>The expanded API key; never logged or put into a message.</summary>
+    public string? ApiKey { get; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+    /// <summary>Resolves <c>${NAME}</c> in the key and header values from the environment.</summary>
+    /// <exception cref="VllmException">A referenced environment variable is not set.</exception>
+    public static VllmEndpoint Resolve(VllmProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var apiKey = VllmEnvironment.Expand(options.ApiKey, "ApiKey");
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            apiKey = null;
+        }
+
+        var headers = new List<KeyValuePair<string, string>>(options.Headers.Count);
+        foreach (var (name, value) in options.Headers)
+        {
+            headers.Add(new(name, VllmEnvironment.Expand(value, $"Headers:{name}") ?? string.Empty));
+        }
+
+        return new VllmEndpoint(options, apiKey, headers.ToArray());
+    }
+
+    /// <summary>Absolute URL of a path under the base URL (<c>"models"</c> → <c>{BaseUrl}/models</c>).</summary>
+    public Uri Under(string relative) => new(Errors.VllmErrors.Combine(BaseUrl, relative));
+
+    /// <summary>Absolute URL of a path at the server root (<c>"/health"</c>, <c>"/tokenize"</c>), which vLLM does not put under /v1.</summary>
+    public Uri AtRoot(string path)
+    {
+        var basePath = BaseUrl.AbsolutePath.TrimEnd('/');
+        if (basePath.EndsWith("/v1", StringComparison.OrdinalIgnoreCase))
+        {
+            basePath = basePath[..^3];
+        }
+
+        return new UriBuilder(BaseUrl) { Path = basePath + path, Query = string.Empty }.Uri;
+    }
+
+    /// <summary>Adds the key (as <c>Authorization: Bearer</c>, the only form vLLM reads) and the configured headers.</summary>
+    public void Apply(HttpRequestMessage request)
+    {
+        if (ApiKey is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        }
+
+        foreach (var (name, value) in Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+using System.Net.Http;
+
+namespace Connectors.Vllm.Http;
+
+/// <summary>
+/// Where every component gets its <see cref="HttpClient"/>: one with the private-network gate
+/// (checked on the connected address), the connect timeout and no redirects, unless the caller
+/// passed their own client.
+/// </summary>
+internal static class VllmHttpClientFactory
+{
+    /// <summary>The caller's client when given, else a new one on <see cref="CreateHandler"/>.</summary>
+    public static HttpClient Create(VllmProviderOptions options, HttpClient? supplied)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (supplied is not null)
+        {
+            return supplied;
+        }
+
+        return new HttpClient(CreateHandler(options), disposeHandler: true)
+        {
+            // Per-phase timeouts (first byte, idle between chunks) are enforced by the callers.
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    /// <summary>The primary handler: connect timeout, no redirects.</summary>
+    public static SocketsHttpHandler CreateHandler(VllmProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new SocketsHttpHandler
+        {
+            ConnectTimeout = options.ConnectTimeout,
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+    }
+}

@@ -1,0 +1,70 @@
+using System;
+using System.Net;
+
+namespace Connectors.Vllm;
+
+/// <summary>
+/// The one exception type this library throws for a failed exchange with a vLLM (or other
+/// OpenAI-compatible) server: an error status, an error event inside a stream, a broken or
+/// truncated stream, a refused connection or a connection the private-network gate refused.
+/// </summary>
+/// <remarks>
+/// <para><see cref="ServerMessage"/> is the server's own text, unchanged; <see cref="Hint"/> names the
+/// setting or command that usually fixes the problem. <see cref="Exception.Message"/> combines both.</para>
+/// <para>The exception never carries the API key: neither the message nor the hint repeats request headers.</para>
+/// </remarks>
+public sealed class VllmException : Exception
+{
+    /// <summary>Initializes a new instance with a message only.</summary>
+    /// <param name="message">The message.</param>
+    public VllmException(string message)
+        : this(message, innerException: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance with a message and the exception that caused it.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The exception that caused this one, or <see langword="null"/>.</param>
+    public VllmException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Initializes a new instance with every detail the server gave.</summary>
+    /// <param name="statusCode">The HTTP status code, or <see langword="null"/> when no response arrived.</param>
+    /// <param name="serverMessage">The server's own error text, or <see langword="null"/>.</param>
+    /// <param name="hint">What to change to fix it, or <see langword="null"/>.</param>
+    /// <param name="innerException">The exception that caused this one, or <see langword="null"/>.</param>
+    public VllmException(HttpStatusCode? statusCode, string? serverMessage, string? hint, Exception? innerException = null)
+        : base(ComposeMessage(statusCode, serverMessage, hint), innerException)
+    {
+        StatusCode = statusCode;
+        ServerMessage = serverMessage;
+        Hint = hint;
+    }
+
+    /// <summary>Gets the HTTP status code of the failed response, or <see langword="null"/> when there was none
+    /// (connection refused, a refused private address, an error event inside a 200 stream, a broken stream).</summary>
+    public HttpStatusCode? StatusCode { get; }
+
+    /// <summary>Gets the server's own error text (vLLM's <c>error.message</c>), or <see langword="null"/>.</summary>
+    public string? ServerMessage { get; }
+
+    /// <summary>Gets a sentence naming the setting or command that usually fixes the problem, or <see langword="null"/>.</summary>
+    public string? Hint { get; }
+
+    /// <summary>Gets vLLM's error <c>type</c> (for example <c>BadRequestError</c>, <c>NotFoundError</c>), or <see langword="null"/>.</summary>
+    public string? ErrorType { get; init; }
+
+    /// <summary>Gets vLLM's error <c>param</c> (the request field at fault), or <see langword="null"/>.</summary>
+    public string? Param { get; init; }
+
+    private static string ComposeMessage(HttpStatusCode? statusCode, string? serverMessage, string? hint)
+    {
+        var head = statusCode is { } code
+            ? $"vLLM returned {(int)code} ({code})"
+            : "vLLM request failed";
+        var text = string.IsNullOrEmpty(serverMessage) ? head + "." : $"{head}: {serverMessage}";
+        return string.IsNullOrEmpty(hint) ? text : $"{text} Hint: {hint}";
+    }
+}

@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+
+namespace Connectors.Vllm;
+
+/// <summary>
+/// Everything needed to reach one vLLM (or other OpenAI-compatible) server: where it is, how to
+/// authenticate, which models it serves, and the safety limits applied to every call.
+/// </summary>
+/// <remarks>
+/// <para>Binds from the <c>"Vllm"</c> configuration section (see the project's docs/configuration.md).
+/// When <see cref="Models"/> is empty the models are discovered from <c>GET {BaseUrl}/models</c>.</para>
+/// <para>Security defaults: private, loopback and link-local addresses are refused unless
+/// <see cref="AllowPrivateNetwork"/> is true, with one exception: the documented default
+/// <see cref="BaseUrl"/> (<c>http://127.0.0.1:8000/v1</c>) counts as approved.</para>
+/// <para>Instances are read when a client is built; change them before, not after.</para>
+/// </remarks>
+public sealed class VllmProviderOptions
+{
+    /// <summary>The documented default base URL: a vLLM started with <c>vllm serve</c> on this machine.</summary>
+    public static readonly Uri DefaultBaseUrl = new("http://127.0.0.1:8000/v1");
+
+    /// <summary>The only supported value of <see cref="Api"/>.</summary>
+    public const string OpenAICompletionsApi = "openai-completions";
+
+    /// <summary>Gets or sets the server's OpenAI-compatible base URL, ending in <c>/v1</c>. Default <c>http://127.0.0.1:8000/v1</c>.</summary>
+    public Uri BaseUrl { get; set; } = DefaultBaseUrl;
+
+    /// <summary>Gets or sets the API key (vLLM's <c>--api-key</c>), sent only as <c>Authorization: Bearer</c>; <see langword="null"/> for none.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets the wire API. Only <c>"openai-completions"</c> is supported.</summary>
+    public string Api { get; set; } = OpenAICompletionsApi;
+
+    /// <summary>Gets or sets whether loopback, LAN and other private-range addresses may be contacted.</summary>
+    public bool AllowPrivateNetwork { get; set; }
+
+    /// <summary>Gets extra headers sent with every request (values may use <c>${NAME}</c>).</summary>
+    public IDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets the explicitly configured models; empty means "discover them from the server".</summary>
+    public IList<VllmModelDefinition> Models { get; set; } = new List<VllmModelDefinition>();
+
+    /// <summary>Gets or sets the time allowed to open a connection. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets or sets the time allowed until the response headers arrive (for a stream: the first byte). Default 300 s.</summary>
+    public TimeSpan FirstByteTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Gets or sets the longest silence allowed between two chunks of a stream. Default 60 s.</summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets or sets how failed requests are retried.</summary>
+    public VllmRetryOptions Retry { get; set; } = new();
+
+    /// <summary>Gets or sets the longest accepted server-sent-events line, in bytes. Default 4 MiB.</summary>
+    public int MaxSseLineBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Gets or sets the largest accepted non-streaming response body, in bytes. Default 64 MiB.</summary>
+    public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Gets or sets the largest accepted <c>/v1/models</c> body, in bytes. Default 4 MiB.</summary>
+    public int MaxModelsBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Gets or sets how long discovered models and server info are cached. Default 5 minutes.</summary>
+    public TimeSpan DiscoveryCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <inheritdoc />
+    public override string ToString()
+        => $"VllmProviderOptions {{ BaseUrl = {BaseUrl}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, Models = {Models.Count}, AllowPrivateNetwork = {AllowPrivateNetwork} }}";
+}
