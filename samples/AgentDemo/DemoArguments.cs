@@ -25,6 +25,8 @@ internal sealed class DemoArguments
 
     public bool NoFallback { get; private init; }
 
+    public bool AllowPrivateNetwork { get; private init; }
+
     public bool Help { get; private init; }
 
     public static readonly string Usage = """
@@ -45,6 +47,7 @@ internal sealed class DemoArguments
           --model ID              the chat model (else the only served one)
           --embedding-model ID    the embedding model for document search
           --port N                port for serve (default 8000)
+          --allow-private-network approve a loopback/LAN/private --base-url (the default 127.0.0.1:8000 needs no approval)
           --no-fallback           fail instead of using the built-in test server when no vLLM answers
           --no-color              plain output
 
@@ -58,7 +61,7 @@ internal sealed class DemoArguments
         string? model = null, embeddingModel = null;
         Uri? baseUrl = null;
         int port = 8000;
-        bool noColor = false, noFallback = false, help = false;
+        bool noColor = false, noFallback = false, allowPrivate = false, help = false;
         var prompt = new List<string>();
 
         for (var i = 0; i < args.Count; i++)
@@ -95,6 +98,9 @@ internal sealed class DemoArguments
                 case "--no-color":
                     noColor = true;
                     break;
+                case "--allow-private-network":
+                    allowPrivate = true;
+                    break;
                 case "--no-fallback":
                     noFallback = true;
                     break;
@@ -123,6 +129,7 @@ internal sealed class DemoArguments
             Port = port,
             NoColor = noColor,
             NoFallback = noFallback,
+            AllowPrivateNetwork = allowPrivate,
             Help = help,
         };
     }

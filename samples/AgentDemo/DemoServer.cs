@@ -52,6 +52,11 @@ internal sealed class DemoServer : IAsyncDisposable
             options.BaseUrl = args.BaseUrl;
         }
 
+        if (args.AllowPrivateNetwork)
+        {
+            options.AllowPrivateNetwork = true;
+        }
+
         return options;
     }
 
