@@ -19,6 +19,8 @@ internal sealed class DemoArguments
 
     public string? EmbeddingModel { get; private init; }
 
+    public string? ApiKey { get; private init; }
+
     public int Port { get; private init; } = 8000;
 
     public bool NoColor { get; private init; }
@@ -47,6 +49,7 @@ internal sealed class DemoArguments
           --model ID              the chat model (else the only served one)
           --embedding-model ID    the embedding model for document search
           --port N                port for serve (default 8000)
+          --api-key KEY           serve: require this key on /v1 (as vllm serve --api-key)
           --allow-private-network approve a loopback/LAN/private --base-url (the default 127.0.0.1:8000 needs no approval)
           --no-fallback           fail instead of using the built-in test server when no vLLM answers
           --no-color              plain output
@@ -58,7 +61,7 @@ internal sealed class DemoArguments
     public static DemoArguments Parse(IReadOnlyList<string> args)
     {
         string command = "chat", agent = "sk";
-        string? model = null, embeddingModel = null;
+        string? model = null, embeddingModel = null, apiKey = null;
         Uri? baseUrl = null;
         int port = 8000;
         bool noColor = false, noFallback = false, allowPrivate = false, help = false;
@@ -87,6 +90,9 @@ internal sealed class DemoArguments
                     break;
                 case "--model":
                     model = Value();
+                    break;
+                case "--api-key":
+                    apiKey = Value();
                     break;
                 case "--embedding-model":
                     embeddingModel = Value();
@@ -126,6 +132,7 @@ internal sealed class DemoArguments
             BaseUrl = baseUrl,
             Model = model,
             EmbeddingModel = embeddingModel,
+            ApiKey = apiKey,
             Port = port,
             NoColor = noColor,
             NoFallback = noFallback,
