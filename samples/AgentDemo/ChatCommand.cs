@@ -24,7 +24,7 @@ internal static class ChatCommand
     internal const string Instructions = "You are a helpful assistant for people who run vLLM. Use the tools when they help; answer briefly.";
 
     /// <summary>Shown when no prompt is given. It names the tools so the scripted test model calls one, too.</summary>
-    internal const string ShowcasePrompt = "Please use convert_units: how many km is 26.2 mi?";
+    internal const string ShowcasePrompt = "Please use units_convert: how many km is 26.2 mi?";
 
     public static async Task<int> RunAsync(DemoArguments args, DemoServer server, ConsoleStyle style, TextReader input, bool interactive, CancellationToken cancellationToken)
     {
@@ -151,12 +151,11 @@ internal static class ChatCommand
             var builder = Kernel.CreateBuilder();
             builder.AddVllmChatCompletion(server.Options, server.ChatModel);
             _kernel = builder.Build();
-            _kernel.Plugins.AddFromFunctions("tools",
-            [
-                AIFunctionFactory.Create(clock.get_current_time).AsKernelFunction(),
-                AIFunctionFactory.Create(units.convert_units).AsKernelFunction(),
-                AIFunctionFactory.Create(search.search_documents).AsKernelFunction(),
-            ]);
+            // SK names a plugin function "<plugin>_<function>" on the wire: clock_now, units_convert, docs_search,
+            // the same names the Agent Framework path gives its tools.
+            _kernel.Plugins.AddFromFunctions("clock", [KernelFunctionFactory.CreateFromMethod(clock.get_current_time, "now")]);
+            _kernel.Plugins.AddFromFunctions("units", [KernelFunctionFactory.CreateFromMethod(units.convert_units, "convert")]);
+            _kernel.Plugins.AddFromFunctions("docs", [KernelFunctionFactory.CreateFromMethod(search.search_documents, "search")]);
         }
 
         public async IAsyncEnumerable<Piece> StreamAsync(string prompt, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -174,9 +173,9 @@ internal static class ChatCommand
                         yield return new Piece(PieceKind.Reasoning, reasoning);
                     }
 
-                    if (metadata.TryGetValue("Usage", out var u) && u is UsageDetails usage)
+                    if (metadata.TryGetValue("Usage", out var u) && u is UsageContent usage)
                     {
-                        yield return new Piece(PieceKind.Usage, Usage: usage);
+                        yield return new Piece(PieceKind.Usage, Usage: usage.Details);
                     }
                 }
 
@@ -220,9 +219,9 @@ internal static class ChatCommand
                     Instructions = Instructions,
                     Tools =
                     [
-                        AIFunctionFactory.Create(clock.get_current_time),
-                        AIFunctionFactory.Create(units.convert_units),
-                        AIFunctionFactory.Create(search.search_documents),
+                        AIFunctionFactory.Create(clock.get_current_time, "clock_now"),
+                        AIFunctionFactory.Create(units.convert_units, "units_convert"),
+                        AIFunctionFactory.Create(search.search_documents, "docs_search"),
                     ],
                 },
                 // Function invocation is already in the pipeline above; the agent must not add a second loop.
@@ -242,10 +241,10 @@ internal static class ChatCommand
                         case TextReasoningContent { Text.Length: > 0 } reasoning:
                             yield return new Piece(PieceKind.Reasoning, reasoning.Text);
                             break;
-                        case TextContent { Text.Length: > 0 } text:
+                        case Microsoft.Extensions.AI.TextContent { Text.Length: > 0 } text:
                             yield return new Piece(PieceKind.Text, text.Text);
                             break;
-                        case FunctionCallContent call:
+                        case Microsoft.Extensions.AI.FunctionCallContent call:
                             yield return new Piece(PieceKind.ToolCall, call.Name);
                             break;
                         case UsageContent usage:

@@ -49,7 +49,7 @@ internal sealed class DemoArguments
           --model ID              the chat model (else the only served one)
           --embedding-model ID    the embedding model for document search
           --port N                port for serve (default 8000)
-          --api-key KEY           serve: require this key on /v1 (as vllm serve --api-key)
+          --api-key KEY           the server's key (serve: require it on /v1, as vllm serve --api-key)
           --allow-private-network approve a loopback/LAN/private --base-url (the default 127.0.0.1:8000 needs no approval)
           --no-fallback           fail instead of using the built-in test server when no vLLM answers
           --no-color              plain output

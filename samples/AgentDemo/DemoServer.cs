@@ -52,6 +52,11 @@ internal sealed class DemoServer : IAsyncDisposable
             options.BaseUrl = args.BaseUrl;
         }
 
+        if (args.ApiKey is not null)
+        {
+            options.ApiKey = args.ApiKey;
+        }
+
         if (args.AllowPrivateNetwork)
         {
             options.AllowPrivateNetwork = true;

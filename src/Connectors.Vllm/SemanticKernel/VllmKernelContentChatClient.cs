@@ -11,7 +11,8 @@ namespace Microsoft.SemanticKernel;
 /// Makes reasoning and usage visible to Semantic Kernel callers. SK's <c>IChatClient</c> adapter keeps only text,
 /// images and function calls of a response, and each update's <c>AdditionalProperties</c> as the item's metadata;
 /// so the reasoning text and the usage are copied there: <c>Metadata["reasoning"]</c> (the text, or in a stream the
-/// delta) and <c>Metadata["Usage"]</c> (a <see cref="UsageDetails"/>, the key SK's OpenAI connector uses).
+/// delta) and, in a stream, <c>Metadata["Usage"]</c> (the <see cref="UsageContent"/>, as SK's own function-invocation
+/// layer stores it; a non-streamed answer already carries <c>Metadata["Usage"]</c> as a <see cref="UsageDetails"/>).
 /// </summary>
 internal sealed class VllmKernelContentChatClient(IChatClient innerClient) : DelegatingChatClient(innerClient)
 {
@@ -53,7 +54,7 @@ internal sealed class VllmKernelContentChatClient(IChatClient innerClient) : Del
                         (update.AdditionalProperties ??= [])[ReasoningKey] = reasoning.Text;
                         break;
                     case UsageContent usage:
-                        (update.AdditionalProperties ??= [])[UsageKey] = usage.Details;
+                        (update.AdditionalProperties ??= [])[UsageKey] = usage;
                         break;
                 }
             }

@@ -45,9 +45,10 @@ public static class VllmKernelServiceCollectionExtensions
         services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>
             new VllmChatClient(options, modelId, httpClient)
                 .AsBuilder()
+                // Outermost: copies reasoning and usage into metadata, which is all SK keeps of them.
+                .Use(inner => new VllmKernelContentChatClient(inner))
                 // Semantic Kernel's invocation loop runs kernel functions and its filters; MEAI's is not added here.
                 .UseKernelFunctionInvocation(sp.GetService<ILoggerFactory>())
-                .Use(inner => new VllmKernelContentChatClient(inner))
                 .Build(sp));
         services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, _) =>
             sp.GetRequiredKeyedService<IChatClient>(serviceId).AsChatCompletionService(sp));

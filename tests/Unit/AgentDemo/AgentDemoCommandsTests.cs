@@ -82,10 +82,10 @@ public sealed class AgentDemoCommandsTests : IAsyncLifetime
     [InlineData("maf")]
     public async Task Chat_ToolPrompt_CallsToolStreamsAnswerAndShowsUsage(string agent)
     {
-        var (exit, output) = await RunAsync("chat", "Please use convert_units: how many km is 26.2 mi?", "--agent", agent,
+        var (exit, output) = await RunAsync("chat", "Please use units_convert: how many km is 26.2 mi?", "--agent", agent, "--model", "demo-reasoner",
             "--base-url", _server.BaseUrl.ToString(), "--allow-private-network", "--no-fallback");
 
-        Assert.Equal(0, exit);
+        Assert.True(exit == 0, output);
         Assert.Contains("[tool] ", output, StringComparison.Ordinal);
         Assert.Contains("thinking: ", output, StringComparison.Ordinal);
         var usage = Assert.Single(output.Split('\n'), l => l.StartsWith("usage: ", StringComparison.Ordinal));

@@ -56,10 +56,10 @@ public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
         await foreach (var update in service.GetStreamingChatMessageContentsAsync(history, kernel: kernel, cancellationToken: TestContext.Current.CancellationToken))
         {
             text.Append(update.Content);
-            if (update.Metadata?.TryGetValue("Usage", out var u) == true && u is UsageDetails details)
+            if (update.Metadata?.TryGetValue("Usage", out var u) == true)
             {
                 Assert.Null(usage); // exactly one usage report per stream
-                usage = details;
+                usage = Assert.IsType<UsageContent>(u).Details;
             }
         }
 
@@ -129,7 +129,7 @@ public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
         ]);
         var settings = new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
 
-        var result = await kernel.InvokePromptAsync("Use weather-get_weather: what is the weather in Paris?", new KernelArguments(settings), cancellationToken: TestContext.Current.CancellationToken);
+        var result = await kernel.InvokePromptAsync("Use weather_get_weather: what is the weather in Paris?", new KernelArguments(settings), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(1, calls);
         Assert.Contains("Sunny, 21 C", result.GetValue<string>(), StringComparison.Ordinal);
