@@ -12,6 +12,9 @@ namespace Microsoft.SemanticKernel;
 /// so <c>FunctionChoiceBehavior.Auto()</c> runs kernel functions from vLLM tool calls (MEAI's function invocation
 /// is deliberately not added on this path: functions would run twice). vLLM extras travel in
 /// <see cref="PromptExecutionSettings.ExtensionData"/> under their wire names (or use <see cref="VllmPromptExecutionSettings"/>).
+/// Semantic Kernel keeps only text, images and function calls of an answer, so reasoning is put in the message's
+/// <c>Metadata["reasoning"]</c> (in a stream: each update's reasoning delta) and usage in <c>Metadata["Usage"]</c>
+/// (a <c>UsageDetails</c> on a full answer, the <c>UsageContent</c> on the last streamed update).
 /// </remarks>
 public static class VllmKernelBuilderExtensions
 {

@@ -156,6 +156,31 @@ public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddVllmChatCompletion_UnsetTypedSettings_AreNotSent()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain").Build();
+
+        await kernel.InvokePromptAsync("only top_k", new KernelArguments(new VllmPromptExecutionSettings { TopK = 5 }), cancellationToken: TestContext.Current.CancellationToken);
+
+        using var body = JsonDocument.Parse(Assert.Single(_server.Requests).Body);
+        Assert.Equal(5, body.RootElement.GetProperty("top_k").GetInt32());
+        foreach (var name in new[] { "min_p", "repetition_penalty", "min_tokens", "priority", "seed", "max_tokens", "chat_template_kwargs", "temperature" })
+        {
+            Assert.False(body.RootElement.TryGetProperty(name, out _), name);
+        }
+    }
+
+    [Fact]
+    public void VllmPromptExecutionSettings_Frozen_RejectsChanges()
+    {
+        var settings = new VllmPromptExecutionSettings { MinP = 0.1 };
+        settings.Freeze();
+
+        Assert.Throws<InvalidOperationException>(() => settings.MinP = 0.2);
+        Assert.Equal(0.1, settings.MinP);
+    }
+
+    [Fact]
     public void AddVllmChatCompletion_ServiceId_RegistersKeyedServices()
     {
         var kernel = Kernel.CreateBuilder()
