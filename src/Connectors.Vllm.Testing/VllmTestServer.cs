@@ -274,6 +274,16 @@ public sealed partial class VllmTestServer : IAsyncDisposable
             return;
         }
 
+        if (path.StartsWith("/v1/", StringComparison.Ordinal))
+        {
+            var statusFault = TakeFault(state, k => k is VllmTestFaultKind.TooManyRequests or VllmTestFaultKind.ServiceUnavailable or VllmTestFaultKind.InternalError);
+            if (statusFault is not null)
+            {
+                await WriteStatusFaultAsync(ctx, statusFault).ConfigureAwait(false);
+                return;
+            }
+        }
+
         var route = path.Length > 1 && path.EndsWith('/') && path == "/metrics/" ? "/metrics" : path;
         switch (route)
         {
@@ -438,15 +448,6 @@ public sealed partial class VllmTestServer : IAsyncDisposable
             throw new VllmProblem(400, "Bad Request", "1 validation error:\n  Unsupported Media Type: Only 'application/json' is allowed", null);
         }
 
-        if (ctx.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
-        {
-            var fault = TakeFault(state, k => k is VllmTestFaultKind.TooManyRequests or VllmTestFaultKind.ServiceUnavailable or VllmTestFaultKind.InternalError);
-            if (fault is not null)
-            {
-                await WriteStatusFaultAsync(ctx, fault).ConfigureAwait(false);
-                return false;
-            }
-        }
 
         return true;
     }
