@@ -89,7 +89,7 @@ public sealed partial class VllmTestServer
         var delay = TakeFault(state, k => k == VllmTestFaultKind.DelayFirstToken);
         if (delay is not null)
         {
-            await Task.Delay(delay.Parameter ?? 1000, ctx.RequestAborted).ConfigureAwait(false);
+            await FaultDelayAsync(state, delay.Parameter ?? 1000).ConfigureAwait(false);
         }
 
         var id = "chatcmpl-" + RequestId(ctx, StringField(body, "request_id"));

@@ -37,6 +37,7 @@ public sealed partial class VllmTestServer : IAsyncDisposable
     private readonly TestTokenizer _tokenizer = new();
     private readonly IReadOnlyList<VllmTestModel> _models;
     private readonly string _fingerprintHash;
+    private readonly CancellationTokenSource _stopping = new();
     private int _abortedCount;
     private int _inFlight;
     private long _promptTokensTotal;
@@ -176,6 +177,8 @@ public sealed partial class VllmTestServer : IAsyncDisposable
             return;
         }
 
+        // Stalled and delayed responses are cut off first, so stopping never waits for them.
+        await _stopping.CancelAsync().ConfigureAwait(false);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
@@ -187,6 +190,23 @@ public sealed partial class VllmTestServer : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <summary>Waits for a fault's delay; ends early (and closes the connection) when the server stops.</summary>
+    private async Task FaultDelayAsync(RequestState state, int milliseconds)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(state.Context.RequestAborted, _stopping.Token);
+        try
+        {
+            await Task.Delay(milliseconds, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested && !state.Context.RequestAborted.IsCancellationRequested)
+        {
+            state.ServerClosed = true;
+            state.Context.Abort();
+            throw;
+        }
     }
 
     private async Task HandleAsync(HttpContext ctx)
@@ -223,7 +243,7 @@ public sealed partial class VllmTestServer : IAsyncDisposable
                 await WriteErrorAsync(ctx, p.Status, p.ErrorType, p.Message, p.Param).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException && ctx.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException && (ctx.RequestAborted.IsCancellationRequested || state.ServerClosed))
         {
             // The client went away; OnAborted has counted it.
         }

@@ -138,6 +138,22 @@ public sealed class VllmTestServerFaultTests
     }
 
     [Fact]
+    public async Task Stall_ServerDisposed_CutsTheStreamInsteadOfWaiting()
+    {
+        var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", StreamRequest(), Fault("stall;1"));
+        var read = response.Content.ReadAsStringAsync(Ct);
+
+        await server.DisposeAsync().AsTask().WaitAsync(Guard, Ct);
+        var error = await Record.ExceptionAsync(() => read.WaitAsync(Guard, Ct));
+
+        Assert.NotNull(error);
+        Assert.IsNotType<TimeoutException>(error);
+        Assert.Equal(0, server.AbortedRequestCount);
+    }
+
+    [Fact]
     public async Task Close_ReadingTheStream_Throws()
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
