@@ -71,6 +71,7 @@ public sealed partial class VllmTestServer
                 maxName, v);
         }
 
+        CheckTruncation(body, maxModelLen);
         var messages = (JsonArray)body["messages"]!;
         var prompt = RenderPrompt(messages, tools, BoolField(body, "add_generation_prompt") ?? true);
         var promptTokens = _tokenizer.Count(prompt);
@@ -107,6 +108,16 @@ public sealed partial class VllmTestServer
         }
 
         Interlocked.Increment(ref _successTotal);
+    }
+
+    private static void CheckTruncation(JsonObject body, int maxModelLen)
+    {
+        if (IntField(body, "truncate_prompt_tokens") is { } t && t > maxModelLen)
+        {
+            throw VllmProblem.Check(
+                "truncate_prompt_tokens value is greater than max_model_len. Please request a smaller truncation size.",
+                "truncate_prompt_tokens", t.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     private static string ToolChoiceOf(JsonObject body, JsonArray? tools)

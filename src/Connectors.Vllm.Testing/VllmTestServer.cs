@@ -224,12 +224,19 @@ public sealed partial class VllmTestServer : IAsyncDisposable
             _requests.Add(record);
         }
 
-        VllmTestFault.TryParse(ctx.Request.Headers[VllmTestFault.HeaderName].ToString(), out var headerFault);
+        var faultHeader = ctx.Request.Headers[VllmTestFault.HeaderName].ToString();
+        VllmTestFault.TryParse(faultHeader, out var headerFault);
         var state = new RequestState(this, ctx, record, headerFault);
         Interlocked.Increment(ref _inFlight);
         using var registration = ctx.RequestAborted.Register(static s => ((RequestState)s!).Server.OnAborted((RequestState)s!), state);
         try
         {
+            if (faultHeader.Length > 0 && headerFault is null)
+            {
+                // A typo in a test's fault header must not silently test the happy path.
+                throw new VllmProblem(400, "BadRequestError", $"[test server] Unknown {VllmTestFault.HeaderName} value '{faultHeader}'.", VllmTestFault.HeaderName);
+            }
+
             await DispatchAsync(state, body).ConfigureAwait(false);
         }
         catch (VllmProblem p) when (!ctx.Response.HasStarted)

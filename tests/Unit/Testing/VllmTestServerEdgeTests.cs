@@ -195,4 +195,33 @@ public sealed class VllmTestServerEdgeTests
         var ex = Assert.Throws<ArgumentNullException>(() => server.AddFault(null!));
         Assert.Equal("fault", ex.ParamName);
     }
+
+    [Fact]
+    public async Task UnknownFaultHeader_Is400SoTyposDoNotPassQuietly()
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", Chat("hi"), r => r.Headers.Add(VllmTestFault.HeaderName, "stal;2"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(VllmTestFault.HeaderName, Str((await JsonAsync(response))["error"]!["param"]));
+    }
+
+    [Theory]
+    [InlineData("/v1/chat/completions", """{"model":"test-model","messages":[{"role":"user","content":"x"}],"truncate_prompt_tokens":9000}""")]
+    [InlineData("/v1/embeddings", """{"model":"embedder","input":"x","truncate_prompt_tokens":9000}""")]
+    public async Task TruncatePromptTokensAboveMaxModelLen_Is400(string path, string body)
+    {
+        var options = new VllmTestServerOptions();
+        options.Models.Add(VllmTestModel.Chat("test-model"));
+        options.Models.Add(VllmTestModel.Embedding("embedder", 8));
+        await using var server = await VllmTestServer.StartAsync(options, Ct);
+        using var client = Client(server);
+
+        using var response = await PostJsonAsync(client, path, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("truncate_prompt_tokens value is greater than max_model_len.", Str((await JsonAsync(response))["error"]!["message"]), StringComparison.Ordinal);
+    }
 }
