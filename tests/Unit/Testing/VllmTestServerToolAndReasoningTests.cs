@@ -241,6 +241,28 @@ public sealed class VllmTestServerToolAndReasoningTests
         Assert.Single(content["tags"]!.AsArray());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StructuredOutput_SchemaWithRefs_ResolvesDefinitions(bool stream)
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+        var request = Chat("an order", stream: stream);
+        request["response_format"] = JsonNode.Parse("""
+            {"type":"json_schema","json_schema":{"name":"order","schema":{"type":"object","properties":{"item":{"$ref":"#/$defs/Item"}},"$defs":{"Item":{"type":"object","properties":{"sku":{"type":"string","enum":["A-1"]},"qty":{"type":"integer","minimum":1}}}}}}}
+            """);
+
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
+        var text = stream
+            ? string.Concat((await ChunksAsync(response)).Where(c => c["choices"]!.AsArray().Count > 0).Select(c => (string?)c["choices"]![0]!["delta"]!["content"] ?? string.Empty))
+            : Str((await JsonAsync(response))["choices"]![0]!["message"]!["content"]);
+        var content = JsonNode.Parse(text)!;
+
+        Assert.Equal("A-1", Str(content["item"]!["sku"]));
+        Assert.Equal(1, Int(content["item"]!["qty"]));
+    }
+
     [Fact]
     public async Task StructuredOutput_Choice_ReturnsTheFirstChoice()
     {
