@@ -6,7 +6,7 @@ using System.Text.Json;
 using Connectors.Vllm.Errors;
 using Microsoft.Extensions.AI;
 
-namespace Connectors.Vllm.Chat;
+namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>
 /// Turns vLLM's chat-completion chunks into <see cref="ChatResponseUpdate"/>s with one <see cref="Utf8JsonReader"/>

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
 using Xunit;
 
-namespace Connectors.Vllm.Tests.Unit.Chat;
+namespace Connectors.Vllm.Tests.Unit.ChatTests;
 
 /// <summary>The client against byte-exact vLLM examples through an in-memory handler.</summary>
 public sealed class VllmChatClientCannedTests
