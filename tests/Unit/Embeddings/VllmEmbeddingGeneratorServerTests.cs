@@ -189,6 +189,19 @@ public sealed class VllmEmbeddingGeneratorServerTests
     }
 
     [Fact]
+    public async Task Cancellation_CancelledToken_ThrowsOperationCanceledForEmbeddingsAndTokenizer()
+    {
+        await using var server = await StartAsync();
+        using var generator = new VllmEmbeddingGenerator(Options(server), "embed");
+        using var tokenizer = new VllmTokenizer(Options(server), "embed");
+        using var cts = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => generator.GenerateAsync(Inputs, null, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => tokenizer.CountTokensAsync("x", cts.Token));
+    }
+
+    [Fact]
     public async Task GenerateAsync_WrongApiKey_ThrowsUnauthorizedWithHint()
     {
         await using var server = await StartAsync();
