@@ -107,10 +107,11 @@ public sealed class VllmContainerKind : ServerKind
             .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPort(Port).ForPath("/health"), w => w.WithTimeout(startup)))
             .WithCreateParameterModifier(p =>
             {
-                p.HostConfig.IpcMode = "host";
+                var host = p.HostConfig ??= new HostConfig();
+                host.IpcMode = "host";
                 if (!cpu)
                 {
-                    p.HostConfig.DeviceRequests = [new DeviceRequest { Driver = "nvidia", Count = -1, Capabilities = [["gpu"]] }];
+                    host.DeviceRequests = [new DeviceRequest { Driver = "nvidia", Count = -1, Capabilities = [["gpu"]] }];
                 }
             });
         if (EnvironmentServerKind.Env("HF_TOKEN") is { } token)
