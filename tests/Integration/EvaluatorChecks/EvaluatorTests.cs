@@ -60,7 +60,7 @@ public sealed class EvaluatorTests
         using var schema = JsonDocument.Parse("""{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}""");
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, answer));
 
-        var result = await new StructuredOutputEvaluator().EvaluateAsync([], response, additionalContext: [new JsonSchemaExpectation(schema.RootElement.Clone())]);
+        var result = await new StructuredOutputEvaluator().EvaluateAsync([], response, additionalContext: [new JsonSchemaExpectation(schema.RootElement.Clone())], cancellationToken: TestContext.Current.CancellationToken);
 
         if (passes)
         {
@@ -113,7 +113,7 @@ public sealed class EvaluatorTests
         var streamed = new ChatResponse(new ChatMessage(ChatRole.Assistant, "x")) { Usage = Usage(5, 11, 16) };
         var run = new StreamedRun(streamed, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(600));
 
-        var result = await new LatencyEvaluator().EvaluateAsync([], streamed, additionalContext: [run]);
+        var result = await new LatencyEvaluator().EvaluateAsync([], streamed, additionalContext: [run], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(100, result.Get<NumericMetric>(LatencyEvaluator.TimeToFirstTokenMetricName).Value!.Value, 3);
         Assert.Equal(20, result.Get<NumericMetric>(LatencyEvaluator.TokensPerSecondMetricName).Value!.Value, 3);
@@ -126,7 +126,7 @@ public sealed class EvaluatorTests
         var streamed = new ChatResponse(new ChatMessage(ChatRole.Assistant, string.Empty));
         var run = new StreamedRun(streamed, timeToFirstToken: null, TimeSpan.FromMilliseconds(600));
 
-        var result = await new LatencyEvaluator().EvaluateAsync([], streamed, additionalContext: [run]);
+        var result = await new LatencyEvaluator().EvaluateAsync([], streamed, additionalContext: [run], cancellationToken: TestContext.Current.CancellationToken);
 
         AssertFailed(result, LatencyEvaluator.TimeToFirstTokenMetricName, "no content arrived");
     }
@@ -140,14 +140,14 @@ public sealed class EvaluatorTests
         }
 
         return await new ToolCallCorrectnessEvaluator().EvaluateAsync(
-            [new ChatMessage(ChatRole.User, "weather?")], response, additionalContext: [new ToolCallExpectation("get_weather", [Weather, Clock])]);
+            [new ChatMessage(ChatRole.User, "weather?")], response, additionalContext: [new ToolCallExpectation("get_weather", [Weather, Clock])], cancellationToken: TestContext.Current.CancellationToken);
     }
 
     private static async Task<EvaluationResult> EvaluateUsageAsync(UsageDetails plain, UsageDetails? streamed)
     {
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, "x")) { Usage = plain };
         var run = new StreamedRun(new ChatResponse(new ChatMessage(ChatRole.Assistant, "x")) { Usage = streamed }, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(2));
-        return await new UsageAccountingEvaluator().EvaluateAsync([], response, additionalContext: [run]);
+        return await new UsageAccountingEvaluator().EvaluateAsync([], response, additionalContext: [run], cancellationToken: TestContext.Current.CancellationToken);
     }
 
     private static UsageDetails Usage(long input, long output, long total) =>
