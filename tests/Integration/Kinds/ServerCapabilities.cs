@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Connectors.Vllm.Tests.Integration.Kinds;
 
@@ -40,6 +41,14 @@ internal sealed record ServerCapabilities
 
     /// <summary>Embeddings accept <c>dimensions</c> (a Matryoshka model).</summary>
     public bool EmbeddingDimensions { get; init; }
+
+    /// <summary>The names of the capabilities that are on, for the evaluation file.</summary>
+    public string Describe() => string.Join(", ", new (bool On, string Name)[]
+    {
+        (StreamUsage, "stream-usage"), (Tools, "tools"), (StructuredOutput, "structured-output"), (TopKMinP, "top_k/min_p"),
+        (SeedReproducible, "seed"), (Tokenizer, "tokenize"), (ContextWindowInModels, "max_model_len"), (VersionEndpoint, "version"),
+        (VllmErrors, "vllm-errors"), (EnforcesApiKey, "api-key"), (EmbeddingDimensions, "embedding-dimensions"),
+    }.Where(c => c.On).Select(c => c.Name));
 
     /// <summary>vLLM itself (any build).</summary>
     public static ServerCapabilities Vllm { get; } = new();

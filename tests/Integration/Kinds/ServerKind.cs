@@ -89,7 +89,7 @@ public abstract class ServerKind : IAsyncLifetime
             ["chatModel"] = ChatModel,
             ["reasoningModel"] = ReasoningModel ?? "(none)",
             ["embeddingModel"] = EmbeddingModel ?? "(none)",
-            ["capabilities"] = Capabilities.ToString(),
+            ["capabilities"] = Capabilities.Describe(),
         };
         if (SkipReason is null && StartupError is null)
         {
