@@ -63,7 +63,4 @@ internal sealed record ServerCapabilities
         "lmstudio" => Vllm with { TopKMinP = false, Tokenizer = false, ContextWindowInModels = false, VersionEndpoint = false, VllmErrors = false, SeedReproducible = false },
         _ => Vllm with { TopKMinP = false, StructuredOutput = false, SeedReproducible = false, Tokenizer = false, ContextWindowInModels = false, VersionEndpoint = false, VllmErrors = false },
     };
-
-    /// <summary>The kinds <see cref="ForServerKind"/> knows.</summary>
-    public static IReadOnlyList<string> KnownKinds { get; } = ["vllm", "sglang", "tgi", "llamacpp", "lmstudio"];
 }
