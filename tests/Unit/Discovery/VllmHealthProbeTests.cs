@@ -276,4 +276,22 @@ public sealed class VllmHealthProbeTests
         Assert.Equal(0, report.ModelsDiscovered);
         Assert.Contains("lists no models", Assert.Single(report.Problems), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ProbeAsync_CallerCancels_ThrowsOperationCanceled()
+    {
+        var handler = new InMemoryHandler(async (_, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        using var client = handler.CreateClient();
+        using var probe = new VllmHealthProbe(Options(), client);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var probing = probe.ProbeAsync(cts.Token);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => probing);
+    }
 }
