@@ -24,7 +24,7 @@ internal static class ChatCommand
     internal const string Instructions = "You are a helpful assistant for people who run vLLM. Use the tools when they help; answer briefly.";
 
     /// <summary>Shown when no prompt is given. It names the tools so the scripted test model calls one, too.</summary>
-    internal const string ShowcasePrompt = "Please use units_convert: how many km is 26.2 mi?";
+    internal const string ShowcasePrompt = "Please use clock_now: what time is it in UTC?";
 
     public static async Task<int> RunAsync(DemoArguments args, DemoServer server, ConsoleStyle style, TextReader input, bool interactive, CancellationToken cancellationToken)
     {
