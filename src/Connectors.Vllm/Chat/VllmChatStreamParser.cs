@@ -241,8 +241,9 @@ internal sealed class VllmChatStreamParser
                         reader.Read();
                         hasRole = reader.TokenType == JsonTokenType.String;
                     }
-                    else if (reader.ValueTextEquals("tool_calls"u8))
+                    else if (reader.ValueTextEquals("tool_calls"u8) && index == 0)
                     {
+                        // vLLM writes "index" before "delta", so calls of other choices (n > 1) are skipped here.
                         reader.Read();
                         ReadToolCalls(ref reader);
                     }
