@@ -369,7 +369,7 @@ public sealed partial class VllmTestServer
                 {
                     foreach (var part in parts.OfType<JsonObject>())
                     {
-                        var type = part["type"] is JsonValue tv && tv.GetValueKind() == JsonValueKind.String ? tv.GetValue<string>() : null;
+                        var type = part["type"] is JsonValue partType && partType.GetValueKind() == JsonValueKind.String ? partType.GetValue<string>() : null;
                         if (type is not null && !ChatFields.ContentPartTypes.Contains(type))
                         {
                             throw VllmProblem.Check(
