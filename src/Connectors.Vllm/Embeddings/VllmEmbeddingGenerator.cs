@@ -225,13 +225,14 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         {
             result = await _client.GenerateEmbeddingsAsync(new VllmJsonContent(body), requestOptions).ConfigureAwait(false);
         }
-        catch (ClientResultException ex) when (ex.InnerException is HttpRequestException http)
+        catch (ClientResultException ex) when (ex.InnerException is not null)
         {
-            throw VllmErrors.ConnectionFailed(_endpoint.BaseUrl, http);
+            // Refused connection, DNS failure, or the private-network gate (its VllmException is passed through).
+            throw VllmTransportErrors.Translate(ex.InnerException, _endpoint.BaseUrl);
         }
         catch (HttpRequestException ex)
         {
-            throw VllmErrors.ConnectionFailed(_endpoint.BaseUrl, ex);
+            throw VllmTransportErrors.Translate(ex, _endpoint.BaseUrl);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

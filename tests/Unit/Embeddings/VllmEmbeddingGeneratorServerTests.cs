@@ -170,6 +170,25 @@ public sealed class VllmEmbeddingGeneratorServerTests
     }
 
     [Fact]
+    public async Task PrivateNetworkGate_NotAllowed_RefusesLoopbackForEmbeddingsTokenizerAndReranker()
+    {
+        await using var server = await StartAsync();
+        var options = Options(server);
+        options.AllowPrivateNetwork = false;
+        var ct = TestContext.Current.CancellationToken;
+        using var generator = new VllmEmbeddingGenerator(options, "embed");
+        using var tokenizer = new VllmTokenizer(options, "embed");
+        using var reranker = new VllmReranker(options, "embed");
+
+        var embed = await Assert.ThrowsAsync<VllmException>(() => generator.GenerateAsync(Inputs, null, ct));
+        var tokenize = await Assert.ThrowsAsync<VllmException>(() => tokenizer.CountTokensAsync("x", ct));
+        var rerank = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Inputs, null, ct));
+
+        Assert.All([embed, tokenize, rerank], ex => Assert.Contains("AllowPrivateNetwork", ex.Message, StringComparison.Ordinal));
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
     public async Task GenerateAsync_WrongApiKey_ThrowsUnauthorizedWithHint()
     {
         await using var server = await StartAsync();
