@@ -1,0 +1,59 @@
+using System;
+using System.Security.Cryptography;
+using System.Threading.Tasks;
+using Connectors.Vllm.Testing;
+
+namespace Connectors.Vllm.Tests.Integration.Kinds;
+
+/// <summary>
+/// The in-process test server (Connectors.Vllm.Testing) in strict mode, emulating one vLLM version: it answers 400 to
+/// any field that version does not accept, so the suite also proves the client sends nothing vLLM would ignore.
+/// Always runs; binds 127.0.0.1 only.
+/// </summary>
+public abstract class TestServerKind : ServerKind
+{
+    internal const string ChatModelId = "test-chat";
+    internal const string ReasoningModelId = "test-reasoner";
+    internal const string EmbeddingModelId = "test-embedder";
+    internal const int EmbeddingSize = 384;
+
+    /// <summary>Gets the vLLM version the server emulates.</summary>
+    protected abstract string ServerVersion { get; }
+
+    /// <inheritdoc />
+    protected override async Task StartAsync()
+    {
+        // A per-run random key: the bad-key scenario needs a server that enforces one.
+        var key = "test-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        var options = new VllmTestServerOptions
+        {
+            ServerVersion = ServerVersion,
+            Strict = true,
+            ApiKey = key,
+            EnableAutoToolChoice = true,
+            ToolCallParser = "hermes",
+        };
+        options.Models.Add(VllmTestModel.Chat(ChatModelId, maxModelLen: 4096));
+        options.Models.Add(VllmTestModel.Reasoning(ReasoningModelId, maxModelLen: 4096));
+        options.Models.Add(VllmTestModel.Embedding(EmbeddingModelId, EmbeddingSize, supportsMatryoshka: true));
+        TestServer = await VllmTestServer.StartAsync(options).ConfigureAwait(false);
+
+        Options = new VllmProviderOptions { BaseUrl = TestServer.BaseUrl, ApiKey = key, AllowPrivateNetwork = true };
+        EmbeddingOptions = Options;
+        ChatModel = ChatModelId;
+        ReasoningModel = ReasoningModelId;
+        EmbeddingModel = EmbeddingModelId;
+        EmbeddingDimensions = 64;
+        ExpectedVersion = ServerVersion;
+        Capabilities = ServerCapabilities.Vllm with { Tools = true, EnforcesApiKey = true, EmbeddingDimensions = true };
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask StopAsync()
+    {
+        if (TestServer is not null)
+        {
+            await TestServer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
