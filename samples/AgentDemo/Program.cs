@@ -15,6 +15,13 @@ internal static class Program
             cancel.Cancel();
         };
 
+        // `kill` (SIGTERM) stops `serve` and a running chat as cleanly as Ctrl+C does.
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        });
+
         Console.OutputEncoding = System.Text.Encoding.UTF8;
         var interactive = !Console.IsInputRedirected;
         var color = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;

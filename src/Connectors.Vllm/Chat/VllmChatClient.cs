@@ -150,6 +150,8 @@ public sealed partial class VllmChatClient : IChatClient
         using var reader = new VllmSseReader(response.ContentStream!, _options.MaxSseLineBytes, _options.StreamIdleTimeout, cancellationToken);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
+            // Chunks already buffered must not outlive the caller's cancel: check before each one, not only on network reads.
+            cancellationToken.ThrowIfCancellationRequested();
             var update = parser.Parse(reader.Data);
             if (update is not null)
             {
