@@ -15,7 +15,7 @@ namespace Connectors.Vllm;
 /// <see cref="BaseUrl"/> (<c>http://127.0.0.1:8000/v1</c>) counts as approved.</para>
 /// <para>Instances are read when a client is built; change them before, not after.</para>
 /// </remarks>
-public sealed class VllmProviderOptions
+public sealed partial class VllmProviderOptions
 {
     /// <summary>The documented default base URL: a vLLM started with <c>vllm serve</c> on this machine.</summary>
     public static readonly Uri DefaultBaseUrl = new("http://127.0.0.1:8000/v1");

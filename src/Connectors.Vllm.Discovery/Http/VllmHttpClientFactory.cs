@@ -6,7 +6,7 @@ namespace Connectors.Vllm.Http;
 /// <summary>
 /// Where every component gets its <see cref="HttpClient"/>: one with the private-network gate
 /// (checked on the connected address), the connect timeout and no redirects, unless the caller
-/// passed their own client.
+/// passed their own client (which keeps the gate only when built on <see cref="VllmHttpHandler.CreatePrimaryHandler"/>).
 /// </summary>
 internal static class VllmHttpClientFactory
 {
@@ -26,15 +26,6 @@ internal static class VllmHttpClientFactory
         };
     }
 
-    /// <summary>The primary handler: connect timeout, no redirects.</summary>
-    public static SocketsHttpHandler CreateHandler(VllmProviderOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return new SocketsHttpHandler
-        {
-            ConnectTimeout = options.ConnectTimeout,
-            AllowAutoRedirect = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        };
-    }
+    /// <summary>The primary handler: private-network gate at connect time, connect timeout, no redirects.</summary>
+    public static SocketsHttpHandler CreateHandler(VllmProviderOptions options) => VllmHttpHandler.CreatePrimaryHandler(options);
 }

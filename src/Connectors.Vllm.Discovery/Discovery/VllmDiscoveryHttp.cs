@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.IO;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Connectors.Vllm.Errors;
+using Connectors.Vllm.Http;
+using Connectors.Vllm.Wire;
+
+namespace Connectors.Vllm.Discovery;
+
+/// <summary>
+/// The discovery and health requests (<c>/v1/models</c>, <c>/version</c>, <c>/health</c>): bounded bodies,
+/// the first-byte timeout, and every failure turned into a <see cref="VllmException"/>. Pure parsing lives in
+/// <see cref="ParseModels"/> and <see cref="ParseVersion"/>.
+/// </summary>
+internal static class VllmDiscoveryHttp
+{
+    /// <summary>Error bodies are only quoted, so a small cap is enough.</summary>
+    public const int MaxErrorBodyBytes = 64 * 1024;
+
+    /// <summary><c>/version</c> and <c>/health</c> bodies are tiny; anything larger is not vLLM's.</summary>
+    public const int MaxSmallBodyBytes = 64 * 1024;
+
+    private static readonly MediaTypeWithQualityHeaderValue JsonAccept = new("application/json");
+
+    /// <summary>Sends a GET with the key and headers; returns status and body, or throws a <see cref="VllmException"/>
+    /// for a refused, failed or timed-out connection.</summary>
+    public static async Task<VllmHttpResult> GetAsync(HttpClient client, VllmEndpoint endpoint, Uri url, int maxBodyBytes, CancellationToken cancellationToken)
+    {
+        var firstByteTimeout = endpoint.Options.FirstByteTimeout;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (firstByteTimeout > TimeSpan.Zero)
+        {
+            timeout.CancelAfter(firstByteTimeout);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        endpoint.Apply(request);
+        request.Headers.Accept.Add(JsonAccept);
+
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            var limit = status is >= 200 and < 300 ? maxBodyBytes : MaxErrorBodyBytes;
+            var (body, tooLarge) = await ReadBoundedAsync(response.Content, limit, timeout.Token).ConfigureAwait(false);
+            return new VllmHttpResult(status, body, tooLarge);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new VllmException(
+                null,
+                $"The server at {endpoint.BaseUrl} did not answer GET {url.AbsolutePath} within {firstByteTimeout}.",
+                $"Check that the server is running and not overloaded (curl {endpoint.Under("models")}), or raise FirstByteTimeout.",
+                ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw VllmTransportErrors.Translate(ex, endpoint.BaseUrl);
+        }
+        catch (IOException ex)
+        {
+            throw VllmErrors.ConnectionFailed(endpoint.BaseUrl, ex);
+        }
+    }
+
+    /// <summary><c>GET {BaseUrl}/models</c>, converted. HTTP errors go through <see cref="VllmErrors.FromResponse"/>.</summary>
+    public static async Task<IReadOnlyList<VllmModelDefinition>> FetchModelsAsync(HttpClient client, VllmEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var url = endpoint.Under("models");
+        var result = await GetAsync(client, endpoint, url, endpoint.Options.MaxModelsBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            throw VllmErrors.FromResponse(result.Status, result.Body, new VllmErrorContext(endpoint.BaseUrl));
+        }
+
+        if (result.TooLarge)
+        {
+            throw new VllmException(
+                null,
+                $"The model list from {url} is larger than MaxModelsBodyBytes ({endpoint.Options.MaxModelsBodyBytes.ToString(CultureInfo.InvariantCulture)} bytes).",
+                $"Check that BaseUrl points at a vLLM server (curl {url}), or raise MaxModelsBodyBytes if it really serves that many models.");
+        }
+
+        return ParseModels(result.Body, url);
+    }
+
+    /// <summary><c>GET /version</c> at the server root. A server without it (404, any 4xx, or a body that is not
+    /// vLLM's) gives an unknown version; 5xx is an error (not cached).</summary>
+    public static async Task<VllmServerInfo> FetchServerInfoAsync(HttpClient client, VllmEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var result = await GetAsync(client, endpoint, endpoint.AtRoot("/version"), MaxSmallBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (result.Status >= 500)
+        {
+            throw VllmErrors.FromResponse(result.Status, result.Body, new VllmErrorContext(endpoint.BaseUrl));
+        }
+
+        var version = result.IsSuccess && !result.TooLarge ? ParseVersion(result.Body) : null;
+        return new VllmServerInfo(endpoint.BaseUrl, version);
+    }
+
+    /// <summary>Converts a <c>/v1/models</c> body: <c>max_model_len</c> → ContextWindow, <c>parent</c>/<c>root</c> kept,
+    /// capabilities left undeclared, MaxTokens null. Throws a <see cref="VllmException"/> for anything that is not a model list.</summary>
+    public static IReadOnlyList<VllmModelDefinition> ParseModels(ReadOnlySpan<byte> body, Uri url)
+    {
+        VllmModelListResponse? list;
+        try
+        {
+            list = JsonSerializer.Deserialize(body, VllmDiscoveryJsonContext.Default.VllmModelListResponse);
+        }
+        catch (JsonException ex)
+        {
+            throw NotAModelList(url, $"not valid JSON of the expected shape: {ex.Message}", ex);
+        }
+
+        if (list is null)
+        {
+            throw NotAModelList(url, "the body is JSON null", null);
+        }
+
+        if (list.Object is not null && !string.Equals(list.Object, "list", StringComparison.Ordinal))
+        {
+            throw NotAModelList(url, $"\"object\" is \"{list.Object}\", not \"list\"", null);
+        }
+
+        if (list.Data is null)
+        {
+            throw NotAModelList(url, "it has no \"data\" array", null);
+        }
+
+        var models = new VllmModelDefinition[list.Data.Count];
+        for (var i = 0; i < models.Length; i++)
+        {
+            var card = list.Data[i];
+            if (card is null || string.IsNullOrEmpty(card.Id))
+            {
+                throw NotAModelList(url, $"entry {i.ToString(CultureInfo.InvariantCulture)} of \"data\" has no \"id\"", null);
+            }
+
+            models[i] = new VllmModelDefinition
+            {
+                Id = card.Id,
+                ContextWindow = card.MaxModelLen is > 0 ? card.MaxModelLen : null,
+                Parent = string.IsNullOrEmpty(card.Parent) ? null : card.Parent,
+                Root = string.IsNullOrEmpty(card.Root) ? null : card.Root,
+            };
+        }
+
+        return new ReadOnlyCollection<VllmModelDefinition>(models);
+    }
+
+    /// <summary>The <c>version</c> of a <c>/version</c> body, or <see langword="null"/> when the body is not <c>{"version":"…"}</c>.</summary>
+    public static string? ParseVersion(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, VllmDiscoveryJsonContext.Default.VllmVersionResponse)?.Version;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static VllmException NotAModelList(Uri url, string detail, Exception? inner)
+        => new(
+            null,
+            $"The answer of GET {url} is not a vLLM model list ({detail}).",
+            $"Check that BaseUrl points at the OpenAI-compatible API of a vLLM server; it usually ends in /v1 (curl {url}).",
+            inner);
+
+    private static async Task<(byte[] Body, bool TooLarge)> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        limit = Math.Min(limit, Array.MaxLength - 1);
+        if (content.Headers.ContentLength is { } declared && declared > limit)
+        {
+            return (Array.Empty<byte>(), true);
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[(int)Math.Min(content.Headers.ContentLength ?? 16 * 1024, limit) + 1];
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > limit)
+                    {
+                        return (Array.Empty<byte>(), true);
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, (long)limit + 1));
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            if (length > limit)
+            {
+                return (Array.Empty<byte>(), true);
+            }
+
+            return (length == buffer.Length ? buffer : buffer.AsSpan(0, length).ToArray(), false);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Connectors.Vllm.Discovery;
+
+/// <summary>A small GET's outcome: status, body (up to the limit), and whether the body went over the limit.</summary>
+internal readonly record struct VllmHttpResult(int Status, byte[] Body, bool TooLarge)
+{
+    public bool IsSuccess => Status is >= 200 and < 300;
+}

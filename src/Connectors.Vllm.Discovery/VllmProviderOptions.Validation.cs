@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+
+namespace Connectors.Vllm;
+
+public sealed partial class VllmProviderOptions
+{
+    /// <summary>
+    /// Checks the options and throws one <see cref="VllmException"/> listing every problem: a base URL that is
+    /// not an absolute http(s) URL (or carries credentials), an unsupported <see cref="Api"/>, missing or duplicate
+    /// model ids, non-positive context windows or output limits, <c>MaxTokens</c> above <c>ContextWindow</c>,
+    /// negative costs, header problems, and non-positive timeouts, limits or retry settings.
+    /// </summary>
+    /// <remarks>Every Connectors.Vllm component validates its options when it is built, so calling this yourself
+    /// is only needed to fail early (for example at startup). A <see cref="VllmException"/> (rather than an
+    /// <see cref="ArgumentException"/>) is thrown so that every configuration and server problem is caught the same way.</remarks>
+    /// <exception cref="VllmException">The options are invalid; the message lists every problem, one per line.</exception>
+    public void Validate()
+    {
+        var problems = GetProblems();
+        if (problems.Count > 0)
+        {
+            throw ConfigurationException(problems);
+        }
+    }
+
+    /// <summary>Every problem with these options, each a sentence naming the setting; empty when valid.</summary>
+    internal List<string> GetProblems()
+    {
+        var problems = new List<string>();
+        ValidateBaseUrl(problems);
+
+        if (!string.Equals(Api, OpenAICompletionsApi, StringComparison.Ordinal))
+        {
+            problems.Add($"Api: '{Api}' is not supported; the only supported value is '{OpenAICompletionsApi}'.");
+        }
+
+        ValidateHeaders(problems);
+        ValidateModels(problems);
+
+        Positive(problems, nameof(ConnectTimeout), ConnectTimeout, allowInfinite: true);
+        Positive(problems, nameof(FirstByteTimeout), FirstByteTimeout, allowInfinite: true);
+        Positive(problems, nameof(StreamIdleTimeout), StreamIdleTimeout, allowInfinite: true);
+        if (DiscoveryCacheTtl < TimeSpan.Zero)
+        {
+            problems.Add($"DiscoveryCacheTtl: {DiscoveryCacheTtl} is negative; use 00:00:00 to turn the cache off.");
+        }
+
+        Positive(problems, nameof(MaxSseLineBytes), MaxSseLineBytes);
+        Positive(problems, nameof(MaxResponseBytes), MaxResponseBytes);
+        Positive(problems, nameof(MaxModelsBodyBytes), MaxModelsBodyBytes);
+
+        if (Retry is null)
+        {
+            problems.Add("Retry: must not be null; set Retry.MaxAttempts = 1 to turn retries off.");
+        }
+        else
+        {
+            if (Retry.MaxAttempts < 1)
+            {
+                problems.Add($"Retry:MaxAttempts: {Retry.MaxAttempts.ToString(CultureInfo.InvariantCulture)} must be at least 1 (1 turns retries off).");
+            }
+
+            if (Retry.BaseDelay < TimeSpan.Zero)
+            {
+                problems.Add($"Retry:BaseDelay: {Retry.BaseDelay} must not be negative.");
+            }
+
+            if (Retry.MaxDelay < Retry.BaseDelay)
+            {
+                problems.Add($"Retry:MaxDelay: {Retry.MaxDelay} must not be less than Retry:BaseDelay ({Retry.BaseDelay}).");
+            }
+
+            Positive(problems, "Retry:MaxTotalTime", Retry.MaxTotalTime, allowInfinite: true);
+        }
+
+        return problems;
+    }
+
+    internal static VllmException ConfigurationException(IReadOnlyList<string> problems)
+        => new($"The Vllm configuration is invalid ({problems.Count.ToString(CultureInfo.InvariantCulture)} problem{(problems.Count == 1 ? string.Empty : "s")}):{Environment.NewLine} - {string.Join(Environment.NewLine + " - ", problems)}");
+
+    private void ValidateBaseUrl(List<string> problems)
+    {
+        if (BaseUrl is null)
+        {
+            problems.Add("BaseUrl: must be set, for example http://127.0.0.1:8000/v1.");
+            return;
+        }
+
+        if (!BaseUrl.IsAbsoluteUri)
+        {
+            problems.Add($"BaseUrl: '{BaseUrl}' is not an absolute URL; write it like http://127.0.0.1:8000/v1.");
+            return;
+        }
+
+        if (BaseUrl.Scheme != Uri.UriSchemeHttp && BaseUrl.Scheme != Uri.UriSchemeHttps)
+        {
+            problems.Add($"BaseUrl: the scheme '{BaseUrl.Scheme}' is not supported; use http or https.");
+        }
+
+        if (BaseUrl.UserInfo.Length > 0)
+        {
+            problems.Add("BaseUrl: must not contain a user name or password; put the key in ApiKey.");
+        }
+
+        if (BaseUrl.Query.Length > 0 || BaseUrl.Fragment.Length > 0)
+        {
+            problems.Add("BaseUrl: must not contain a query or fragment.");
+        }
+    }
+
+    private void ValidateHeaders(List<string> problems)
+    {
+        if (Headers is null)
+        {
+            problems.Add("Headers: must not be null.");
+            return;
+        }
+
+        foreach (var (name, value) in Headers)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.AsSpan().IndexOfAny(" :\r\n\t") >= 0)
+            {
+                problems.Add($"Headers: '{name}' is not a valid header name.");
+            }
+            else if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add("Headers:Authorization: set ApiKey instead; the key is sent only as Authorization: Bearer.");
+            }
+
+            if (value is null)
+            {
+                problems.Add($"Headers:{name}: the value must not be null.");
+            }
+            else if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+            {
+                problems.Add($"Headers:{name}: the value must not contain line breaks.");
+            }
+        }
+    }
+
+    private void ValidateModels(List<string> problems)
+    {
+        if (Models is null)
+        {
+            problems.Add("Models: must not be null; leave it empty to discover the models from the server.");
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Models.Count; i++)
+        {
+            var model = Models[i];
+            var at = $"Models:{i.ToString(CultureInfo.InvariantCulture)}";
+            if (model is null)
+            {
+                problems.Add($"{at}: the entry is null.");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(model.Id))
+            {
+                problems.Add($"{at}:Id: every model entry needs the id the server knows it by (curl {{BaseUrl}}/models lists them).");
+            }
+            else if (!seen.Add(model.Id))
+            {
+                problems.Add($"{at}:Id: '{model.Id}' is listed more than once.");
+            }
+
+            if (model.ContextWindow is <= 0)
+            {
+                problems.Add($"{at}:ContextWindow: {model.ContextWindow.Value.ToString(CultureInfo.InvariantCulture)} must be positive.");
+            }
+
+            if (model.MaxTokens is <= 0)
+            {
+                problems.Add($"{at}:MaxTokens: {model.MaxTokens.Value.ToString(CultureInfo.InvariantCulture)} must be positive.");
+            }
+
+            if (model.MaxTokens is { } max && model.ContextWindow is { } window && window > 0 && max > window)
+            {
+                problems.Add($"{at}:MaxTokens: {max.ToString(CultureInfo.InvariantCulture)} is larger than ContextWindow ({window.ToString(CultureInfo.InvariantCulture)}).");
+            }
+
+            if (model.Input is not null)
+            {
+                foreach (var kind in model.Input)
+                {
+                    if (string.IsNullOrWhiteSpace(kind))
+                    {
+                        problems.Add($"{at}:Input: contains an empty entry; use values such as \"text\" and \"image\".");
+                    }
+                }
+            }
+
+            if (model.Cost is { } cost && (cost.Input < 0 || cost.Output < 0 || cost.CacheRead < 0 || cost.CacheWrite < 0))
+            {
+                problems.Add($"{at}:Cost: costs must not be negative.");
+            }
+        }
+    }
+
+    private static void Positive(List<string> problems, string name, TimeSpan value, bool allowInfinite)
+    {
+        if (value <= TimeSpan.Zero && !(allowInfinite && value == Timeout.InfiniteTimeSpan))
+        {
+            problems.Add($"{name}: {value} must be positive.");
+        }
+    }
+
+    private static void Positive(List<string> problems, string name, long value)
+    {
+        if (value <= 0)
+        {
+            problems.Add($"{name}: {value.ToString(CultureInfo.InvariantCulture)} must be positive.");
+        }
+    }
+}

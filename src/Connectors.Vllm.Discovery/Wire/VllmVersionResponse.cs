@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Connectors.Vllm.Wire;
+
+/// <summary><c>GET /version</c>: <c>{"version":"0.27.1"}</c>.</summary>
+internal sealed class VllmVersionResponse
+{
+    [JsonPropertyName("version")]
+    public string? Version { get; init; }
+}

@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using Connectors.Vllm.Http;
+using Xunit;
+
+namespace Connectors.Vllm.Tests.Unit.Discovery;
+
+public sealed class VllmEnvironmentTests
+{
+    private static readonly Dictionary<string, string> Env = new(StringComparer.Ordinal)
+    {
+        ["KEY"] = "sk-123",
+        ["TEAM"] = "search",
+    };
+
+    private static string? Lookup(string name) => Env.GetValueOrDefault(name);
+
+    [Theory]
+    [InlineData("${KEY}", "sk-123")]
+    [InlineData("prefix-${KEY}-${TEAM}", "prefix-sk-123-search")]
+    [InlineData("plain", "plain")]
+    [InlineData("$KEY", "$KEY")]
+    [InlineData("%KEY%", "%KEY%")]
+    [InlineData("~/key", "~/key")]
+    [InlineData("$(KEY)", "$(KEY)")]
+    public void Expand_Value_ReplacesOnlyDollarBraceNames(string value, string expected)
+    {
+        Assert.Equal(expected, VllmEnvironment.Expand(value, "ApiKey", Lookup));
+    }
+
+    [Fact]
+    public void Expand_Null_ReturnsNull()
+    {
+        Assert.Null(VllmEnvironment.Expand(null, "ApiKey", Lookup));
+    }
+
+    [Fact]
+    public void Expand_UnsetVariable_ThrowsNamingVariableAndSetting()
+    {
+        var ex = Assert.Throws<VllmException>(() => VllmEnvironment.Expand("${NOT_SET_ANYWHERE}", "Headers:X-Team", Lookup));
+
+        Assert.Contains("NOT_SET_ANYWHERE", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Vllm:Headers:X-Team", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("${KEY")]
+    [InlineData("${}")]
+    public void Expand_Malformed_Throws(string value)
+    {
+        Assert.Throws<VllmException>(() => VllmEnvironment.Expand(value, "ApiKey", Lookup));
+    }
+
+    [Fact]
+    public void Apply_ApiKey_SentOnlyAsAuthorizationBearer()
+    {
+        var options = new VllmProviderOptions { ApiKey = "sk-only-bearer" };
+        options.Headers["X-Team"] = "search";
+        var endpoint = VllmEndpoint.Resolve(options);
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.Under("models"));
+
+        endpoint.Apply(request);
+
+        Assert.Equal("Bearer", request.Headers.Authorization?.Scheme);
+        Assert.Equal("sk-only-bearer", request.Headers.Authorization?.Parameter);
+        var carryingKey = request.Headers.Where(h => h.Value.Any(v => v.Contains("sk-only-bearer", StringComparison.Ordinal))).Select(h => h.Key).ToArray();
+        Assert.Equal(["Authorization"], carryingKey);
+        Assert.Equal(["search"], request.Headers.GetValues("X-Team"));
+    }
+
+    [Fact]
+    public void ToString_WithApiKey_DoesNotShowKey()
+    {
+        var options = new VllmProviderOptions { ApiKey = "sk-secret-value" };
+
+        Assert.DoesNotContain("sk-secret-value", options.ToString(), StringComparison.Ordinal);
+    }
+}
