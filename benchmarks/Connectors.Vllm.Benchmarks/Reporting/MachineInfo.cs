@@ -46,6 +46,27 @@ internal static class MachineInfo
         }
     }
 
+    /// <summary>Whether our assemblies were built optimized (Release) or not (Debug), as the figures depend on it.</summary>
+    public static string SourceBuild()
+    {
+        var parts = new System.Collections.Generic.List<string>();
+        foreach (var name in new[] { "Connectors.Vllm", "Connectors.Vllm.Discovery" })
+        {
+            try
+            {
+                var assembly = System.Reflection.Assembly.Load(name);
+                var debuggable = (System.Diagnostics.DebuggableAttribute?)Attribute.GetCustomAttribute(assembly, typeof(System.Diagnostics.DebuggableAttribute));
+                parts.Add(name + ": " + (debuggable?.IsJITOptimizerDisabled == true ? "Debug (JIT optimizer disabled)" : "optimized (Release)"));
+            }
+            catch (IOException)
+            {
+                parts.Add(name + ": not found");
+            }
+        }
+
+        return string.Join("; ", parts);
+    }
+
     public static string Describe()
         => string.Create(CultureInfo.InvariantCulture, $"CPU: {CpuModel()}, {Environment.ProcessorCount} logical cores; OS: {RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture}); .NET: {RuntimeInformation.FrameworkDescription}; GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
 }

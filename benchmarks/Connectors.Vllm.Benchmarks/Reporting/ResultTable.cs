@@ -27,6 +27,8 @@ internal static class ResultTable
         sb.AppendLine();
         sb.AppendLine("Machine: " + MachineInfo.Describe());
         sb.AppendLine();
+        sb.AppendLine("Build of our code: " + MachineInfo.SourceBuild());
+        sb.AppendLine();
         sb.AppendLine(Inv($"Load average at start: {loadBefore}; at end: {loadAfter}."));
         sb.AppendLine();
 

@@ -20,7 +20,6 @@ public class DiscoveryBenchmarks : SuiteBase
     private ReplayCounts _before;
 #if HAS_VLLM_DISCOVERY
     private VllmModelDiscovery _discovery = null!;
-    private System.Net.Http.HttpClient _http = null!;
 #endif
 
     /// <summary>Server requests made after the warm-up call until cleanup (all measured calls), by benchmark method.</summary>
@@ -32,8 +31,7 @@ public class DiscoveryBenchmarks : SuiteBase
         StartServer();
         _stock = PeerClients.StockChat(Server.V1, BenchInputs.DiscoveryModel);
 #if HAS_VLLM_DISCOVERY
-        _http = new System.Net.Http.HttpClient();
-        _discovery = new VllmModelDiscovery(OursClients.Options(Server.V1), _http);
+        _discovery = new VllmModelDiscovery(OursClients.Options(Server.V1));
         _ = Ours().AsTask().GetAwaiter().GetResult(); // warm-up: the one allowed fetch
 #endif
         if (_stock.GetService<ChatClientMetadata>() is null)
@@ -47,6 +45,9 @@ public class DiscoveryBenchmarks : SuiteBase
     [GlobalCleanup(Target = nameof(Ours))]
     public void CleanupOurs() => Cleanup(nameof(Ours));
 
+    [GlobalCleanup(Target = nameof(OursTryGetCached))]
+    public void CleanupOursTryGetCached() => Cleanup(nameof(OursTryGetCached));
+
     [GlobalCleanup(Target = nameof(StockMeai))]
     public void CleanupStock() => Cleanup(nameof(StockMeai));
 
@@ -56,7 +57,7 @@ public class DiscoveryBenchmarks : SuiteBase
         NetworkCalls[method] = after.Total - _before.Total;
         _stock.Dispose();
 #if HAS_VLLM_DISCOVERY
-        _http.Dispose();
+        _discovery.Dispose();
 #endif
         StopServer();
     }
@@ -70,6 +71,17 @@ public class DiscoveryBenchmarks : SuiteBase
         return metadata is null ? 0 : 1;
 #else
         await Task.CompletedTask.ConfigureAwait(false);
+        throw new NotSupportedException(OursClients.NotAvailable);
+#endif
+    }
+
+    [Benchmark]
+    [BenchClient(ClientKind.Ours, "TryGetCachedChatClientMetadata", Requires = OursFeature.Discovery, Primary = false)]
+    public ValueTask<int> OursTryGetCached()
+    {
+#if HAS_VLLM_DISCOVERY
+        return new(_discovery.TryGetCachedChatClientMetadata(BenchInputs.DiscoveryModel, out var metadata) && metadata is not null ? 1 : 0);
+#else
         throw new NotSupportedException(OursClients.NotAvailable);
 #endif
     }
