@@ -15,7 +15,7 @@ using Connectors.Vllm.Benchmarks.Infrastructure;
 namespace Connectors.Vllm.Benchmarks.Baseline;
 
 /// <summary>
-/// The floor for /v1/embeddings in each encoding: HttpClient, body read into a pooled buffer,
+/// The floor for /v1/embeddings in each encoding: HttpClient, body read into a reused buffer,
 /// Utf8JsonReader (float JSON: GetSingle per value; base64: Base64.DecodeFromUtf8 straight into the
 /// float[]), or for vLLM "bytes" the octet-stream body sliced by the <c>metadata</c> header.
 /// Little-endian hosts only (as vLLM's default "native" on x86-64/ARM64).
@@ -25,6 +25,7 @@ internal sealed class RawEmbeddingClient : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _url;
     private readonly AuthenticationHeaderValue _auth = new("Bearer", BenchInputs.ApiKey);
+    private byte[] _buffer = new byte[1 << 20]; // grown once, reused: the floor keeps its receive buffer
 
     public RawEmbeddingClient(Uri v1)
     {
@@ -40,21 +41,14 @@ internal sealed class RawEmbeddingClient : IDisposable
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var (buffer, length) = await ReadAllPooledAsync(stream, response.Content.Headers.ContentLength, cancellationToken).ConfigureAwait(false);
-        try
+        var length = await ReadAllAsync(stream, cancellationToken).ConfigureAwait(false);
+        if (encodingFormat == "bytes")
         {
-            if (encodingFormat == "bytes")
-            {
-                var metadata = response.Headers.TryGetValues("metadata", out var values) ? values.First() : throw new InvalidDataException("no metadata header");
-                return SliceBytes(buffer.AsSpan(0, length), metadata, inputs.Count);
-            }
+            var metadata = response.Headers.TryGetValues("metadata", out var values) ? values.First() : throw new InvalidDataException("no metadata header");
+            return SliceBytes(_buffer.AsSpan(0, length), metadata, inputs.Count);
+        }
 
-            return ParseJson(buffer.AsSpan(0, length), inputs.Count);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return ParseJson(_buffer.AsSpan(0, length), inputs.Count);
     }
 
     private HttpRequestMessage CreateRequest(string model, IReadOnlyList<string> inputs, string encodingFormat)
@@ -176,24 +170,21 @@ internal sealed class RawEmbeddingClient : IDisposable
         return result;
     }
 
-    private static async Task<(byte[] Buffer, int Length)> ReadAllPooledAsync(Stream stream, long? contentLength, CancellationToken cancellationToken)
+    /// <summary>Reads the whole body into the reused buffer (not thread-safe: one call at a time per instance).</summary>
+    private async Task<int> ReadAllAsync(Stream stream, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(contentLength is > 0 and < int.MaxValue ? (int)contentLength.Value : 1 << 20);
         var length = 0;
         while (true)
         {
-            if (length == buffer.Length)
+            if (length == _buffer.Length)
             {
-                var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                Buffer.BlockCopy(buffer, 0, bigger, 0, length);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = bigger;
+                Array.Resize(ref _buffer, _buffer.Length * 2);
             }
 
-            var n = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            var n = await stream.ReadAsync(_buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
             if (n == 0)
             {
-                return (buffer, length);
+                return length;
             }
 
             length += n;

@@ -43,7 +43,14 @@ internal static class OursClients
     };
 
     /// <summary>The options that switch our generator to vLLM's binary "bytes" encoding, or null while unknown.</summary>
-    public static EmbeddingGenerationOptions? EmbeddingsBytesOptions() => null;
+    public static EmbeddingGenerationOptions? EmbeddingsBytesOptions()
+    {
+#if HAS_VLLM_EMBED
+        return new EmbeddingGenerationOptions().WithEncoding(VllmEmbeddingEncoding.Bytes);
+#else
+        return null;
+#endif
+    }
 
     public static VllmProviderOptions Options(Uri v1) => new()
     {

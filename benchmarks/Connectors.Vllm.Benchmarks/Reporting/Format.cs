@@ -26,6 +26,10 @@ internal static class Format
     public static string Ratio(double? ours, double? peer)
         => ours is null || peer is null ? "—" : peer == 0 ? (ours == 0 ? "1.00×" : "∞") : F($"{ours / peer:0.00}×");
 
+    /// <summary>Allocation ratio on whole bytes (GC counters are per byte; sub-byte averages are noise from other threads).</summary>
+    public static string BytesRatio(double? ours, double? peer)
+        => ours is null || peer is null ? "—" : Ratio(Math.Round(ours.Value), Math.Round(peer.Value));
+
     public static string Number(double? value, string format) => value is null ? "—" : value.Value.ToString(format, CultureInfo.InvariantCulture);
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
