@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+
+namespace Connectors.Vllm.Testing;
+
+/// <summary>Options of <see cref="VllmTestServer"/>: which vLLM it emulates and how.</summary>
+public sealed class VllmTestServerOptions
+{
+    /// <summary>The default served model when <see cref="Models"/> is empty.</summary>
+    public const string DefaultModelId = "test-model";
+
+    /// <summary>Gets or sets the API key (<c>--api-key</c>); null means no authentication.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets the served models, base models first. When empty, one chat model <see cref="DefaultModelId"/> is served.</summary>
+    public IList<VllmTestModel> Models { get; } = new List<VllmTestModel>();
+
+    /// <summary>Gets or sets the emulated vLLM version (default <c>0.27.1</c>). Older versions change error
+    /// bodies, reasoning field names, accepted request fields, id lengths and <c>system_fingerprint</c>.</summary>
+    public string ServerVersion { get; set; } = "0.27.1";
+
+    /// <summary>Gets or sets which reasoning field name(s) the server emits; <see cref="VllmReasoningField.ByVersion"/> by default.</summary>
+    public VllmReasoningField ReasoningField { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether any request field vLLM (at <see cref="ServerVersion"/>) does not
+    /// accept is answered with 400 naming the field. Default true. Real vLLM silently ignores such fields.</summary>
+    public bool Strict { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether the server runs with <c>--enable-auto-tool-choice</c>. Default true.</summary>
+    public bool EnableAutoToolChoice { get; set; } = true;
+
+    /// <summary>Gets or sets the <c>--tool-call-parser</c> name (default <c>hermes</c>); null emulates a server without it.</summary>
+    public string? ToolCallParser { get; set; } = "hermes";
+
+    /// <summary>Gets or sets the TCP port on 127.0.0.1; 0 (default) picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Gets the faults applied to every matching request (see <see cref="VllmTestFault"/>).</summary>
+    public IList<VllmTestFault> Faults { get; } = new List<VllmTestFault>();
+}
