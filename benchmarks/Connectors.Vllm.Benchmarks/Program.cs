@@ -16,12 +16,18 @@ namespace Connectors.Vllm.Benchmarks;
 /// <c>--full</c>: BenchmarkDotNet + full concurrency bursts, for publishing.
 /// Options: <c>--out FILE</c> (markdown report), <c>--suites a,b</c> (class names), <c>--no-concurrency</c>,
 /// <c>--command TEXT</c> (the command line to print in the report).
+/// <c>--alloc-profile Suite.Method,…</c>: sampled allocations by type, for diffing two clients.
 /// Exit code 1 only when a benchmark could not run correctly (never for speed).
 /// </summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (Value(args, "--alloc-profile") is { } profile)
+        {
+            return await Profiling.AllocationProfiler.RunAsync(profile).ConfigureAwait(false);
+        }
+
         var full = args.Contains("--full");
         var concurrency = !args.Contains("--no-concurrency");
         var output = Value(args, "--out") ?? Path.Combine("artifacts", "benchmarks", full ? "results-full.md" : "results-smoke.md");
