@@ -115,7 +115,7 @@ internal static class ResultTable
 
         BenchTarget Le(string name, double? ours, double? peer, double limit)
             => ours is null || peer is null || peer == 0
-                ? new BenchTarget(name, "not measured in this build", null)
+                ? new BenchTarget(name, "not measured in this run", null)
                 : new BenchTarget(name, Inv($"{ours / peer:0.00}×"), ours / peer <= limit);
 
         var sOurs = Row("ChatStreamingBenchmarks", ClientKind.Ours);
@@ -129,10 +129,10 @@ internal static class ResultTable
         var nOurs = Row("ChatCompletionBenchmarks", ClientKind.Ours);
         var nStock = Row("ChatCompletionBenchmarks", ClientKind.StockMeai);
         yield return nOurs is null || nStock is null
-            ? new BenchTarget("non-streaming: ≤ 5 µs over stock MEAI", "not measured in this build", null)
+            ? new BenchTarget("non-streaming: ≤ 5 µs over stock MEAI", "not measured in this run", null)
             : new BenchTarget("non-streaming: ≤ 5 µs over stock MEAI", Inv($"{(nOurs.MeanNsPerOp - nStock.MeanNsPerOp) / 1000:+0.00;-0.00} µs"), nOurs.MeanNsPerOp - nStock.MeanNsPerOp <= 5_000);
         yield return nOurs is null || nStock is null
-            ? new BenchTarget("non-streaming: ≤ 1 KB over stock MEAI", "not measured in this build", null)
+            ? new BenchTarget("non-streaming: ≤ 1 KB over stock MEAI", "not measured in this run", null)
             : new BenchTarget("non-streaming: ≤ 1 KB over stock MEAI", Inv($"{nOurs.AllocBytesPerOp - nStock.AllocBytesPerOp:+0;-0} B"), nOurs.AllocBytesPerOp - nStock.AllocBytesPerOp <= 1_024);
 
         var eOurs = Row("EmbeddingBenchmarks", ClientKind.Ours);
@@ -145,18 +145,18 @@ internal static class ResultTable
         var cOurs = c512.FirstOrDefault(c => c.Client == ClientKind.Ours && c.ChunksPerSecond is not null);
         var cStock = c512.FirstOrDefault(c => c.Client == ClientKind.StockMeai && c.ChunksPerSecond is not null);
         yield return cOurs is null
-            ? new BenchTarget("512 concurrent streams: 0 errors", "not measured in this build", null)
+            ? new BenchTarget("512 concurrent streams: 0 errors", "not measured in this run", null)
             : new BenchTarget("512 concurrent streams: 0 errors", Inv($"{cOurs.Errors} errors"), cOurs.Errors == 0);
         yield return cOurs is null || cStock is null
-            ? new BenchTarget("512 concurrent streams: throughput ≥ 0.95× stock", "not measured in this build", null)
+            ? new BenchTarget("512 concurrent streams: throughput ≥ 0.95× stock", "not measured in this run", null)
             : new BenchTarget("512 concurrent streams: throughput ≥ 0.95× stock", Inv($"{cOurs.ChunksPerSecond / cStock.ChunksPerSecond:0.00}×"), cOurs.ChunksPerSecond / cStock.ChunksPerSecond >= 0.95);
 
         var dOurs = Row("DiscoveryBenchmarks", ClientKind.Ours);
         yield return dOurs is null || !discoveryCalls.TryGetValue(dOurs.Method, out var calls)
-            ? new BenchTarget("cached discovery: 0 network calls", "not measured in this build", null)
+            ? new BenchTarget("cached discovery: 0 network calls", "not measured in this run", null)
             : new BenchTarget("cached discovery: 0 network calls", Inv($"{calls} calls"), calls == 0);
         yield return dOurs is null
-            ? new BenchTarget("cached discovery: < 1 µs", "not measured in this build", null)
+            ? new BenchTarget("cached discovery: < 1 µs", "not measured in this run", null)
             : new BenchTarget("cached discovery: < 1 µs", Format.Time(dOurs.MeanNsPerOp), dOurs.MeanNsPerOp < 1_000);
     }
 
