@@ -89,6 +89,7 @@ internal sealed class ReplayCatalog
             return _renderer.BadRequest($"unsupported encoding_format {format}");
         }
 
+        Stats.CountEncoding(format);
         var count = Math.Max(1, request.InputCount);
         return Cached($"e|{model}|{count}|{format}", () => _renderer.Embeddings(model, count, dims, format));
     }

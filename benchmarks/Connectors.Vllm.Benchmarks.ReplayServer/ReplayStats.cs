@@ -11,6 +11,26 @@ internal sealed class ReplayStats
     private long _models;
     private long _version;
     private long _other;
+    private long _embeddingsFloat;
+    private long _embeddingsBase64;
+    private long _embeddingsBytes;
+
+    /// <summary>Counts an embeddings request by the encoding it asked for.</summary>
+    public void CountEncoding(string format)
+    {
+        switch (format)
+        {
+            case "base64":
+                Interlocked.Increment(ref _embeddingsBase64);
+                break;
+            case "bytes" or "bytes_only":
+                Interlocked.Increment(ref _embeddingsBytes);
+                break;
+            default:
+                Interlocked.Increment(ref _embeddingsFloat);
+                break;
+        }
+    }
 
     public void Count(string route)
     {
@@ -41,5 +61,8 @@ internal sealed class ReplayStats
         + ",\"embeddings\":" + Interlocked.Read(ref _embeddings)
         + ",\"models\":" + Interlocked.Read(ref _models)
         + ",\"version\":" + Interlocked.Read(ref _version)
-        + ",\"other\":" + Interlocked.Read(ref _other) + "}";
+        + ",\"other\":" + Interlocked.Read(ref _other)
+        + ",\"embeddings_float\":" + Interlocked.Read(ref _embeddingsFloat)
+        + ",\"embeddings_base64\":" + Interlocked.Read(ref _embeddingsBase64)
+        + ",\"embeddings_bytes\":" + Interlocked.Read(ref _embeddingsBytes) + "}";
 }

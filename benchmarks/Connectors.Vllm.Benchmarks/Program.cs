@@ -25,7 +25,7 @@ internal static class Program
     {
         if (Value(args, "--alloc-profile") is { } profile)
         {
-            return await Profiling.AllocationProfiler.RunAsync(profile).ConfigureAwait(false);
+            return await Profiling.AllocationProfiler.RunAsync(profile, Console.Out).ConfigureAwait(false);
         }
 
         var full = args.Contains("--full");
@@ -50,7 +50,23 @@ internal static class Program
             bursts = await ConcurrencyHarness.RunAsync([64, 512], full ? 1000 : 20, Console.WriteLine).ConfigureAwait(false);
         }
 
-        var report = ResultTable.Render(rows, bursts, DiscoveryBenchmarks.NetworkCalls, full ? "full" : "smoke", command, loadBefore, MachineInfo.LoadAverage(), clock.Elapsed);
+        var loadAfter = MachineInfo.LoadAverage();
+        var report = ResultTable.Render(rows, bursts, DiscoveryBenchmarks.NetworkCalls, full ? "full" : "smoke", command, loadBefore, loadAfter, clock.Elapsed);
+        if (full && !args.Contains("--no-profile"))
+        {
+            // Where the bytes go, by type, for the rows the targets compare (sampled; see docs/benchmarks.md).
+            var profile = new StringWriter();
+            var cases = BenchmarkCatalog.Suites.Where(suites.Contains)
+                .SelectMany(s => BenchmarkCatalog.Methods(s).Where(BenchmarkCatalog.IsAvailable).Select(m => s.Name + "." + m.Name))
+                .Where(ProfiledCases.Contains)
+                .ToList();
+            if (cases.Count > 0)
+            {
+                await Profiling.AllocationProfiler.RunAsync(string.Join(',', cases), profile).ConfigureAwait(false);
+                report += Environment.NewLine + "### Allocation profile (sampled GCAllocationTick by type, ~2 s per case after the run above)" + Environment.NewLine + Environment.NewLine
+                    + "```" + Environment.NewLine + profile + "```" + Environment.NewLine;
+            }
+        }
         Console.WriteLine();
         Console.WriteLine(report);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
@@ -71,6 +87,18 @@ internal static class Program
 
         return failed.Count == 0 && brokenBursts.Count == 0 ? 0 : 1;
     }
+
+    private static readonly string[] ProfiledCases =
+    [
+        "ChatCompletionBenchmarks.Ours",
+        "ChatCompletionBenchmarks.StockMeai",
+        "ChatStreamingBenchmarks.Ours",
+        "ChatStreamingBenchmarks.StockMeai",
+        "ChatStreamingBenchmarks.Raw",
+        "EmbeddingBenchmarks.Ours",
+        "EmbeddingBenchmarks.OursBytes",
+        "EmbeddingBenchmarks.StockMeai",
+    ];
 
     private static string? Value(string[] args, string name)
     {

@@ -76,7 +76,10 @@ internal sealed class ReplayServerProcess : IDisposable
             r.GetProperty("chat").GetInt64(),
             r.GetProperty("embeddings").GetInt64(),
             r.GetProperty("models").GetInt64(),
-            r.GetProperty("version").GetInt64());
+            r.GetProperty("version").GetInt64(),
+            r.GetProperty("embeddings_float").GetInt64(),
+            r.GetProperty("embeddings_base64").GetInt64(),
+            r.GetProperty("embeddings_bytes").GetInt64());
     }
 
     public void Dispose()

@@ -16,7 +16,7 @@ namespace Connectors.Vllm.Benchmarks.Profiling;
 /// </summary>
 internal static class AllocationProfiler
 {
-    public static async Task<int> RunAsync(string spec)
+    public static async Task<int> RunAsync(string spec, System.IO.TextWriter output)
     {
         using var listener = new AllocationTickListener();
         foreach (var name in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -31,7 +31,7 @@ internal static class AllocationProfiler
                 var op = method.ReturnType == typeof(Task<int>)
                     ? (Func<ValueTask<int>>)(() => new ValueTask<int>((Task<int>)method.Invoke(instance, null)!))
                     : () => (ValueTask<int>)method.Invoke(instance, null)!;
-                for (var i = 0; i < 20; i++)
+                for (var i = 0; i < 5; i++)
                 {
                     await op().ConfigureAwait(false);
                 }
@@ -48,11 +48,11 @@ internal static class AllocationProfiler
 
                 var total = GC.GetTotalAllocatedBytes(precise: true) - before;
                 listener.Stop();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"== {suite.Name}.{method.Name}: {ops} ops, {(double)total / ops:N0} B/op allocated (exact); sampled split by type:"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"== {suite.Name}.{method.Name}: {ops} ops, {(double)total / ops:N0} B/op allocated (exact); sampled split by type:"));
                 var sampled = Math.Max(1, listener.TotalSampledBytes);
                 foreach (var (type, bytes) in listener.BytesByType.OrderByDescending(kv => kv.Value).Take(15).Select(kv => (kv.Key, kv.Value)))
                 {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {100.0 * bytes / sampled,5:0.0}%  ~{(double)total * bytes / sampled / ops,10:N0} B/op  {type}"));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {100.0 * bytes / sampled,5:0.0}%  ~{(double)total * bytes / sampled / ops,10:N0} B/op  {type}"));
                 }
             }
             finally

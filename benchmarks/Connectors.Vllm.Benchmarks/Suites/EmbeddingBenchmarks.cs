@@ -89,19 +89,40 @@ public class EmbeddingBenchmarks : SuiteBase
         var expected = Enumerable.Range(0, BenchInputs.EmbedInputs).Select(i => Vector(i)).ToArray();
         if (_ours is not null)
         {
-            Check("ours (base64)", (await _ours.GenerateAsync(_inputs).ConfigureAwait(false)).Select(e => e.Vector.ToArray()).ToArray(), expected);
+            await CheckAsync("ours", "base64", async () => (await _ours.GenerateAsync(_inputs).ConfigureAwait(false)).Select(e => e.Vector.ToArray()).ToArray(), expected).ConfigureAwait(false);
             if (_oursBytesOptions is not null)
             {
-                Check("ours (bytes)", (await _ours.GenerateAsync(_inputs, _oursBytesOptions).ConfigureAwait(false)).Select(e => e.Vector.ToArray()).ToArray(), expected);
+                await CheckAsync("ours (bytes)", "bytes", async () => (await _ours.GenerateAsync(_inputs, _oursBytesOptions).ConfigureAwait(false)).Select(e => e.Vector.ToArray()).ToArray(), expected).ConfigureAwait(false);
             }
         }
 
-        Check("stock MEAI", (await _stock.GenerateAsync(_inputs).ConfigureAwait(false)).Select(e => e.Vector.ToArray()).ToArray(), expected);
-        Check("SK", (await _sk.GenerateEmbeddingsAsync(_inputs).ConfigureAwait(false)).Select(e => e.ToArray()).ToArray(), expected);
+        await CheckAsync("stock MEAI", "base64", async () => (await _stock.GenerateAsync(_inputs).ConfigureAwait(false)).Select(e => e.Vector.ToArray()).ToArray(), expected).ConfigureAwait(false);
+        await CheckAsync("SK", "base64", async () => (await _sk.GenerateEmbeddingsAsync(_inputs).ConfigureAwait(false)).Select(e => e.ToArray()).ToArray(), expected).ConfigureAwait(false);
         foreach (var format in new[] { "float", "base64", "bytes" })
         {
-            Check("raw " + format, await _raw.EmbedAsync(BenchInputs.EmbedModel, _inputs, format).ConfigureAwait(false), expected);
+            await CheckAsync("raw " + format, format, () => _raw.EmbedAsync(BenchInputs.EmbedModel, _inputs, format), expected).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Checks the vectors bit for bit, and that the client asked for the encoding its row is labelled with.</summary>
+    private async Task CheckAsync(string who, string encoding, Func<Task<float[][]>> call, float[][] expected)
+    {
+        var before = await Server.GetCountsAsync().ConfigureAwait(false);
+        var actual = await call().ConfigureAwait(false);
+        var after = await Server.GetCountsAsync().ConfigureAwait(false);
+        var asked = (after.EmbeddingsFloat - before.EmbeddingsFloat, after.EmbeddingsBase64 - before.EmbeddingsBase64, after.EmbeddingsBytes - before.EmbeddingsBytes) switch
+        {
+            (1, 0, 0) => "float",
+            (0, 1, 0) => "base64",
+            (0, 0, 1) => "bytes",
+            var other => $"{other} requests (float, base64, bytes)",
+        };
+        if (asked != encoding)
+        {
+            throw new InvalidOperationException($"{who}: expected one {encoding} request, the server saw {asked}");
+        }
+
+        Check(who, actual, expected);
     }
 
     /// <summary>The replay server's deterministic vector (same generator, re-implemented here on purpose).</summary>
