@@ -55,16 +55,16 @@ internal static class Program
         if (full && !args.Contains("--no-profile"))
         {
             // Where the bytes go, by type, for the rows the targets compare (sampled; see docs/benchmarks.md).
-            var profile = new StringWriter();
+            var profileText = new StringWriter();
             var cases = BenchmarkCatalog.Suites.Where(suites.Contains)
                 .SelectMany(s => BenchmarkCatalog.Methods(s).Where(BenchmarkCatalog.IsAvailable).Select(m => s.Name + "." + m.Name))
                 .Where(ProfiledCases.Contains)
                 .ToList();
             if (cases.Count > 0)
             {
-                await Profiling.AllocationProfiler.RunAsync(string.Join(',', cases), profile).ConfigureAwait(false);
+                await Profiling.AllocationProfiler.RunAsync(string.Join(",", cases), profileText).ConfigureAwait(false);
                 report += Environment.NewLine + "### Allocation profile (sampled GCAllocationTick by type, ~2 s per case after the run above)" + Environment.NewLine + Environment.NewLine
-                    + "```" + Environment.NewLine + profile + "```" + Environment.NewLine;
+                    + "```" + Environment.NewLine + profileText + "```" + Environment.NewLine;
             }
         }
         Console.WriteLine();
