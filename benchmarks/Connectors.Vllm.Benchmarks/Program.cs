@@ -95,6 +95,7 @@ internal static class Program
         "ChatStreamingBenchmarks.Ours",
         "ChatStreamingBenchmarks.StockMeai",
         "ChatStreamingBenchmarks.Raw",
+        "ChatStreamingBenchmarks.RawWithMeaiUpdates",
         "EmbeddingBenchmarks.Ours",
         "EmbeddingBenchmarks.OursBytes",
         "EmbeddingBenchmarks.StockMeai",

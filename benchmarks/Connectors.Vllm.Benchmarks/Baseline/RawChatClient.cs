@@ -1,15 +1,18 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Benchmarks.Infrastructure;
+using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm.Benchmarks.Baseline;
 
@@ -100,6 +103,41 @@ internal sealed class RawChatClient : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The floor plus MEAI's object model: the same reader, but each chunk becomes a <see cref="ChatResponseUpdate"/>
+    /// (role, text content, ids, model, created) yielded from an async iterator, as an <c>IChatClient</c> must.
+    /// What this costs over <see cref="StreamAsync"/> is MEAI's share, not any client's.
+    /// </summary>
+    public async IAsyncEnumerable<ChatResponseUpdate> StreamUpdatesAsync(string model, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var request = CreateRequest(model, stream: true, tools: false);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var created = DateTimeOffset.UtcNow;
+        await foreach (var item in SseParser.Create(stream, static (_, data) => RawChunk.Parse(data)).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var chunk = item.Data;
+            if (chunk.Done)
+            {
+                yield break;
+            }
+
+            if (chunk.Text is { Length: > 0 } text)
+            {
+                yield return new ChatResponseUpdate(ChatRole.Assistant, [new TextContent(text)])
+                {
+                    ResponseId = "chatcmpl-88bc3c1b0ab65a78",
+                    MessageId = "chatcmpl-88bc3c1b0ab65a78",
+                    ModelId = model,
+                    CreatedAt = created,
+                };
+            }
+        }
+
+        throw new IOException("stream ended before [DONE]");
     }
 
     private HttpRequestMessage CreateRequest(string model, bool stream, bool tools)

@@ -53,6 +53,22 @@ internal static class ResultTable
               .AppendLine(" |");
         }
 
+        var variants = rows.Where(r => !r.Primary).OrderBy(r => r.Order).ThenBy(r => r.Client).ToList();
+        if (variants.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("### Variants: ours (primary row) ÷ each other row of the same workload");
+            sb.AppendLine();
+            sb.AppendLine("| Workload (per unit) | Row | time | allocated | ours ÷ this: time | ours ÷ this: allocated |");
+            sb.AppendLine("|---|---|---:|---:|---:|---:|");
+            foreach (var v in variants)
+            {
+                var ours = rows.FirstOrDefault(r => r.Suite == v.Suite && r.Client == ClientKind.Ours && r.Primary);
+                var cells = v.Measured ? $"{Format.Time(v.NsPerUnit)} | {Format.Bytes(v.BytesPerUnit)}" : $"{Short(v.Status)} | —";
+                sb.AppendLine(Inv($"| {v.Workload} (per {v.Unit}) | {Name(v.Client)}: {v.Variant} | {cells} | {Format.Ratio(ours?.NsPerUnit, v.NsPerUnit)} | {Format.BytesRatio(ours?.BytesPerUnit, v.BytesPerUnit)} |"));
+            }
+        }
+
         sb.AppendLine();
         sb.AppendLine("### Every row");
         sb.AppendLine();

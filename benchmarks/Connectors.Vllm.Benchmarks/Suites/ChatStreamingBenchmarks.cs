@@ -79,6 +79,19 @@ public class ChatStreamingBenchmarks : SuiteBase
     [BenchClient(ClientKind.Raw)]
     public async Task<int> Raw() => (await _raw.StreamAsync(BenchInputs.StreamModel, tools: false).ConfigureAwait(false)).TextLength;
 
+    [Benchmark]
+    [BenchClient(ClientKind.Raw, "floor + MEAI update objects", Primary = false)]
+    public async Task<int> RawWithMeaiUpdates()
+    {
+        var length = 0;
+        await foreach (var update in _raw.StreamUpdatesAsync(BenchInputs.StreamModel).ConfigureAwait(false))
+        {
+            length += update.Text.Length;
+        }
+
+        return length;
+    }
+
     internal static async Task<int> DrainAsync(IChatClient client, IList<ChatMessage> messages)
     {
         var length = 0;
