@@ -17,6 +17,7 @@ namespace Connectors.Vllm.Benchmarks;
 /// Options: <c>--out FILE</c> (markdown report), <c>--suites a,b</c> (class names), <c>--no-concurrency</c>,
 /// <c>--command TEXT</c> (the command line to print in the report).
 /// <c>--alloc-profile Suite.Method,…</c>: sampled allocations by type, for diffing two clients.
+/// <c>--cpu-profile Suite.Method,…</c>: EventPipe CPU samples, hottest methods.
 /// Exit code 1 only when a benchmark could not run correctly (never for speed).
 /// </summary>
 internal static class Program
@@ -26,6 +27,11 @@ internal static class Program
         if (Value(args, "--alloc-profile") is { } profile)
         {
             return await Profiling.AllocationProfiler.RunAsync(profile, Console.Out).ConfigureAwait(false);
+        }
+
+        if (Value(args, "--cpu-profile") is { } cpu)
+        {
+            return await Profiling.CpuProfiler.RunAsync(cpu, Console.Out).ConfigureAwait(false);
         }
 
         var full = args.Contains("--full");
