@@ -72,6 +72,15 @@ internal static class Program
                 report += Environment.NewLine + "### Allocation profile (sampled GCAllocationTick by type, ~2 s per case after the run above)" + Environment.NewLine + Environment.NewLine
                     + "```" + Environment.NewLine + profileText + "```" + Environment.NewLine;
             }
+
+            var cpuCases = cases.Where(c => c is "ChatStreamingBenchmarks.Ours" or "EmbeddingBenchmarks.Ours").ToList();
+            if (cpuCases.Count > 0)
+            {
+                var cpuText = new StringWriter();
+                await Profiling.CpuProfiler.RunAsync(string.Join(",", cpuCases), cpuText).ConfigureAwait(false);
+                report += Environment.NewLine + "### CPU profile of our rows (EventPipe sampling, ~3 s per case after the run above)" + Environment.NewLine + Environment.NewLine
+                    + "```" + Environment.NewLine + cpuText + "```" + Environment.NewLine;
+            }
         }
         Console.WriteLine();
         Console.WriteLine(report);

@@ -95,6 +95,7 @@ internal static class CpuProfiler
         using var log = new TraceLog(etlx);
         var exclusive = new Dictionary<string, int>(StringComparer.Ordinal);
         var inclusiveOurs = new Dictionary<string, int>(StringComparer.Ordinal);
+        var callers = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
         var samples = 0;
         foreach (var ev in log.Events)
         {
@@ -126,6 +127,10 @@ internal static class CpuProfiler
             // The sampler stops threads at GC poll points, so a sample in PollGC belongs to the loop that polled.
             var leaf = frames.FirstOrDefault(f => !f.StartsWith('[') && !f.Contains("PollGC", StringComparison.Ordinal) && !f.StartsWith("System.Threading.Thread.Poll", StringComparison.Ordinal)) ?? frames[0];
             exclusive[leaf] = exclusive.GetValueOrDefault(leaf) + 1;
+            var at = frames.IndexOf(leaf);
+            var chain = string.Join(" ← ", frames.Skip(at + 1).Where(f => !f.StartsWith('[')).Take(3).Select(Short));
+            var byCaller = callers.TryGetValue(leaf, out var d) ? d : callers[leaf] = new Dictionary<string, int>(StringComparer.Ordinal);
+            byCaller[chain] = byCaller.GetValueOrDefault(chain) + 1;
             foreach (var f in frames.Where(f => f.StartsWith("Connectors.Vllm.", StringComparison.Ordinal) && !f.StartsWith("Connectors.Vllm.Benchmarks", StringComparison.Ordinal)).Distinct())
             {
                 inclusiveOurs[f] = inclusiveOurs.GetValueOrDefault(f) + 1;
@@ -139,11 +144,27 @@ internal static class CpuProfiler
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {100.0 * count / Math.Max(1, samples),5:0.0}%  {Trim(method)}"));
         }
 
+        foreach (var (method, _) in exclusive.OrderByDescending(kv => kv.Value).Take(3).Select(kv => (kv.Key, kv.Value)))
+        {
+            output.WriteLine("   callers of " + Short(method) + ":");
+            foreach (var (chain, count) in callers[method].OrderByDescending(kv => kv.Value).Take(4).Select(kv => (kv.Key, kv.Value)))
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {100.0 * count / Math.Max(1, samples),5:0.0}%  ← {chain}"));
+            }
+        }
+
         output.WriteLine("   our frames (inclusive):");
         foreach (var (method, count) in inclusiveOurs.OrderByDescending(kv => kv.Value).Take(15).Select(kv => (kv.Key, kv.Value)))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {100.0 * count / Math.Max(1, samples),5:0.0}%  {Trim(method)}"));
         }
+    }
+
+    /// <summary>Type.Method without the parameter list.</summary>
+    private static string Short(string method)
+    {
+        var paren = method.IndexOf('(', StringComparison.Ordinal);
+        return paren > 0 ? method[..paren] : method;
     }
 
     private static string Trim(string method) => method.Length > 160 ? method[..160] + "…" : method;
