@@ -134,6 +134,10 @@ public sealed class VllmHealthProbe : IDisposable
                     problems.Add($"The server is up but not ready: GET {modelsUrl} answered 503. Wait and retry (curl {modelsUrl}); the vLLM server log says why.");
                 }
             }
+            else if (models.IsRedirect)
+            {
+                problems.Add(Sentence(VllmDiscoveryHttp.Redirected(modelsUrl, models)));
+            }
             else if (models.Status == (int)HttpStatusCode.NotFound)
             {
                 problems.Add($"GET {modelsUrl} answered 404: BaseUrl should be the server's OpenAI-compatible API, usually ending in /v1. Check with curl {modelsUrl}.");

@@ -50,7 +50,7 @@ internal static class VllmDiscoveryHttp
             var status = (int)response.StatusCode;
             var limit = status is >= 200 and < 300 ? maxBodyBytes : MaxErrorBodyBytes;
             var (body, tooLarge) = await ReadBoundedAsync(response.Content, limit, timeout.Token).ConfigureAwait(false);
-            return new VllmHttpResult(status, body, tooLarge);
+            return new VllmHttpResult(status, body, tooLarge, response.Headers.Location);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -75,6 +75,11 @@ internal static class VllmDiscoveryHttp
     {
         var url = endpoint.Under("models");
         var result = await GetAsync(client, endpoint, url, endpoint.Options.MaxModelsBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (result.IsRedirect)
+        {
+            throw Redirected(url, result);
+        }
+
         if (!result.IsSuccess)
         {
             throw VllmErrors.FromResponse(result.Status, result.Body, new VllmErrorContext(endpoint.BaseUrl));
@@ -166,6 +171,16 @@ internal static class VllmDiscoveryHttp
         {
             return null;
         }
+    }
+
+    /// <summary>Redirects are never followed (a redirect could lead past the private-network gate's decision); say where it pointed.</summary>
+    public static VllmException Redirected(Uri url, VllmHttpResult result)
+    {
+        var target = result.Location is null ? "another address" : result.Location.IsAbsoluteUri ? result.Location.ToString() : new Uri(url, result.Location).ToString();
+        return new VllmException(
+            (System.Net.HttpStatusCode)result.Status,
+            $"GET {url} was redirected to {target}, and redirects are not followed.",
+            "Set BaseUrl to the address the server redirects to (it usually ends in /v1).");
     }
 
     private static VllmException NotAModelList(Uri url, string detail, Exception? inner)

@@ -7,7 +7,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Connectors.Vllm.Chat;
+using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
 using Microsoft.Extensions.AI;

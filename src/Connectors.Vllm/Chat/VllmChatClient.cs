@@ -4,7 +4,7 @@ using System.Net.Http;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
-using Connectors.Vllm.Chat;
+using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Http;
 using Microsoft.Extensions.AI;
 using OpenAI;

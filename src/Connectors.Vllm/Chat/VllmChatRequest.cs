@@ -1,4 +1,4 @@
-namespace Connectors.Vllm.Chat;
+namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>What the chat client resolved before writing a request.</summary>
 /// <param name="ModelId">The model id sent as <c>model</c>.</param>

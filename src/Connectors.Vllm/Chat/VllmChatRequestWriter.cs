@@ -9,7 +9,7 @@ using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using MeaiChatResponseFormat = Microsoft.Extensions.AI.ChatResponseFormat;
 using OpenAIChatMessage = OpenAI.Chat.ChatMessage;
 
-namespace Connectors.Vllm.Chat;
+namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>
 /// Writes the <c>/v1/chat/completions</c> body. Messages, tools and JSON-schema formats are mapped by MEAI's public

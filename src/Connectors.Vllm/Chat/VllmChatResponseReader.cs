@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Connectors.Vllm.Chat;
+namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>Reads a non-streaming <c>chat.completion</c> body straight into a <see cref="ChatResponse"/>.</summary>
 internal static class VllmChatResponseReader

@@ -6,7 +6,7 @@ using System.Text.Json;
 using Connectors.Vllm.Errors;
 using Microsoft.Extensions.AI;
 
-namespace Connectors.Vllm.Chat;
+namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>
 /// Turns vLLM's chat-completion chunks into <see cref="ChatResponseUpdate"/>s with one <see cref="Utf8JsonReader"/>
@@ -19,7 +19,9 @@ internal sealed class VllmChatStreamParser
 {
     private readonly VllmErrorContext _errorContext;
     private string? _responseId;
+    private byte[] _responseIdUtf8 = [];
     private string? _modelId;
+    private byte[] _modelIdUtf8 = [];
     private DateTimeOffset? _createdAt;
     private VllmUsageCounts _usage;
     private string? _fingerprint;
@@ -122,17 +124,17 @@ internal sealed class VllmChatStreamParser
             else if (reader.ValueTextEquals("id"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String && (_responseId is null || !reader.ValueTextEquals(_responseId)))
+                if (reader.TokenType == JsonTokenType.String)
                 {
-                    _responseId = reader.GetString();
+                    _responseId = Cached(ref reader, _responseId, ref _responseIdUtf8);
                 }
             }
             else if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String && (_modelId is null || !reader.ValueTextEquals(_modelId)))
+                if (reader.TokenType == JsonTokenType.String)
                 {
-                    _modelId = reader.GetString();
+                    _modelId = Cached(ref reader, _modelId, ref _modelIdUtf8);
                 }
             }
             else if (reader.ValueTextEquals("created"u8))
@@ -457,6 +459,19 @@ internal sealed class VllmChatStreamParser
         using var document = JsonDocument.ParseValue(ref reader);
         var info = VllmErrors.ParseElement(document.RootElement);
         throw VllmErrors.FromStreamError(info, _errorContext, DescribeReceived() + ".");
+    }
+
+    /// <summary>Every chunk repeats the id and model: compare the raw bytes and reuse the string instead of decoding it again.</summary>
+    private static string? Cached(ref Utf8JsonReader reader, string? current, ref byte[] currentUtf8)
+    {
+        if (current is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.SequenceEqual(currentUtf8))
+        {
+            return current;
+        }
+
+        var value = reader.GetString();
+        currentUtf8 = reader.ValueIsEscaped || reader.HasValueSequence ? [] : reader.ValueSpan.ToArray();
+        return value;
     }
 
     private static JsonElement ReadElement(ref Utf8JsonReader reader)

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Connectors.Vllm.Chat;
+namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>Pure mappings from vLLM's chat wire values to MEAI values, shared by the JSON and SSE readers.</summary>
 internal static class VllmChatWire

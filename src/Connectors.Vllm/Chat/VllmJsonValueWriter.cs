@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Connectors.Vllm.Chat;
+namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>Writes the values callers put into <c>ChatOptions.AdditionalProperties</c> without reflection-based serialization.</summary>
 internal static class VllmJsonValueWriter

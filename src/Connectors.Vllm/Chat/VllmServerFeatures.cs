@@ -1,6 +1,6 @@
 using System;
 
-namespace Connectors.Vllm.Chat;
+namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>Which request forms a vLLM version accepts. An unknown version is treated as current, except for the
 /// token limit, where the field every version accepts (<c>max_tokens</c>) is used.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Connectors.Vllm.Chat;
+namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>A <c>usage</c> object's counts, held without allocation until one <see cref="UsageDetails"/> is needed.</summary>
 internal struct VllmUsageCounts

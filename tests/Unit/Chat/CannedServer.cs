@@ -5,7 +5,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
 
-namespace Connectors.Vllm.Tests.Unit.Chat;
+namespace Connectors.Vllm.Tests.Unit.ChatTests;
 
 /// <summary>Canned vLLM answers (byte-exact examples from TestData/Chat) for the in-memory handler.</summary>
 internal static class CannedServer

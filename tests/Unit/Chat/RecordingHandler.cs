@@ -8,7 +8,7 @@ using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Connectors.Vllm.Tests.Unit.Chat;
+namespace Connectors.Vllm.Tests.Unit.ChatTests;
 
 /// <summary>An in-memory HTTP handler: records each request (headers and body bytes) and answers with canned bytes.</summary>
 internal sealed class RecordingHandler : HttpMessageHandler
@@ -17,7 +17,7 @@ internal sealed class RecordingHandler : HttpMessageHandler
 
     public RecordingHandler(Func<HttpRequestMessage, int, HttpResponseMessage> respond) => _respond = respond;
 
-    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+    public ConcurrentQueue<CapturedRequest> Requests { get; } = new();
 
     public static RecordingHandler Json(string body, HttpStatusCode status = HttpStatusCode.OK)
         => new((_, _) => new HttpResponseMessage(status) { Content = new StringContent(body, new MediaTypeHeaderValue("application/json")) });
@@ -39,10 +39,10 @@ internal sealed class RecordingHandler : HttpMessageHandler
             }
         }
 
-        Requests.Enqueue(new RecordedRequest(request.Method.Method, request.RequestUri!, headers, body));
+        Requests.Enqueue(new CapturedRequest(request.Method.Method, request.RequestUri!, headers, body));
         return _respond(request, Requests.Count);
     }
 }
 
 /// <summary>One request as it left the client.</summary>
-internal sealed record RecordedRequest(string Method, Uri Uri, IReadOnlyDictionary<string, string> Headers, byte[] Body);
+internal sealed record CapturedRequest(string Method, Uri Uri, IReadOnlyDictionary<string, string> Headers, byte[] Body);

@@ -10,7 +10,7 @@ using Connectors.Vllm.Http;
 using OpenAI.Chat;
 using Xunit;
 
-namespace Connectors.Vllm.Tests.Unit.Chat;
+namespace Connectors.Vllm.Tests.Unit.ChatTests;
 
 public sealed class VllmOpenAIClientFactoryTests
 {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
+using System.Threading.Tasks;
 using Connectors.Vllm.Http;
 using Xunit;
 
@@ -68,6 +69,22 @@ public sealed class VllmEnvironmentTests
         var carryingKey = request.Headers.Where(h => h.Value.Any(v => v.Contains("sk-only-bearer", StringComparison.Ordinal))).Select(h => h.Key).ToArray();
         Assert.Equal(["Authorization"], carryingKey);
         Assert.Equal(["search"], request.Headers.GetValues("X-Team"));
+    }
+
+    [Fact]
+    public async Task Resolve_PlaceholdersOutsideKeyAndHeaderValues_StayLiteral()
+    {
+        var options = new VllmProviderOptions { BaseUrl = new Uri("http://203.0.113.10:8000/v1") };
+        options.Models.Add(new VllmModelDefinition { Id = "${MODEL}", Name = "${NAME}" });
+        options.Headers["X-${TEAM}"] = "fixed";
+        var endpoint = VllmEndpoint.Resolve(options);
+        using var discovery = new VllmModelDiscovery(options, new HttpClient(new InMemoryHandler(_ => InMemoryHandler.Json("{}"))));
+
+        var model = Assert.Single(await discovery.GetModelsAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal("${MODEL}", model.Id);
+        Assert.Equal("${NAME}", model.Name);
+        Assert.Equal("X-${TEAM}", Assert.Single(endpoint.Headers).Key);
     }
 
     [Fact]

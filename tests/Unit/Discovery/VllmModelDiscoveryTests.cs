@@ -449,6 +449,26 @@ public sealed class VllmModelDiscoveryTests
     }
 
     [Fact]
+    public async Task GetModelsAsync_Redirect_NotFollowedAndExplained()
+    {
+        var handler = new InMemoryHandler(_ =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.MovedPermanently) { Content = new ByteArrayContent([]) };
+            response.Headers.Location = new Uri("http://10.0.0.9:8000/v1/models");
+            return response;
+        });
+        using var client = handler.CreateClient();
+        using var discovery = new VllmModelDiscovery(Options(), client);
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => discovery.GetModelsAsync(Ct));
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, ex.StatusCode);
+        Assert.Contains("redirected to http://10.0.0.9:8000/v1/models", ex.ServerMessage, StringComparison.Ordinal);
+        Assert.Contains("BaseUrl", ex.Hint, StringComparison.Ordinal);
+        Assert.Equal(1, handler.Count);
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_ThrowsConfigurationError()
     {
         var ex = Assert.Throws<VllmException>(() => new VllmModelDiscovery(Options(o => o.Api = "other")));
