@@ -18,9 +18,10 @@ namespace Connectors.Vllm;
 /// <remarks>
 /// <para>Both routes sit at the server root and are not guarded by vLLM's API key; the key and the configured
 /// headers are sent anyway. Results come back most relevant first, ties in input order.</para>
-/// <para>Thread-safe; one instance can serve concurrent calls.</para>
+/// <para>Thread-safe; one instance can serve concurrent calls. Disposing it releases the <see cref="HttpClient"/> it created
+/// (never one passed in).</para>
 /// </remarks>
-public sealed class VllmReranker
+public sealed class VllmReranker : IDisposable
 {
     private readonly VllmPlainHttp _http;
     private readonly Uri _rerankUrl;
@@ -44,6 +45,9 @@ public sealed class VllmReranker
 
     /// <summary>Gets the model used when a call names none, or <see langword="null"/>.</summary>
     public string? DefaultModelId { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
 
     /// <summary>Scores every document against <paramref name="query"/> and returns them most relevant first.</summary>
     /// <param name="query">The query.</param>

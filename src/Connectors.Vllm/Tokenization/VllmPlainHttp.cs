@@ -18,11 +18,12 @@ namespace Connectors.Vllm.Tokenization;
 /// <see cref="VllmEndpoint"/>, the first-byte timeout, a bounded body, retries of these idempotent
 /// calls on 429/503 and refused connections, and vLLM's errors as <see cref="VllmException"/>.
 /// </summary>
-internal sealed class VllmPlainHttp
+internal sealed class VllmPlainHttp : IDisposable
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
     private readonly HttpClient _httpClient;
+    private readonly HttpClient? _ownedHttpClient;
     private readonly VllmProviderOptions _options;
 
     public VllmPlainHttp(VllmProviderOptions options, HttpClient? httpClient)
@@ -31,7 +32,11 @@ internal sealed class VllmPlainHttp
         _options = options;
         Endpoint = VllmEndpoint.Resolve(options);
         _httpClient = VllmHttpClientFactory.Create(options, httpClient);
+        _ownedHttpClient = ReferenceEquals(_httpClient, httpClient) ? null : _httpClient;
     }
+
+    /// <summary>Disposes the client this instance created (never the caller's).</summary>
+    public void Dispose() => _ownedHttpClient?.Dispose();
 
     public VllmEndpoint Endpoint { get; }
 

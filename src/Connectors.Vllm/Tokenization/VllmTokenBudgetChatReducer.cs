@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Tokenization;
 using Microsoft.Extensions.AI;
 
@@ -92,12 +93,21 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
     {
         ArgumentNullException.ThrowIfNull(messages);
         var all = messages as IReadOnlyList<ChatMessage> ?? new List<ChatMessage>(messages);
-        var tokenizeOptions = new VllmTokenizeOptions { ModelId = chatOptions?.ModelId, Tools = chatOptions?.Tools };
+        var tokenizeOptions = new VllmTokenizeOptions
+        {
+            ModelId = chatOptions?.ModelId,
+            Tools = chatOptions?.Tools,
+            ChatTemplateKwargs = chatOptions?.AdditionalProperties?.TryGetValue(VllmChatOptions.ChatTemplateKwargs, out var kwargs) == true
+                ? kwargs as IDictionary<string, object?>
+                : null,
+        };
+        var instructions = chatOptions?.Instructions;
         var model = _tokenizer.ModelFor(tokenizeOptions);
         var entry = _tokenizer.Http.FindModel(model);
 
         var calls = 1;
-        var measured = await _tokenizer.TokenizeAsync(all, tokenizeOptions, cancellationToken).ConfigureAwait(false);
+        // Counted as the chat client sends them: ChatOptions.Instructions merged into the system prompt.
+        var measured = await _tokenizer.TokenizeAsync(VllmChatRequestWriter.MergeInstructions(all, instructions), tokenizeOptions, cancellationToken).ConfigureAwait(false);
         var window = _contextWindow ?? entry?.ContextWindow ?? measured.MaxModelLen
             ?? throw new VllmException(null, "The model's context window is unknown: the server's /tokenize answer has no max_model_len.", "Set ContextWindow on the model entry (Vllm:Models) or on VllmTokenBudgetOptions.");
 
@@ -136,7 +146,7 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
             firstKept = next;
             candidate = units.Compose(firstKept);
             calls++;
-            var confirmed = await _tokenizer.TokenizeAsync(candidate, tokenizeOptions, cancellationToken).ConfigureAwait(false);
+            var confirmed = await _tokenizer.TokenizeAsync(VllmChatRequestWriter.MergeInstructions(candidate, instructions), tokenizeOptions, cancellationToken).ConfigureAwait(false);
             candidateTokens = confirmed.Count;
             candidateWeight = Weigh(candidate);
             if (candidateTokens <= budget)

@@ -18,9 +18,10 @@ namespace Connectors.Vllm;
 /// <remarks>
 /// <para>vLLM does not guard these routes with the API key; the key and configured headers are sent anyway
 /// (a proxy in front of vLLM may want them).</para>
-/// <para>Thread-safe; one instance can serve concurrent calls.</para>
+/// <para>Thread-safe; one instance can serve concurrent calls. Disposing it releases the <see cref="HttpClient"/> it created
+/// (never one passed in).</para>
 /// </remarks>
-public sealed class VllmTokenizer
+public sealed class VllmTokenizer : IDisposable
 {
     private readonly VllmPlainHttp _http;
     private readonly Uri _tokenizeUrl;
@@ -43,6 +44,9 @@ public sealed class VllmTokenizer
 
     /// <summary>Gets the model used when a call names none, or <see langword="null"/>.</summary>
     public string? DefaultModelId { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
 
     internal VllmPlainHttp Http => _http;
 

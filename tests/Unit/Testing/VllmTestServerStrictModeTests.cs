@@ -113,7 +113,7 @@ public sealed class VllmTestServerStrictModeTests : IClassFixture<ServerPerVersi
     {
         var server = await _servers.GetAsync(version);
         using var client = Client(server);
-        var request = Chat("strict check");
+        var request = TestServerHttp.Chat("strict check");
         if (field is not ("messages" or "model"))
         {
             request[field] = Samples.TryGetValue(field, out var sample) ? sample?.DeepClone() : null;
@@ -149,7 +149,7 @@ public sealed class VllmTestServerStrictModeTests : IClassFixture<ServerPerVersi
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
-        var request = Chat("hi");
+        var request = TestServerHttp.Chat("hi");
         request["service_tier"] = "auto";
 
         using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
@@ -166,7 +166,7 @@ public sealed class VllmTestServerStrictModeTests : IClassFixture<ServerPerVersi
     {
         await using var server = await VllmTestServer.StartAsync(new VllmTestServerOptions { Strict = false }, Ct);
         using var client = Client(server);
-        var request = Chat("hi");
+        var request = TestServerHttp.Chat("hi");
         request["service_tier"] = "auto";
         request["guided_json"] = new JsonObject { ["type"] = "object" };
         request["stream_options"] = null;
@@ -193,7 +193,7 @@ public sealed class VllmTestServerStrictModeTests : IClassFixture<ServerPerVersi
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
-        var request = Chat("hi");
+        var request = TestServerHttp.Chat("hi");
         foreach (var (key, value) in JsonNode.Parse(patch)!.AsObject())
         {
             request[key] = value?.DeepClone();
@@ -212,7 +212,7 @@ public sealed class VllmTestServerStrictModeTests : IClassFixture<ServerPerVersi
     {
         await using var server = await VllmTestServer.StartAsync(new VllmTestServerOptions { Strict = strict }, Ct);
         using var client = Client(server);
-        var request = Chat("x");
+        var request = TestServerHttp.Chat("x");
         request["messages"]![0]!["content"] = JsonNode.Parse("""[{"type":"text","text":"read this"},{"type":"file","file":{"file_id":"f"}}]""");
 
         using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
@@ -228,9 +228,9 @@ public sealed class VllmTestServerStrictModeTests : IClassFixture<ServerPerVersi
     {
         await using var server = await VllmTestServer.StartAsync(new VllmTestServerOptions { Strict = strict }, Ct);
         using var client = Client(server);
-        var none = Chat("x");
+        var none = TestServerHttp.Chat("x");
         none["structured_outputs"] = new JsonObject { ["disable_any_whitespace"] = true };
-        var two = Chat("x");
+        var two = TestServerHttp.Chat("x");
         two["structured_outputs"] = new JsonObject { ["regex"] = "a", ["choice"] = new JsonArray("a") };
 
         using var r1 = await PostJsonAsync(client, "/v1/chat/completions", none);

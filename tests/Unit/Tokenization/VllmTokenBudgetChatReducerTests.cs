@@ -131,6 +131,31 @@ public sealed class VllmTokenBudgetChatReducerTests
     }
 
     [Fact]
+    public async Task ReduceWithBudgetAsync_InstructionsToolsAndTemplateArguments_AreCountedLikeTheChatRequest()
+    {
+        var (reducer, handler) = Create(1000);
+        var options = new ChatOptions
+        {
+            ModelId = "vllm/other",
+            Instructions = "Answer in French.",
+            Tools = [AIFunctionFactory.Create((string city) => "sunny", "get_weather")],
+            AdditionalProperties = new() { ["chat_template_kwargs"] = new Dictionary<string, object?> { ["enable_thinking"] = false } },
+        };
+
+        var result = await reducer.ReduceWithBudgetAsync([new ChatMessage(ChatRole.User, "Bonjour")], options, TestContext.Current.CancellationToken);
+
+        var body = Assert.Single(handler.RequestList).Json;
+        Assert.Equal("other", body.GetProperty("model").GetString());
+        var first = body.GetProperty("messages")[0];
+        Assert.Equal("system", first.GetProperty("role").GetString());
+        Assert.Contains("Answer in French.", first.GetProperty("content").ToString(), StringComparison.Ordinal);
+        Assert.Equal("get_weather", body.GetProperty("tools")[0].GetProperty("function").GetProperty("name").GetString());
+        Assert.False(body.GetProperty("chat_template_kwargs").GetProperty("enable_thinking").GetBoolean());
+        Assert.Equal([ChatRole.User], result.Messages.Select(m => m.Role));
+        Assert.Equal(FakeTokenizer.Count(body), result.PromptTokens);
+    }
+
+    [Fact]
     public async Task ReduceAsync_ContextWindowFromModelEntry_WinsOverTokenizeAnswer()
     {
         var provider = Options();
