@@ -1,0 +1,84 @@
+using System;
+using System.Net.Http;
+using Connectors.Vllm;
+
+namespace Microsoft.SemanticKernel;
+
+/// <summary>
+/// Adds vLLM chat completion and embedding generation to a Semantic Kernel <see cref="IKernelBuilder"/>.
+/// </summary>
+/// <remarks>
+/// The chat service is our <see cref="VllmChatClient"/> with Semantic Kernel's own function invocation on top,
+/// so <c>FunctionChoiceBehavior.Auto()</c> runs kernel functions from vLLM tool calls (MEAI's function invocation
+/// is deliberately not added on this path: functions would run twice). vLLM extras travel in
+/// <see cref="PromptExecutionSettings.ExtensionData"/> under their wire names (or use <see cref="VllmPromptExecutionSettings"/>).
+/// Semantic Kernel keeps only text, images and function calls of an answer, so reasoning is put in the message's
+/// <c>Metadata["reasoning"]</c> (in a stream: each update's reasoning delta) and usage in <c>Metadata["Usage"]</c>
+/// (a <c>UsageDetails</c> on a full answer, the <c>UsageContent</c> on the last streamed update).
+/// </remarks>
+public static class VllmKernelBuilderExtensions
+{
+    /// <summary>Adds a vLLM <see cref="ChatCompletion.IChatCompletionService"/> (and the <see cref="Microsoft.Extensions.AI.IChatClient"/> behind it).</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="modelId">The model (<c>vllm/&lt;id&gt;</c> or <c>&lt;id&gt;</c>); <see langword="null"/> for the only served model.</param>
+    /// <param name="endpoint">The base URL ending in <c>/v1</c>; <see langword="null"/> for <c>VLLM_BASE_URL</c> or the default <c>http://127.0.0.1:8000/v1</c>.</param>
+    /// <param name="apiKey">The API key; <see langword="null"/> for <c>VLLM_API_KEY</c> or none.</param>
+    /// <param name="serviceId">The service id (key) to register under, or <see langword="null"/>.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; build it on <c>VllmHttpHandler</c> to keep the private-network gate.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddVllmChatCompletion(this IKernelBuilder builder, string? modelId = null, Uri? endpoint = null, string? apiKey = null, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddVllmChatCompletion(modelId, endpoint, apiKey, serviceId, httpClient);
+        return builder;
+    }
+
+    /// <summary>Adds a vLLM <see cref="ChatCompletion.IChatCompletionService"/> from full provider options.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="options">Where the server is and how to reach it.</param>
+    /// <param name="modelId">The model; <see langword="null"/> for the only served model.</param>
+    /// <param name="serviceId">The service id (key) to register under, or <see langword="null"/>.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use, or <see langword="null"/>.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddVllmChatCompletion(this IKernelBuilder builder, VllmProviderOptions options, string? modelId = null, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        builder.Services.AddVllmChatCompletion(options, modelId, serviceId, httpClient);
+        return builder;
+    }
+
+    /// <summary>Adds a vLLM embedding generator (<see cref="Microsoft.Extensions.AI.IEmbeddingGenerator{TInput, TEmbedding}"/>).</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="modelId">The embedding model; <see langword="null"/> for the only served model.</param>
+    /// <param name="endpoint">The base URL ending in <c>/v1</c>; <see langword="null"/> for <c>VLLM_BASE_URL</c> or the default.</param>
+    /// <param name="apiKey">The API key; <see langword="null"/> for <c>VLLM_API_KEY</c> or none.</param>
+    /// <param name="serviceId">The service id (key) to register under, or <see langword="null"/>.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use, or <see langword="null"/>.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddVllmEmbeddingGenerator(this IKernelBuilder builder, string? modelId = null, Uri? endpoint = null, string? apiKey = null, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddVllmEmbeddingGenerator(modelId, endpoint, apiKey, serviceId, httpClient);
+        return builder;
+    }
+
+    /// <summary>Adds a vLLM embedding generator from full provider options.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="options">Where the server is and how to reach it.</param>
+    /// <param name="modelId">The embedding model; <see langword="null"/> for the only served model.</param>
+    /// <param name="serviceId">The service id (key) to register under, or <see langword="null"/>.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use, or <see langword="null"/>.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddVllmEmbeddingGenerator(this IKernelBuilder builder, VllmProviderOptions options, string? modelId = null, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        builder.Services.AddVllmEmbeddingGenerator(options, modelId, serviceId, httpClient);
+        return builder;
+    }
+}

@@ -1,0 +1,214 @@
+using System;
+using System.ComponentModel;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Connectors.Vllm;
+using Connectors.Vllm.Testing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Xunit;
+
+namespace Connectors.Vllm.Tests.Unit.SemanticKernel;
+
+public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
+{
+    private VllmTestServer _server = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var options = new VllmTestServerOptions();
+        options.Models.Add(VllmTestModel.Reasoning("reasoner"));
+        options.Models.Add(VllmTestModel.Chat("plain"));
+        options.Models.Add(VllmTestModel.Embedding("embedder", dimensions: 32));
+        _server = await VllmTestServer.StartAsync(options, TestContext.Current.CancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private VllmProviderOptions Options() => new() { BaseUrl = _server.BaseUrl, AllowPrivateNetwork = true };
+
+    [Fact]
+    public async Task AddVllmChatCompletion_InvokePrompt_ReturnsServerAnswer()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain").Build();
+
+        var result = await kernel.InvokePromptAsync("Tell me about vLLM", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Contains("Tell me about vLLM", result.GetValue<string>(), StringComparison.Ordinal);
+        using var body = JsonDocument.Parse(Assert.Single(_server.Requests).Body);
+        Assert.Equal("plain", body.RootElement.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public async Task AddVllmChatCompletion_Streaming_ConcatenatesToFullAnswerAndReportsUsage()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain").Build();
+        var service = kernel.GetRequiredService<IChatCompletionService>();
+        var history = new ChatHistory();
+        history.AddUserMessage("stream me");
+
+        var text = new StringBuilder();
+        UsageDetails? usage = null;
+        await foreach (var update in service.GetStreamingChatMessageContentsAsync(history, kernel: kernel, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            text.Append(update.Content);
+            if (update.Metadata?.TryGetValue("Usage", out var u) == true)
+            {
+                Assert.Null(usage); // exactly one usage report per stream
+                usage = Assert.IsType<UsageContent>(u).Details;
+            }
+        }
+
+        Assert.Contains("stream me", text.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(usage);
+        Assert.True(usage.OutputTokenCount > 0);
+        Assert.Equal(usage.InputTokenCount + usage.OutputTokenCount, usage.TotalTokenCount);
+    }
+
+    [Fact]
+    public async Task AddVllmChatCompletion_ReasoningModel_ReasoningAndUsageInMetadata()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "reasoner").Build();
+        var service = kernel.GetRequiredService<IChatCompletionService>();
+        var history = new ChatHistory();
+        history.AddUserMessage("think first");
+
+        var message = await service.GetChatMessageContentAsync(history, kernel: kernel, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.NotNull(message.Metadata);
+        var reasoning = Assert.IsType<string>(message.Metadata["reasoning"]);
+        Assert.NotEmpty(reasoning);
+        Assert.DoesNotContain(reasoning, message.Content ?? string.Empty, StringComparison.Ordinal);
+        Assert.IsType<UsageDetails>(message.Metadata["Usage"]);
+    }
+
+    [Fact]
+    public async Task AddVllmChatCompletion_ReasoningModelStreaming_ReasoningDeltasInMetadata()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "reasoner").Build();
+        var service = kernel.GetRequiredService<IChatCompletionService>();
+        var history = new ChatHistory();
+        history.AddUserMessage("think first");
+
+        var reasoning = new StringBuilder();
+        var text = new StringBuilder();
+        await foreach (var update in service.GetStreamingChatMessageContentsAsync(history, kernel: kernel, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            if (update.Metadata?.TryGetValue("reasoning", out var r) == true)
+            {
+                Assert.Equal(0, text.Length); // reasoning comes before the answer
+                reasoning.Append((string)r!);
+            }
+
+            text.Append(update.Content);
+        }
+
+        Assert.NotEqual(0, reasoning.Length);
+        Assert.Contains("think first", text.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddVllmChatCompletion_AutoFunctionCalling_RunsKernelFunctionOnceAndAnswersWithResult()
+    {
+        var calls = 0;
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain").Build();
+        kernel.Plugins.AddFromFunctions("weather",
+        [
+            KernelFunctionFactory.CreateFromMethod(
+                ([Description("The city.")] string city) =>
+                {
+                    calls++;
+                    return $"Sunny, 21 C in {city}";
+                },
+                "get_weather",
+                "Gets the weather for a city."),
+        ]);
+        var settings = new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
+
+        var result = await kernel.InvokePromptAsync("Use weather_get_weather: what is the weather in Paris?", new KernelArguments(settings), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, calls);
+        Assert.Contains("Sunny, 21 C", result.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(2, _server.Requests.Count(r => r.Path == "/v1/chat/completions"));
+    }
+
+    [Fact]
+    public async Task AddVllmChatCompletion_ExtensionData_SentUnderWireNames()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain").Build();
+        var settings = new VllmPromptExecutionSettings { TopK = 20, MinP = 0.05, RepetitionPenalty = 1.1, MinTokens = 2, Temperature = 0.2 };
+        settings.ExtensionData = new System.Collections.Generic.Dictionary<string, object> { ["cache_salt"] = "tenant-a" };
+
+        await kernel.InvokePromptAsync("extras", new KernelArguments(settings), cancellationToken: TestContext.Current.CancellationToken);
+
+        using var body = JsonDocument.Parse(Assert.Single(_server.Requests).Body);
+        var root = body.RootElement;
+        Assert.Equal(20, root.GetProperty("top_k").GetInt32());
+        Assert.Equal(0.05, root.GetProperty("min_p").GetDouble(), 6);
+        Assert.Equal(1.1, root.GetProperty("repetition_penalty").GetDouble(), 6);
+        Assert.Equal(2, root.GetProperty("min_tokens").GetInt32());
+        Assert.Equal(0.2, root.GetProperty("temperature").GetDouble(), 6);
+        Assert.Equal("tenant-a", root.GetProperty("cache_salt").GetString());
+    }
+
+    [Fact]
+    public async Task AddVllmChatCompletion_UnsetTypedSettings_AreNotSent()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain").Build();
+
+        await kernel.InvokePromptAsync("only top_k", new KernelArguments(new VllmPromptExecutionSettings { TopK = 5 }), cancellationToken: TestContext.Current.CancellationToken);
+
+        using var body = JsonDocument.Parse(Assert.Single(_server.Requests).Body);
+        Assert.Equal(5, body.RootElement.GetProperty("top_k").GetInt32());
+        foreach (var name in new[] { "min_p", "repetition_penalty", "min_tokens", "priority", "seed", "max_tokens", "chat_template_kwargs", "temperature" })
+        {
+            Assert.False(body.RootElement.TryGetProperty(name, out _), name);
+        }
+    }
+
+    [Fact]
+    public void VllmPromptExecutionSettings_Frozen_RejectsChanges()
+    {
+        var settings = new VllmPromptExecutionSettings { MinP = 0.1 };
+        settings.Freeze();
+
+        Assert.Throws<InvalidOperationException>(() => settings.MinP = 0.2);
+        Assert.Equal(0.1, settings.MinP);
+    }
+
+    [Fact]
+    public void AddVllmChatCompletion_ServiceId_RegistersKeyedServices()
+    {
+        var kernel = Kernel.CreateBuilder()
+            .AddVllmChatCompletion(Options(), "plain", serviceId: "local")
+            .Build();
+
+        Assert.NotNull(kernel.Services.GetKeyedService<IChatCompletionService>("local"));
+        Assert.NotNull(kernel.Services.GetKeyedService<IChatClient>("local")?.GetService<VllmChatClient>());
+    }
+
+    [Fact]
+    public async Task AddVllmEmbeddingGenerator_Kernel_GeneratesEmbeddings()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmEmbeddingGenerator(Options(), "embedder").Build();
+
+        var generator = kernel.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        var embeddings = await generator.GenerateAsync(["one", "two"], cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, embeddings.Count);
+        Assert.All(embeddings, e => Assert.Equal(32, e.Vector.Length));
+    }
+
+    [Fact]
+    public void AddVllmChatCompletion_NullArguments_ThrowWithParamName()
+    {
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => VllmKernelBuilderExtensions.AddVllmChatCompletion(null!)).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => Kernel.CreateBuilder().AddVllmChatCompletion((VllmProviderOptions)null!)).ParamName);
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => VllmKernelBuilderExtensions.AddVllmEmbeddingGenerator(null!)).ParamName);
+        Assert.Equal("services", Assert.Throws<ArgumentNullException>(() => VllmKernelServiceCollectionExtensions.AddVllmChatCompletion(null!)).ParamName);
+    }
+}
