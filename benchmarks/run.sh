@@ -7,6 +7,8 @@
 #                               on speed, only when a client cannot run or reads the bytes wrongly.
 #   benchmarks/run.sh --full    Release build, BenchmarkDotNet (MemoryDiagnoser) + 64/512-stream bursts of
 #                               1,000-chunk streams; writes the report into docs/benchmarks.md.
+#   benchmarks/run.sh --interleaved   Release build; chat suites with the clients measured in turn (medians),
+#                               steadier on a shared machine; writes its table into docs/benchmarks.md.
 # Extra arguments go to the program (--suites ChatStreamingBenchmarks,..., --no-concurrency, --out FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +18,7 @@ mode=--smoke
 args=()
 for a in "$@"; do
   case "$a" in
-    --smoke|--full) mode="$a" ;;
+    --smoke|--full|--interleaved) mode="$a" ;;
     *) args+=("$a") ;;
   esac
 done
@@ -25,6 +27,9 @@ project=benchmarks/Connectors.Vllm.Benchmarks/Connectors.Vllm.Benchmarks.csproj
 if [ "$mode" = "--full" ]; then
   config=Release
   out=artifacts/benchmarks/results-full.md
+elif [ "$mode" = "--interleaved" ]; then
+  config=Release
+  out=artifacts/benchmarks/results-interleaved.md
 else
   # Smoke reuses the CI build (Debug; the benchmark assembly itself is always optimized). Its figures are a
   # health check, not a result: src is not JIT-optimized in Debug and each case runs only milliseconds.
@@ -35,15 +40,21 @@ else
 fi
 
 dotnet build "$project" -c "$config" -nologo -v q -warnaserror
-dotnet exec "benchmarks/Connectors.Vllm.Benchmarks/bin/$config/net10.0/Connectors.Vllm.Benchmarks.dll" \
-  "$mode" --out "$out" --command "benchmarks/run.sh $*" ${args[@]+"${args[@]}"}
+dll="benchmarks/Connectors.Vllm.Benchmarks/bin/$config/net10.0/Connectors.Vllm.Benchmarks.dll"
+if [ "$mode" = "--interleaved" ]; then
+  dotnet exec "$dll" --interleaved ChatCompletionBenchmarks,ChatStreamingBenchmarks,ToolCallStreamingBenchmarks --out "$out" ${args[@]+"${args[@]}"}
+  marker=interleaved
+else
+  dotnet exec "$dll" "$mode" --out "$out" --command "benchmarks/run.sh $*" ${args[@]+"${args[@]}"}
+  marker=results
+fi
 
-if [ "$mode" = "--full" ] && [ -f docs/benchmarks.md ]; then
+if [ "$mode" != "--smoke" ] && [ -f docs/benchmarks.md ]; then
   # Replace the generated section of docs/benchmarks.md with this run's report (figures never typed by hand).
   tmp=$(mktemp)
-  awk -v report="$out" '
-    /<!-- results:begin -->/ { print; while ((getline line < report) > 0) print line; skip = 1; next }
-    /<!-- results:end -->/ { skip = 0 }
+  awk -v report="$out" -v begin="<!-- $marker:begin -->" -v end="<!-- $marker:end -->" '
+    $0 == begin { print; while ((getline line < report) > 0) print line; skip = 1; next }
+    $0 == end { skip = 0 }
     !skip { print }
   ' docs/benchmarks.md > "$tmp"
   mv "$tmp" docs/benchmarks.md

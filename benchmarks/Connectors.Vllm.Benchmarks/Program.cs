@@ -18,6 +18,7 @@ namespace Connectors.Vllm.Benchmarks;
 /// <c>--command TEXT</c> (the command line to print in the report).
 /// <c>--alloc-profile Suite.Method,…</c>: sampled allocations by type, for diffing two clients.
 /// <c>--cpu-profile Suite.Method,…</c>: EventPipe CPU samples, hottest methods.
+/// <c>--interleaved Suite,… [--seconds N] [--out FILE]</c>: clients measured in turn, medians (steadier under shared load).
 /// Exit code 1 only when a benchmark could not run correctly (never for speed).
 /// </summary>
 internal static class Program
@@ -32,6 +33,20 @@ internal static class Program
         if (Value(args, "--cpu-profile") is { } cpu)
         {
             return await Profiling.CpuProfiler.RunAsync(cpu, Console.Out).ConfigureAwait(false);
+        }
+
+        if (Value(args, "--interleaved") is { } interleaved)
+        {
+            var seconds = double.Parse(Value(args, "--seconds") ?? "20", System.Globalization.CultureInfo.InvariantCulture);
+            var text = await InterleavedRunner.RunAsync(interleaved, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+            Console.WriteLine(text);
+            if (Value(args, "--out") is { } interleavedOut)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(interleavedOut))!);
+                await File.WriteAllTextAsync(interleavedOut, text).ConfigureAwait(false);
+            }
+
+            return 0;
         }
 
         var full = args.Contains("--full");
