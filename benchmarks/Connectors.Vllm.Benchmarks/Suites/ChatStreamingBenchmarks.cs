@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+using Connectors.Vllm.Benchmarks.Baseline;
+using Connectors.Vllm.Benchmarks.Infrastructure;
+using Microsoft.Extensions.AI;
+using Microsoft.SemanticKernel.ChatCompletion;
+
+namespace Connectors.Vllm.Benchmarks.Suites;
+
+/// <summary>
+/// Streaming chat: role chunk, 1,000 content chunks (the example's chunk shape, ~240 bytes each on the
+/// wire), finish chunk, usage chunk, [DONE]. Reported per chunk (operation ÷ 1,000).
+/// </summary>
+[Workload("chat, streaming 1,000 chunks", 2, Unit = "chunk", PerUnit = BenchInputs.StreamChunks)]
+[MemoryDiagnoser]
+public class ChatStreamingBenchmarks : SuiteBase
+{
+    private static bool _validated;
+    private static readonly string Expected = BenchInputs.ExpectedStreamText(BenchInputs.StreamChunks);
+    private IChatClient? _ours;
+    private IChatClient _stock = null!;
+    private IChatCompletionService _sk = null!;
+    private RawChatClient _raw = null!;
+    private IList<ChatMessage> _messages = null!;
+    private ChatHistory _history = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        StartServer();
+        _ours = OursClients.Chat(Server.V1, BenchInputs.StreamModel);
+        _stock = PeerClients.StockChat(Server.V1, BenchInputs.StreamModel);
+        _sk = PeerClients.SkChat(Server.V1, BenchInputs.StreamModel);
+        _raw = new RawChatClient(Server.V1);
+        _messages = BenchInputs.Messages();
+        _history = new ChatHistory();
+        _history.AddUserMessage(BenchInputs.UserText);
+        if (!_validated)
+        {
+            // Once per process: every client must read the same bytes to the same result before it is timed.
+            ValidateAsync().GetAwaiter().GetResult();
+            _validated = true;
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _ours?.Dispose();
+        _stock.Dispose();
+        _raw.Dispose();
+        StopServer();
+    }
+
+    [Benchmark]
+    [BenchClient(ClientKind.Ours, Requires = OursFeature.Chat)]
+    public Task<int> Ours() => DrainAsync(_ours!, _messages);
+
+    [Benchmark(Baseline = true)]
+    [BenchClient(ClientKind.StockMeai)]
+    public Task<int> StockMeai() => DrainAsync(_stock, _messages);
+
+    [Benchmark]
+    [BenchClient(ClientKind.SemanticKernel)]
+    public async Task<int> SemanticKernel()
+    {
+        var length = 0;
+        await foreach (var update in _sk.GetStreamingChatMessageContentsAsync(_history).ConfigureAwait(false))
+        {
+            length += update.Content?.Length ?? 0;
+        }
+
+        return length;
+    }
+
+    [Benchmark]
+    [BenchClient(ClientKind.Raw)]
+    public async Task<int> Raw() => (await _raw.StreamAsync(BenchInputs.StreamModel, tools: false).ConfigureAwait(false)).TextLength;
+
+    [Benchmark]
+    [BenchClient(ClientKind.Raw, "floor + MEAI update objects", Primary = false)]
+    public async Task<int> RawWithMeaiUpdates()
+    {
+        var length = 0;
+        await foreach (var update in _raw.StreamUpdatesAsync(BenchInputs.StreamModel).ConfigureAwait(false))
+        {
+            length += update.Text.Length;
+        }
+
+        return length;
+    }
+
+    internal static async Task<int> DrainAsync(IChatClient client, IList<ChatMessage> messages)
+    {
+        var length = 0;
+        await foreach (var update in client.GetStreamingResponseAsync(messages).ConfigureAwait(false))
+        {
+            length += update.Text.Length;
+        }
+
+        return length;
+    }
+
+    private async Task ValidateAsync()
+    {
+        if (_ours is not null)
+        {
+            await CheckMeaiAsync("ours", _ours).ConfigureAwait(false);
+        }
+
+        await CheckMeaiAsync("stock MEAI", _stock).ConfigureAwait(false);
+
+        var sk = new System.Text.StringBuilder();
+        await foreach (var update in _sk.GetStreamingChatMessageContentsAsync(_history).ConfigureAwait(false))
+        {
+            sk.Append(update.Content);
+        }
+
+        Check("SK", sk.ToString());
+        var raw = await _raw.StreamAsync(BenchInputs.StreamModel, tools: false).ConfigureAwait(false);
+        if (raw.TextChunks != BenchInputs.StreamChunks || raw.TextLength != Expected.Length || raw.FinishReason != "stop" || raw.TotalTokens != 42 + BenchInputs.StreamChunks)
+        {
+            throw new InvalidOperationException("raw baseline read the stream wrongly");
+        }
+    }
+
+    private static async Task CheckMeaiAsync(string who, IChatClient client)
+    {
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync(BenchInputs.Messages()).ConfigureAwait(false))
+        {
+            updates.Add(update);
+        }
+
+        var response = updates.ToChatResponse();
+        Check(who, response.Text);
+        if (response.FinishReason != ChatFinishReason.Stop)
+        {
+            throw new InvalidOperationException($"{who}: finish reason {response.FinishReason}");
+        }
+
+        if (response.Usage?.OutputTokenCount != BenchInputs.StreamChunks)
+        {
+            throw new InvalidOperationException($"{who}: usage not surfaced (output tokens {response.Usage?.OutputTokenCount})");
+        }
+    }
+
+    private static void Check(string who, string? text)
+    {
+        if (text != Expected)
+        {
+            throw new InvalidOperationException($"{who}: streamed text differs from the expected {Expected.Length} characters (got {text?.Length})");
+        }
+    }
+}

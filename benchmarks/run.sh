@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Benchmarks: our client side by side with the peers (stock MEAI, Semantic Kernel's OpenAI connector,
+# a raw HttpClient + SseParser + Utf8JsonReader floor) on the same replay server, in one run.
+#
+#   benchmarks/run.sh --smoke   CI-sized (default): reuses the Debug build CI just made, a short warm-up and
+#                               one short iteration per case, small concurrency bursts. Seconds. Never fails
+#                               on speed, only when a client cannot run or reads the bytes wrongly.
+#   benchmarks/run.sh --full    Release build, BenchmarkDotNet (MemoryDiagnoser) + 64/512-stream bursts of
+#                               1,000-chunk streams; writes the report into docs/benchmarks.md.
+#   benchmarks/run.sh --interleaved   Release build; chat suites with the clients measured in turn (medians),
+#                               steadier on a shared machine; writes its table into docs/benchmarks.md.
+# Extra arguments go to the program (--suites ChatStreamingBenchmarks,..., --no-concurrency, --out FILE).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+mode=--smoke
+args=()
+for a in "$@"; do
+  case "$a" in
+    --smoke|--full|--interleaved) mode="$a" ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+project=benchmarks/Connectors.Vllm.Benchmarks/Connectors.Vllm.Benchmarks.csproj
+if [ "$mode" = "--full" ]; then
+  config=Release
+  out=artifacts/benchmarks/results-full.md
+elif [ "$mode" = "--interleaved" ]; then
+  config=Release
+  out=artifacts/benchmarks/results-interleaved.md
+else
+  # Smoke reuses the CI build (Debug; the benchmark assembly itself is always optimized). Its figures are a
+  # health check, not a result: src is not JIT-optimized in Debug and each case runs only milliseconds.
+  config=${BENCH_CONFIGURATION:-Debug}
+  out=artifacts/benchmarks/results-smoke.md
+  # Tier up hot methods at once so a short run is not measuring tier-0 code.
+  export DOTNET_TC_CallCountingDelayMs=0
+fi
+
+dotnet build "$project" -c "$config" -nologo -v q -warnaserror
+dll="benchmarks/Connectors.Vllm.Benchmarks/bin/$config/net10.0/Connectors.Vllm.Benchmarks.dll"
+if [ "$mode" = "--interleaved" ]; then
+  dotnet exec "$dll" --interleaved ChatCompletionBenchmarks,ChatStreamingBenchmarks,ToolCallStreamingBenchmarks --out "$out" ${args[@]+"${args[@]}"}
+  marker=interleaved
+else
+  dotnet exec "$dll" "$mode" --out "$out" --command "benchmarks/run.sh $*" ${args[@]+"${args[@]}"}
+  marker=results
+fi
+
+if [ "$mode" != "--smoke" ] && [ -f docs/benchmarks.md ]; then
+  # Replace the generated section of docs/benchmarks.md with this run's report (figures never typed by hand).
+  tmp=$(mktemp)
+  awk -v report="$out" -v begin="<!-- $marker:begin -->" -v end="<!-- $marker:end -->" '
+    $0 == begin { print; while ((getline line < report) > 0) print line; skip = 1; next }
+    $0 == end { skip = 0 }
+    !skip { print }
+  ' docs/benchmarks.md > "$tmp"
+  mv "$tmp" docs/benchmarks.md
+  echo "docs/benchmarks.md updated from $out"
+fi
