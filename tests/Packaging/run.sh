@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 feed="$work/feed"
 mkdir -p "$feed" "$work/consumer"
 
-pack_args=(-o "$feed" -nologo -v quiet -p:ContinuousIntegrationBuild="${CI:-false}")
+pack_args=(-o "$feed" -nologo -v quiet)
 if [ "${PACK_NO_BUILD:-0}" = "1" ]; then pack_args+=(--no-build -c Debug); fi
 for p in Connectors.Vllm.Discovery Connectors.Vllm Connectors.Vllm.Testing; do
   dotnet pack "$repo/src/$p/$p.csproj" "${pack_args[@]}"
