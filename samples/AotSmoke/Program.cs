@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 
 // Usage: AotSmoke <base-url> [chat-model] [embedding-model]
 // For example against the scripted test server (dotnet run --project samples/AgentDemo -- serve --port 8011):
-//   AotSmoke http://127.0.0.1:8011/v1 demo/scripted-reasoner demo/scripted-embedder
+//   AotSmoke http://127.0.0.1:8011/v1 test-model test-embedding-model
 if (args.Length == 0 || !Uri.TryCreate(args[0], UriKind.Absolute, out var baseUrl))
 {
     Console.Error.WriteLine("usage: AotSmoke <base-url> [chat-model] [embedding-model]");
