@@ -193,12 +193,19 @@ public sealed partial class VllmChatClient
             return response.Content.ToMemory();
         }
 
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        // Sized from Content-Length when the server sends it (vLLM does for JSON): one array of the body's size,
+        // plus one byte so the final zero-length read needs no growth.
+        var capacity = response.Headers.TryGetValue("Content-Length", out var lengthText)
+            && long.TryParse(lengthText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+            && length >= 0 && length < Math.Min(limit, int.MaxValue - 1)
+                ? (int)length + 1
+                : 4096;
+        var buffer = new ArrayBufferWriter<byte>(capacity);
         try
         {
             while (true)
             {
-                var memory = buffer.GetMemory(8192);
+                var memory = buffer.GetMemory();
                 var read = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
