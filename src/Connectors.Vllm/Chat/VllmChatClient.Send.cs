@@ -1,0 +1,227 @@
+using System;
+using System.Buffers;
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Connectors.Vllm.ChatProtocol;
+using Connectors.Vllm.Errors;
+using Connectors.Vllm.Http;
+using Microsoft.Extensions.AI;
+using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
+
+namespace Connectors.Vllm;
+
+/// <summary>Model resolution, capability gating, sending and error mapping.</summary>
+public sealed partial class VllmChatClient
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    private async ValueTask<VllmChatRequest> PrepareAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, bool stream, CancellationToken cancellationToken)
+    {
+        var modelId = options?.ModelId is { } requested && !string.IsNullOrWhiteSpace(requested)
+            ? VllmModelRef.ToModelId(requested)
+            : _defaultModelId;
+        if (modelId is null)
+        {
+            // The only configured or served model; otherwise a VllmException that lists them.
+            var metadata = await _discovery.GetChatClientMetadataAsync(null, cancellationToken).ConfigureAwait(false);
+            modelId = metadata.DefaultModelId!;
+        }
+
+        var model = _discovery.FindModel(modelId);
+        if (model is not null)
+        {
+            EnsureCapabilities(messages, options, model);
+        }
+
+        var features = VllmServerFeatures.Unknown;
+        if (NeedsServerVersion(options))
+        {
+            features = VllmServerFeatures.From(await TryGetServerInfoAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return new VllmChatRequest(modelId, model, features, stream);
+    }
+
+    private static void EnsureCapabilities(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmModelDefinition model)
+    {
+        if (model.Tools == false && options?.Tools is { Count: > 0 })
+        {
+            throw new NotSupportedException($"The model '{model.Id}' is configured with Tools = false, but the request has {options.Tools.Count} tool(s). Remove the tools, or set Tools = true on the model entry if the server was started with --enable-auto-tool-choice --tool-call-parser <parser>.");
+        }
+
+        if (model.Input is { } inputs && !inputs.Contains("image", StringComparer.OrdinalIgnoreCase))
+        {
+            foreach (var message in messages)
+            {
+                foreach (var content in message.Contents)
+                {
+                    if (content is DataContent data && data.HasTopLevelMediaType("image") || content is UriContent uri && uri.HasTopLevelMediaType("image"))
+                    {
+                        throw new NotSupportedException($"The model '{model.Id}' is configured with Input = [{string.Join(", ", inputs)}], without \"image\", but the request has an image. Remove the image, or add \"image\" to the model entry's Input if the model is a vision model.");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The version decides only the token-limit field, tool <c>strict</c> and explicit structured outputs;
+    /// other requests never wait for <c>/version</c>.</summary>
+    private static bool NeedsServerVersion(ChatOptions? options)
+        => options is not null
+            && (options.MaxOutputTokens is not null
+                || options.RawRepresentationFactory is not null
+                || options.Tools is { Count: > 0 }
+                || options.AdditionalProperties?.ContainsKey(VllmChatOptions.StructuredOutputs) == true);
+
+    private async ValueTask<VllmServerInfo?> TryGetServerInfoAsync(CancellationToken cancellationToken)
+    {
+        if (_discovery.TryGetCachedServerInfo(out var cached))
+        {
+            return cached;
+        }
+
+        try
+        {
+            return await _discovery.GetServerInfoAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (VllmException)
+        {
+            return null; // Unknown version: the forms every version accepts (or the current ones) are used.
+        }
+    }
+
+    private async Task<PipelineResponse> SendAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, CancellationToken cancellationToken)
+    {
+        var (body, reasoningEffort) = VllmChatRequestWriter.Write(messages, options, request, this);
+        using var content = new VllmJsonContent(body, reasoningEffort);
+        var requestOptions = new RequestOptions
+        {
+            CancellationToken = cancellationToken,
+            ErrorOptions = ClientErrorBehaviors.NoThrow,
+            BufferResponse = false,
+        };
+
+        PipelineResponse response;
+        try
+        {
+            var result = await _chatClient.CompleteChatAsync(content, requestOptions).ConfigureAwait(false);
+            response = result.GetRawResponse();
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new VllmException(
+                null,
+                $"No response from {_options.BaseUrl} within FirstByteTimeout ({_options.FirstByteTimeout.TotalSeconds:0.###} s).",
+                "The server is busy or the prompt is long. Raise Vllm:FirstByteTimeout, or check the server's load (its /metrics).",
+                ex);
+        }
+        catch (ClientResultException ex) when (ex.GetRawResponse() is null)
+        {
+            throw VllmTransportErrors.Translate(ex, _options.BaseUrl);
+        }
+        catch (System.Net.Http.HttpRequestException ex)
+        {
+            throw VllmTransportErrors.Translate(ex, _options.BaseUrl);
+        }
+
+        if (response.IsError)
+        {
+            using (response)
+            {
+                throw await CreateErrorAsync(response, request, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return response;
+    }
+
+    private async Task<VllmException> CreateErrorAsync(PipelineResponse response, VllmChatRequest request, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> body;
+        try
+        {
+            body = await ReadBodyAsync(response, MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false);
+        }
+        catch (VllmException)
+        {
+            body = ReadOnlyMemory<byte>.Empty;
+        }
+
+        IReadOnlyList<string>? served = null;
+        if (response.Status == 404)
+        {
+            served = await TryGetServedModelsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var inner = new ClientResultException($"Service request failed. Status: {response.Status} ({response.ReasonPhrase})", response);
+        var context = ErrorContext(request, served);
+        return VllmErrors.FromResponse(response.Status, body.Span, context, inner);
+    }
+
+    private async Task<IReadOnlyList<string>?> TryGetServedModelsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!_discovery.UsesConfiguredModels)
+            {
+                _discovery.Invalidate();
+            }
+
+            var models = await _discovery.GetModelsAsync(cancellationToken).ConfigureAwait(false);
+            return models.Select(m => m.Id).ToArray();
+        }
+        catch (VllmException)
+        {
+            return null;
+        }
+    }
+
+    private VllmErrorContext ErrorContext(VllmChatRequest request, IReadOnlyList<string>? servedModels)
+        => new(_options.BaseUrl, request.ModelId, servedModels, request.Model?.ContextWindow);
+
+    /// <summary>Reads a whole (non-streamed) body, refusing one larger than <paramref name="limit"/>.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(PipelineResponse response, long limit, CancellationToken cancellationToken, bool truncate = false)
+    {
+        var stream = response.ContentStream;
+        if (stream is null)
+        {
+            return response.Content.ToMemory();
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            while (true)
+            {
+                var memory = buffer.GetMemory(8192);
+                var read = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                buffer.Advance(read);
+                if (buffer.WrittenCount > limit)
+                {
+                    if (truncate)
+                    {
+                        return buffer.WrittenMemory[..(int)limit];
+                    }
+
+                    throw new VllmException(null, $"The server's answer is larger than MaxResponseBytes ({limit} bytes).", "Raise Vllm:MaxResponseBytes, or ask for fewer output tokens.");
+                }
+            }
+        }
+        catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new VllmException(null, $"The connection broke while reading the answer after {buffer.WrittenCount} bytes: {ex.Message}", "See the vLLM server log.", ex);
+        }
+
+        return buffer.WrittenMemory;
+    }
+}

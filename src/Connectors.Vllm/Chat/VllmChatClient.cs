@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Connectors.Vllm.ChatProtocol;
+using Connectors.Vllm.Http;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using OpenAI.Chat;
+using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
+
+namespace Connectors.Vllm;
+
+/// <summary>
+/// An <see cref="IChatClient"/> for vLLM (and other OpenAI-compatible servers): vLLM's sampling and structured-output
+/// extras, reasoning as <see cref="TextReasoningContent"/>, exactly one usage report per stream, tool calls, and
+/// errors that say what to change.
+/// </summary>
+/// <remarks>
+/// <para>Requests are mapped with MEAI's OpenAI helpers and sent through the OpenAI SDK's pipeline (retries with
+/// <c>Retry-After</c>, the private-network gate, <see cref="VllmProviderOptions.FirstByteTimeout"/>); responses and
+/// streams are read directly from the wire. vLLM extras go in <see cref="ChatOptions.AdditionalProperties"/> under their
+/// wire names; see <see cref="VllmChatOptions"/>.</para>
+/// <para>Capabilities are never guessed: when the model entry declares <see cref="VllmModelDefinition.Input"/> without
+/// <c>"image"</c>, or <see cref="VllmModelDefinition.Tools"/> = <see langword="false"/>, such requests fail with
+/// <see cref="NotSupportedException"/> before anything is sent; undeclared capabilities pass through.</para>
+/// <para>Thread-safe. Dispose it to release the <see cref="HttpClient"/> it created (a supplied one is left alone).</para>
+/// </remarks>
+public sealed partial class VllmChatClient : IChatClient
+{
+    private readonly VllmProviderOptions _options;
+    private readonly VllmEndpoint _endpoint;
+    private readonly OpenAIClient _openAIClient;
+    private readonly ChatClient _chatClient;
+    private readonly HttpClient? _ownedHttpClient;
+    private readonly VllmModelDiscovery _discovery;
+    private readonly string? _defaultModelId;
+    private readonly ChatClientMetadata _metadata;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="options">The server, key, models and limits; validated and read now.</param>
+    /// <param name="defaultModelId">The model used when <see cref="ChatOptions.ModelId"/> is not set, written
+    /// <c>vllm/&lt;id&gt;</c> or <c>&lt;id&gt;</c>; <see langword="null"/> for the only configured or served model.</param>
+    /// <param name="httpClient">The client to send with, or <see langword="null"/> to create one with the private-network
+    /// gate. A supplied client keeps the gate only when built on <see cref="VllmHttpHandler.CreatePrimaryHandler"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="defaultModelId"/> is empty or white space.</exception>
+    /// <exception cref="VllmException">The options are invalid, or a <c>${NAME}</c> they reference is not set.</exception>
+    public VllmChatClient(VllmProviderOptions options, string? defaultModelId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (defaultModelId is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(defaultModelId);
+            defaultModelId = VllmModelRef.ToModelId(defaultModelId);
+        }
+
+        options.Validate();
+        _options = options;
+        _endpoint = VllmEndpoint.Resolve(options);
+        _openAIClient = VllmOpenAIClientFactory.Create(_endpoint, httpClient, out _ownedHttpClient);
+        _chatClient = _openAIClient.GetChatClient(defaultModelId ?? "default");
+        _discovery = new VllmModelDiscovery(options, _ownedHttpClient ?? httpClient);
+        _defaultModelId = defaultModelId;
+        var metadataModel = defaultModelId ?? (options.Models.Count == 1 ? options.Models[0].Id : null);
+        _metadata = new ChatClientMetadata(VllmModelRef.ProviderName, options.BaseUrl, metadataModel);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="VllmException">The server answered with an error, could not be reached, or sent something unreadable.</exception>
+    /// <exception cref="NotSupportedException">The model entry declares that it cannot take images or tools and the request has them.</exception>
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var request = await PrepareAsync(messages, options, stream: false, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
+        var body = await ReadBodyAsync(response, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return VllmChatResponseReader.Read(body);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new VllmException(null, "The server's answer is not valid JSON.", "Check that BaseUrl points at an OpenAI-compatible /v1 endpoint and not at a proxy's error page.", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="VllmException">The server answered with an error (before or inside the stream), could not be reached,
+    /// stalled longer than <see cref="VllmProviderOptions.StreamIdleTimeout"/>, or ended the stream before it was complete.</exception>
+    /// <exception cref="NotSupportedException">The model entry declares that it cannot take images or tools and the request has them.</exception>
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return StreamAsync(messages, options, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Answers <see cref="ChatClientMetadata"/> (provider <c>"vllm"</c>, the base URL, the default model), this
+    /// client, the underlying <see cref="OpenAIClient"/> / <see cref="ChatClient"/>, and the <see cref="VllmModelDiscovery"/>;
+    /// <see langword="null"/> for anything else or any non-null key.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(ChatClientMetadata))
+        {
+            return _metadata;
+        }
+
+        if (serviceType.IsInstanceOfType(this))
+        {
+            return this;
+        }
+
+        if (serviceType == typeof(OpenAIClient))
+        {
+            return _openAIClient;
+        }
+
+        if (serviceType == typeof(ChatClient))
+        {
+            return _chatClient;
+        }
+
+        return serviceType == typeof(VllmModelDiscovery) ? _discovery : null;
+    }
+
+    /// <summary>Releases the <see cref="HttpClient"/> this instance created; a supplied one is left alone.</summary>
+    public void Dispose()
+    {
+        _discovery.Dispose();
+        _ownedHttpClient?.Dispose();
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = await PrepareAsync(messages, options, stream: true, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
+        var parser = new VllmChatStreamParser(ErrorContext(request, servedModels: null));
+        using var reader = new VllmSseReader(response.ContentStream!, _options.MaxSseLineBytes, _options.StreamIdleTimeout, cancellationToken);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            var update = parser.Parse(reader.Data);
+            if (update is not null)
+            {
+                yield return update;
+            }
+
+            if (parser.Done)
+            {
+                break;
+            }
+        }
+
+        parser.EnsureComplete(reader.BytesRead);
+        if (parser.CreateUsageUpdate() is { } usage)
+        {
+            yield return usage;
+        }
+    }
+}

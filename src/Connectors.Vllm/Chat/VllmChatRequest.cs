@@ -1,0 +1,8 @@
+namespace Connectors.Vllm.ChatProtocol;
+
+/// <summary>What the chat client resolved before writing a request.</summary>
+/// <param name="ModelId">The model id sent as <c>model</c>.</param>
+/// <param name="Model">The model entry (configured or discovered), or <see langword="null"/>.</param>
+/// <param name="Features">What the server version accepts.</param>
+/// <param name="Stream">Whether the response is streamed.</param>
+internal sealed record VllmChatRequest(string ModelId, VllmModelDefinition? Model, VllmServerFeatures Features, bool Stream);

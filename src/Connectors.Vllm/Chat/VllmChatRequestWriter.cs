@@ -1,0 +1,400 @@
+using System;
+using System.Buffers;
+using System.ClientModel.Primitives;
+using System.Collections.Generic;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using OpenAI.Chat;
+using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
+using MeaiChatResponseFormat = Microsoft.Extensions.AI.ChatResponseFormat;
+using OpenAIChatMessage = OpenAI.Chat.ChatMessage;
+
+namespace Connectors.Vllm.ChatProtocol;
+
+/// <summary>
+/// Writes the <c>/v1/chat/completions</c> body. Messages, tools and JSON-schema formats are mapped by MEAI's public
+/// OpenAI helpers (<c>AsOpenAIChatMessages</c>, <c>AsOpenAIChatTool</c>, <c>AsOpenAIChatResponseFormat</c>) and
+/// serialized by the SDK's own <see cref="IJsonModel{T}"/> writers; everything else is written here, field by field.
+/// </summary>
+/// <remarks>
+/// Why write the body here rather than patch a <see cref="ChatCompletionOptions"/>: the OpenAI-only fields are
+/// then never written at all (nothing to strip later), vLLM's extras and version-dependent forms
+/// (<c>max_tokens</c>/<c>max_completion_tokens</c>, <c>structured_outputs</c>/<c>guided_*</c>, tool <c>strict</c>) are
+/// decided in one place, and the body is produced in one pass into one buffer. A caller's
+/// <see cref="ChatOptions.RawRepresentationFactory"/> result is honoured: its fields are copied first and win.
+/// <see cref="Http.VllmPayloadPolicy"/> then only scans the finished body and finds nothing to change.
+/// </remarks>
+internal static class VllmChatRequestWriter
+{
+    private static readonly ModelReaderWriterOptions WireOptions = new("J");
+
+    /// <summary>The body, and whether it carries a deliberate <c>reasoning_effort</c>.</summary>
+    public static (byte[] Body, bool ReasoningEffort) Write(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        bool reasoningEffort;
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model"u8, request.ModelId);
+            written.Add("model");
+            WriteMessages(writer, messages, options?.Instructions);
+            written.Add("messages");
+
+            if (options is not null)
+            {
+                WriteRaw(writer, options, client, request, written);
+                WriteTyped(writer, options, request, written);
+                reasoningEffort = WriteReasoningEffort(writer, options, request, written);
+                WriteExtras(writer, options, request, written);
+            }
+            else
+            {
+                reasoningEffort = false;
+            }
+
+            if (request.Stream)
+            {
+                writer.WriteBoolean("stream"u8, true);
+                writer.WritePropertyName("stream_options"u8);
+                writer.WriteStartObject();
+                writer.WriteBoolean("include_usage"u8, true);
+                if (options?.AdditionalProperties?.TryGetValue(VllmChatOptions.ContinuousUsageStats, out var continuous) == true && continuous is true)
+                {
+                    writer.WriteBoolean("continuous_usage_stats"u8, true);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return (buffer.WrittenSpan.ToArray(), reasoningEffort);
+    }
+
+    private static void WriteMessages(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, string? instructions)
+    {
+        writer.WritePropertyName("messages"u8);
+        writer.WriteStartArray();
+        foreach (var message in MergeInstructions(messages, instructions).AsOpenAIChatMessages())
+        {
+            ((IJsonModel<OpenAIChatMessage>)message).Write(writer, WireOptions);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Puts <see cref="ChatOptions.Instructions"/> into the first system message (a new one at the start
+    /// when there is none), so the server gets one system prompt, not two.</summary>
+    internal static IEnumerable<MeaiChatMessage> MergeInstructions(IEnumerable<MeaiChatMessage> messages, string? instructions)
+    {
+        if (string.IsNullOrWhiteSpace(instructions))
+        {
+            return messages;
+        }
+
+        var list = new List<MeaiChatMessage>(messages);
+        var index = list.FindIndex(m => m.Role == ChatRole.System);
+        if (index < 0)
+        {
+            list.Insert(0, new MeaiChatMessage(ChatRole.System, instructions));
+            return list;
+        }
+
+        var system = list[index];
+        var allText = true;
+        foreach (var content in system.Contents)
+        {
+            allText &= content is TextContent;
+        }
+
+        var contents = allText
+            ? new List<AIContent> { new TextContent(instructions + "\n\n" + system.Text) }
+            : new List<AIContent>(system.Contents) { };
+        if (!allText)
+        {
+            contents.Insert(0, new TextContent(instructions));
+        }
+
+        list[index] = new MeaiChatMessage(ChatRole.System, contents) { AuthorName = system.AuthorName, MessageId = system.MessageId };
+        return list;
+    }
+
+    /// <summary>Copies the fields of a caller-built <see cref="ChatCompletionOptions"/> (minus what vLLM must not get).</summary>
+    private static void WriteRaw(Utf8JsonWriter writer, ChatOptions options, IChatClient client, VllmChatRequest request, HashSet<string> written)
+    {
+        if (options.RawRepresentationFactory?.Invoke(client) is not ChatCompletionOptions raw)
+        {
+            return;
+        }
+
+        var json = ((IPersistableModel<ChatCompletionOptions>)raw).Write(WireOptions);
+        using var document = JsonDocument.Parse(json);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            var name = property.Name;
+            if (name is "messages" or "model" or "stream" or "stream_options" or "service_tier" or "store" or "metadata"
+                or "prompt_cache_key" or "prompt_cache_retention" or "reasoning_effort" or "safety_identifier")
+            {
+                continue;
+            }
+
+            if (name is "max_completion_tokens" or "max_tokens")
+            {
+                name = request.Features.UseMaxCompletionTokens ? "max_completion_tokens" : "max_tokens";
+                written.Add("max_tokens");
+                written.Add("max_completion_tokens");
+            }
+
+            if (written.Add(name) || name is "max_tokens" or "max_completion_tokens")
+            {
+                writer.WritePropertyName(name);
+                property.Value.WriteTo(writer);
+            }
+        }
+    }
+
+    private static void WriteTyped(Utf8JsonWriter writer, ChatOptions options, VllmChatRequest request, HashSet<string> written)
+    {
+        WriteNumber(writer, "temperature", options.Temperature, written);
+        WriteNumber(writer, "top_p", options.TopP, written);
+        WriteNumber(writer, "frequency_penalty", options.FrequencyPenalty, written);
+        WriteNumber(writer, "presence_penalty", options.PresencePenalty, written);
+        if (options.TopK is { } topK && written.Add("top_k"))
+        {
+            writer.WriteNumber("top_k"u8, topK);
+        }
+
+        if (options.Seed is { } seed && written.Add("seed"))
+        {
+            writer.WriteNumber("seed"u8, seed);
+        }
+
+        if (options.MaxOutputTokens is { } maxTokens && written.Add("max_tokens") & written.Add("max_completion_tokens"))
+        {
+            writer.WriteNumber(request.Features.UseMaxCompletionTokens ? "max_completion_tokens"u8 : "max_tokens"u8, maxTokens);
+        }
+
+        if (options.StopSequences is { Count: > 0 } stops && written.Add("stop"))
+        {
+            writer.WriteStartArray("stop"u8);
+            foreach (var stop in stops)
+            {
+                writer.WriteStringValue(stop);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        var wroteTools = WriteTools(writer, options, request, written);
+        if (wroteTools && options.ToolMode is { } mode && written.Add("tool_choice"))
+        {
+            writer.WritePropertyName("tool_choice"u8);
+            switch (mode)
+            {
+                case NoneChatToolMode:
+                    writer.WriteStringValue("none"u8);
+                    break;
+                case RequiredChatToolMode { RequiredFunctionName: { } name }:
+                    writer.WriteStartObject();
+                    writer.WriteString("type"u8, "function"u8);
+                    writer.WritePropertyName("function"u8);
+                    writer.WriteStartObject();
+                    writer.WriteString("name"u8, name);
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                    break;
+                case RequiredChatToolMode:
+                    writer.WriteStringValue("required"u8);
+                    break;
+                default:
+                    writer.WriteStringValue("auto"u8);
+                    break;
+            }
+        }
+
+        if (wroteTools && options.AllowMultipleToolCalls is { } parallel && written.Add("parallel_tool_calls"))
+        {
+            writer.WriteBoolean("parallel_tool_calls"u8, parallel);
+        }
+
+        if (options.ResponseFormat is { } format and not ChatResponseFormatText && written.Add("response_format"))
+        {
+#pragma warning disable OPENAI001 // AsOpenAIChatResponseFormat is experimental; it is MEAI's own JSON-schema mapping, reused rather than rewritten.
+            var openAIFormat = format.AsOpenAIChatResponseFormat(options);
+#pragma warning restore OPENAI001
+            if (openAIFormat is not null)
+            {
+                writer.WritePropertyName("response_format"u8);
+                ((IJsonModel<OpenAI.Chat.ChatResponseFormat>)openAIFormat).Write(writer, WireOptions);
+            }
+        }
+    }
+
+    private static bool WriteTools(Utf8JsonWriter writer, ChatOptions options, VllmChatRequest request, HashSet<string> written)
+    {
+        if (options.Tools is not { Count: > 0 } tools || written.Contains("tools"))
+        {
+            return written.Contains("tools");
+        }
+
+        var any = false;
+        foreach (var tool in tools)
+        {
+            if (tool is not AIFunctionDeclaration function)
+            {
+                continue; // vLLM accepts only function tools; hosted tools have no meaning there.
+            }
+
+            if (!any)
+            {
+                writer.WriteStartArray("tools"u8);
+                any = true;
+            }
+
+            var chatTool = function.AsOpenAIChatTool();
+            if (request.Features.ToolStrict || chatTool.FunctionSchemaIsStrict is null)
+            {
+                ((IJsonModel<ChatTool>)chatTool).Write(writer, WireOptions);
+            }
+            else
+            {
+                WriteWithoutStrict(writer, ((IPersistableModel<ChatTool>)chatTool).Write(WireOptions));
+            }
+        }
+
+        if (any)
+        {
+            writer.WriteEndArray();
+            written.Add("tools");
+        }
+
+        return any;
+    }
+
+    /// <summary>Copies a tool definition without <c>function.strict</c>, for servers that reject it.</summary>
+    private static void WriteWithoutStrict(Utf8JsonWriter writer, BinaryData tool)
+    {
+        using var document = JsonDocument.Parse(tool);
+        writer.WriteStartObject();
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (property.NameEquals("function"u8) && property.Value.ValueKind == JsonValueKind.Object)
+            {
+                writer.WritePropertyName("function"u8);
+                writer.WriteStartObject();
+                foreach (var inner in property.Value.EnumerateObject())
+                {
+                    if (!inner.NameEquals("strict"u8))
+                    {
+                        inner.WriteTo(writer);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+            else
+            {
+                property.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>reasoning_effort</c> only for a model declared as a reasoning model when the caller asked.</summary>
+    private static bool WriteReasoningEffort(Utf8JsonWriter writer, ChatOptions options, VllmChatRequest request, HashSet<string> written)
+    {
+        string? effort = null;
+        if (options.AdditionalProperties?.TryGetValue(VllmChatOptions.ReasoningEffort, out var value) == true && value is not null)
+        {
+            effort = NormalizeEffort(value.ToString() ?? string.Empty);
+        }
+        else if (options.Reasoning?.Effort is { } level)
+        {
+            effort = level switch
+            {
+                ReasoningEffort.None => "none",
+                ReasoningEffort.Low => "low",
+                ReasoningEffort.Medium => "medium",
+                ReasoningEffort.High => "high",
+                ReasoningEffort.ExtraHigh => "xhigh",
+                _ => throw new ArgumentException($"ReasoningEffort '{level}' has no vLLM equivalent. vLLM accepts none, minimal, low, medium, high, xhigh and max.", nameof(options)),
+            };
+        }
+
+        if (effort is null || request.Model?.Reasoning != true || !written.Add("reasoning_effort"))
+        {
+            return false;
+        }
+
+        writer.WriteString("reasoning_effort"u8, effort);
+        return true;
+    }
+
+    internal static string NormalizeEffort(string value)
+    {
+        var text = value.Trim().ToLowerInvariant().Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+        return text switch
+        {
+            "none" or "minimal" or "low" or "medium" or "high" or "xhigh" or "max" => text,
+            "off" or "disabled" => "none",
+            "min" => "minimal",
+            "extrahigh" or "veryhigh" => "xhigh",
+            "maximum" => "max",
+            _ => throw new ArgumentException($"'{value}' is not a reasoning effort vLLM accepts. Use one of: none, minimal, low, medium, high, xhigh, max.", nameof(value)),
+        };
+    }
+
+    private static void WriteExtras(Utf8JsonWriter writer, ChatOptions options, VllmChatRequest request, HashSet<string> written)
+    {
+        if (options.AdditionalProperties is not { Count: > 0 } properties)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in properties)
+        {
+            if (name is VllmChatOptions.ReasoningEffort or VllmChatOptions.ContinuousUsageStats || !VllmChatOptions.FieldNames.Contains(name))
+            {
+                continue;
+            }
+
+            if (name == VllmChatOptions.StructuredOutputs && value is VllmStructuredOutputs structured)
+            {
+                if (request.Features.StructuredOutputs)
+                {
+                    if (written.Add(name))
+                    {
+                        writer.WritePropertyName("structured_outputs"u8);
+                        structured.WriteStructuredOutputs(writer);
+                    }
+                }
+                else
+                {
+                    structured.WriteGuidedFields(writer, written);
+                }
+
+                continue;
+            }
+
+            if (value is null || !written.Add(name))
+            {
+                continue;
+            }
+
+            writer.WritePropertyName(name);
+            VllmJsonValueWriter.Write(writer, name, value);
+        }
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string name, float? value, HashSet<string> written)
+    {
+        if (value is { } v && written.Add(name))
+        {
+            writer.WriteNumber(name, v);
+        }
+    }
+}

@@ -1,0 +1,484 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Connectors.Vllm.Errors;
+using Microsoft.Extensions.AI;
+
+namespace Connectors.Vllm.ChatProtocol;
+
+/// <summary>
+/// Turns vLLM's chat-completion chunks into <see cref="ChatResponseUpdate"/>s with one <see cref="Utf8JsonReader"/>
+/// pass per chunk: reasoning (under <c>reasoning</c> or <c>reasoning_content</c>, never both) before text, tool-call
+/// fragments assembled into <see cref="FunctionCallContent"/>s on the finish chunk, usage kept (continuous usage
+/// included) and reported once, error events thrown as <see cref="VllmException"/>.
+/// </summary>
+/// <remarks>One instance per stream; not thread-safe. Only choice 0 is read back.</remarks>
+internal sealed class VllmChatStreamParser
+{
+    private readonly VllmErrorContext _errorContext;
+    private string? _responseId;
+    private string? _modelId;
+    private DateTimeOffset? _createdAt;
+    private VllmUsageCounts _usage;
+    private string? _fingerprint;
+    private List<ToolCallBuilder>? _toolCalls;
+    private int _chunks;
+    private long _textChars;
+
+    public VllmChatStreamParser(VllmErrorContext errorContext) => _errorContext = errorContext;
+
+    /// <summary>Gets the finish reason of choice 0, once it arrived.</summary>
+    public ChatFinishReason? FinishReason { get; private set; }
+
+    /// <summary>Gets whether <c>[DONE]</c> arrived.</summary>
+    public bool Done { get; private set; }
+
+    /// <summary>Parses one <c>data:</c> payload.</summary>
+    /// <returns>The update to yield, or <see langword="null"/> when the chunk carries nothing a caller sees.</returns>
+    public ChatResponseUpdate? Parse(ReadOnlySpan<byte> data)
+    {
+        if (data.SequenceEqual("[DONE]"u8))
+        {
+            Done = true;
+            return null;
+        }
+
+        _chunks++;
+        try
+        {
+            return ParseChunk(data);
+        }
+        catch (JsonException ex)
+        {
+            throw new VllmException(null, $"The server sent a malformed chunk: {Quote(data)}", $"The stream is not valid vLLM output. {DescribeReceived()}", ex);
+        }
+    }
+
+    /// <summary>The update carrying the one <see cref="UsageContent"/> of the stream, or <see langword="null"/> when no usage came.</summary>
+    public ChatResponseUpdate? CreateUsageUpdate()
+    {
+        if (!_usage.Present)
+        {
+            return null;
+        }
+
+        var update = NewUpdate([new UsageContent(_usage.ToUsageDetails())]);
+        if (_fingerprint is not null)
+        {
+            update.AdditionalProperties = new() { ["system_fingerprint"] = _fingerprint };
+        }
+
+        return update;
+    }
+
+    /// <summary>Throws when the stream ended without <c>[DONE]</c> or without a finish reason.</summary>
+    public void EnsureComplete(long bytesRead)
+    {
+        if (Done && FinishReason is not null)
+        {
+            return;
+        }
+
+        var missing = !Done && FinishReason is null ? "without a finish reason and without [DONE]" : !Done ? "without [DONE]" : "without a finish reason";
+        throw new VllmException(
+            null,
+            $"The stream ended {missing}: the answer is incomplete.",
+            $"{DescribeReceived()} ({bytesRead} bytes). The server or a proxy closed the connection early; see the vLLM server log.");
+    }
+
+    /// <summary>What arrived so far, for error messages.</summary>
+    public string DescribeReceived()
+        => string.Create(CultureInfo.InvariantCulture, $"Received {_chunks} chunk(s), {_textChars} characters of text, finish reason {(FinishReason?.Value ?? "none")}");
+
+    private ChatResponseUpdate? ParseChunk(ReadOnlySpan<byte> data)
+    {
+        var reader = new Utf8JsonReader(data);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A chunk must be a JSON object.");
+        }
+
+        ChatResponseUpdate? update = null;
+        AdditionalPropertiesDictionary? extras = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("choices"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        ReadChoice(ref reader, ref update, ref extras);
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && (_responseId is null || !reader.ValueTextEquals(_responseId)))
+                {
+                    _responseId = reader.GetString();
+                }
+            }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && (_modelId is null || !reader.ValueTextEquals(_modelId)))
+                {
+                    _modelId = reader.GetString();
+                }
+            }
+            else if (reader.ValueTextEquals("created"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds))
+                {
+                    _createdAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
+                }
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    // With continuous_usage_stats every chunk has running totals; the last one wins.
+                    _usage = VllmChatWire.ReadUsage(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("system_fingerprint"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    _fingerprint = reader.GetString();
+                }
+            }
+            else if (reader.ValueTextEquals("error"u8))
+            {
+                ThrowStreamError(data);
+            }
+            else if (reader.ValueTextEquals("object"u8))
+            {
+                reader.Read();
+            }
+            else
+            {
+                // prompt_token_ids, prompt_text, kv_transfer_params, metrics: kept when not null.
+                var name = reader.GetString()!;
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Null)
+                {
+                    (extras ??= [])[name] = ReadElement(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        if (update is not null && extras is not null)
+        {
+            update.AdditionalProperties = extras;
+        }
+
+        return update;
+    }
+
+    private void ReadChoice(ref Utf8JsonReader reader, ref ChatResponseUpdate? update, ref AdditionalPropertiesDictionary? extras)
+    {
+        var index = 0;
+        string? text = null;
+        string? reasoning = null;
+        string? reasoningContent = null;
+        var hasRole = false;
+        ChatFinishReason? finish = null;
+        object? stopReason = null;
+        var hasStopReason = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("delta"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("content"u8))
+                    {
+                        reader.Read();
+                        text = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && reader.ValueSpan.Length == 0 ? string.Empty : reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    else if (reader.ValueTextEquals("reasoning"u8))
+                    {
+                        reader.Read();
+                        reasoning = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    else if (reader.ValueTextEquals("reasoning_content"u8))
+                    {
+                        reader.Read();
+                        reasoningContent = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    else if (reader.ValueTextEquals("role"u8))
+                    {
+                        reader.Read();
+                        hasRole = reader.TokenType == JsonTokenType.String;
+                    }
+                    else if (reader.ValueTextEquals("tool_calls"u8))
+                    {
+                        reader.Read();
+                        ReadToolCalls(ref reader);
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+            }
+            else if (reader.ValueTextEquals("index"u8))
+            {
+                reader.Read();
+                index = reader.TokenType == JsonTokenType.Number ? reader.GetInt32() : 0;
+            }
+            else if (reader.ValueTextEquals("finish_reason"u8))
+            {
+                reader.Read();
+                finish = VllmChatWire.MapFinishReason(ref reader);
+            }
+            else if (reader.ValueTextEquals("stop_reason"u8))
+            {
+                reader.Read();
+                hasStopReason = reader.TokenType != JsonTokenType.Null;
+                stopReason = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.Number when reader.TryGetInt64(out var tokenId) => tokenId,
+                    JsonTokenType.Null => null,
+                    _ => ReadElement(ref reader),
+                };
+            }
+            else if (reader.ValueTextEquals("logprobs"u8) || reader.ValueTextEquals("token_ids"u8))
+            {
+                var name = reader.ValueTextEquals("logprobs"u8) ? "logprobs" : "token_ids";
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Null)
+                {
+                    (extras ??= [])[name] = ReadElement(ref reader);
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (index != 0)
+        {
+            return;
+        }
+
+        // v0.11.1–v0.15 send the same delta under both names: take one.
+        reasoning = string.IsNullOrEmpty(reasoning) ? reasoningContent : reasoning;
+        List<AIContent>? contents = null;
+        if (!string.IsNullOrEmpty(reasoning))
+        {
+            (contents ??= new List<AIContent>(2)).Add(new TextReasoningContent(reasoning));
+        }
+
+        if (!string.IsNullOrEmpty(text))
+        {
+            _textChars += text.Length;
+            (contents ??= new List<AIContent>(1)).Add(new TextContent(text));
+        }
+
+        if (finish is not null)
+        {
+            FinishReason = finish;
+            AddToolCalls(ref contents);
+        }
+
+        if (contents is null && finish is null && !hasRole)
+        {
+            return;
+        }
+
+        update ??= NewUpdate(contents);
+        if (contents is not null && !ReferenceEquals(update.Contents, contents))
+        {
+            foreach (var content in contents)
+            {
+                update.Contents.Add(content);
+            }
+        }
+
+        if (finish is not null)
+        {
+            update.FinishReason = finish;
+            if (hasStopReason)
+            {
+                (extras ??= [])["stop_reason"] = stopReason;
+            }
+
+            if (_fingerprint is not null)
+            {
+                (extras ??= [])["system_fingerprint"] = _fingerprint;
+            }
+        }
+    }
+
+    private void ReadToolCalls(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            var index = -1;
+            string? id = null;
+            string? name = null;
+            string? arguments = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("index"u8))
+                {
+                    reader.Read();
+                    index = reader.TokenType == JsonTokenType.Number ? reader.GetInt32() : -1;
+                }
+                else if (reader.ValueTextEquals("id"u8))
+                {
+                    reader.Read();
+                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("function"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("name"u8))
+                        {
+                            reader.Read();
+                            name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        }
+                        else if (reader.ValueTextEquals("arguments"u8))
+                        {
+                            reader.Read();
+                            arguments = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        }
+                        else
+                        {
+                            reader.Read();
+                            reader.Skip();
+                        }
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            // Later fragments carry only index and arguments (no id, no type); a fragment without an index belongs
+            // to the call being built.
+            var builders = _toolCalls ??= [];
+            var builder = index >= 0 ? builders.Find(b => b.Index == index) : (builders.Count > 0 ? builders[^1] : null);
+            if (builder is null)
+            {
+                builder = new ToolCallBuilder(index >= 0 ? index : builders.Count);
+                builders.Add(builder);
+            }
+
+            builder.Id ??= id;
+            builder.Name ??= name;
+            if (arguments is not null)
+            {
+                builder.Arguments.Append(arguments);
+            }
+        }
+    }
+
+    private void AddToolCalls(ref List<AIContent>? contents)
+    {
+        if (_toolCalls is not { Count: > 0 } builders)
+        {
+            return;
+        }
+
+        foreach (var builder in builders)
+        {
+            if (string.IsNullOrEmpty(builder.Name))
+            {
+                continue;
+            }
+
+            (contents ??= []).Add(VllmChatWire.CreateFunctionCall(builder.Id ?? $"call_{builder.Index}", builder.Name, builder.Arguments.ToString()));
+        }
+
+        _toolCalls = null;
+    }
+
+    private ChatResponseUpdate NewUpdate(List<AIContent>? contents) => new(ChatRole.Assistant, contents ?? [])
+    {
+        ResponseId = _responseId,
+        MessageId = _responseId,
+        ModelId = _modelId,
+        CreatedAt = _createdAt,
+    };
+
+    private void ThrowStreamError(ReadOnlySpan<byte> data)
+    {
+        var reader = new Utf8JsonReader(data);
+        using var document = JsonDocument.ParseValue(ref reader);
+        var info = VllmErrors.ParseElement(document.RootElement);
+        throw VllmErrors.FromStreamError(info, _errorContext, DescribeReceived() + ".");
+    }
+
+    private static JsonElement ReadElement(ref Utf8JsonReader reader)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return document.RootElement.Clone();
+    }
+
+    private static string Quote(ReadOnlySpan<byte> data)
+    {
+        var text = Encoding.UTF8.GetString(data[..Math.Min(data.Length, 200)]);
+        return data.Length > 200 ? text + "…" : text;
+    }
+
+    private sealed class ToolCallBuilder(int index)
+    {
+        public int Index { get; } = index;
+
+        public string? Id { get; set; }
+
+        public string? Name { get; set; }
+
+        public StringBuilder Arguments { get; } = new();
+    }
+}

@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Connectors.Vllm.ChatProtocol;
+
+/// <summary>Pure mappings from vLLM's chat wire values to MEAI values, shared by the JSON and SSE readers.</summary>
+internal static class VllmChatWire
+{
+    /// <summary>vLLM's <c>"repetition"</c> finish reason (repetition detection ended the output).</summary>
+    public static readonly ChatFinishReason Repetition = new("repetition");
+
+    /// <summary>vLLM's <c>"abort"</c> finish reason (the request was aborted on the server).</summary>
+    public static readonly ChatFinishReason Abort = new("abort");
+
+    public static ChatFinishReason? MapFinishReason(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return null;
+        }
+
+        if (reader.ValueTextEquals("stop"u8))
+        {
+            return ChatFinishReason.Stop;
+        }
+
+        if (reader.ValueTextEquals("length"u8))
+        {
+            return ChatFinishReason.Length;
+        }
+
+        if (reader.ValueTextEquals("tool_calls"u8) || reader.ValueTextEquals("function_call"u8))
+        {
+            return ChatFinishReason.ToolCalls;
+        }
+
+        if (reader.ValueTextEquals("content_filter"u8))
+        {
+            return ChatFinishReason.ContentFilter;
+        }
+
+        if (reader.ValueTextEquals("repetition"u8))
+        {
+            return Repetition;
+        }
+
+        if (reader.ValueTextEquals("abort"u8))
+        {
+            return Abort;
+        }
+
+        return new ChatFinishReason(reader.GetString()!);
+    }
+
+    public static ChatFinishReason? MapFinishReason(JsonElement element)
+        => element.ValueKind != JsonValueKind.String ? null : element.GetString() switch
+        {
+            "stop" => ChatFinishReason.Stop,
+            "length" => ChatFinishReason.Length,
+            "tool_calls" or "function_call" => ChatFinishReason.ToolCalls,
+            "content_filter" => ChatFinishReason.ContentFilter,
+            "repetition" => Repetition,
+            "abort" => Abort,
+            var other => new ChatFinishReason(other!),
+        };
+
+    /// <summary>Reads a <c>usage</c> object (the reader is on its StartObject) into counts, without allocating.</summary>
+    public static VllmUsageCounts ReadUsage(ref Utf8JsonReader reader)
+    {
+        var usage = default(VllmUsageCounts);
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return usage;
+        }
+
+        usage.Present = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("prompt_tokens"u8))
+            {
+                usage.Prompt = ReadLong(ref reader);
+            }
+            else if (reader.ValueTextEquals("completion_tokens"u8))
+            {
+                usage.Completion = ReadLong(ref reader);
+            }
+            else if (reader.ValueTextEquals("total_tokens"u8))
+            {
+                usage.Total = ReadLong(ref reader);
+            }
+            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
+            {
+                usage.Cached = ReadNested(ref reader, "cached_tokens"u8) ?? usage.Cached;
+            }
+            else if (reader.ValueTextEquals("completion_tokens_details"u8))
+            {
+                usage.Reasoning = ReadNested(ref reader, "reasoning_tokens"u8) ?? usage.Reasoning;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return usage;
+    }
+
+    public static VllmUsageCounts ReadUsage(JsonElement element)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(element.GetRawText());
+        var reader = new Utf8JsonReader(bytes);
+        reader.Read();
+        return ReadUsage(ref reader);
+    }
+
+    private static long? ReadLong(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
+    }
+
+    private static long? ReadNested(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        long? result = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                result = ReadLong(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Parses a tool call's <c>arguments</c> text into the dictionary MEAI's function invocation binds from.</summary>
+    public static FunctionCallContent CreateFunctionCall(string callId, string name, string? arguments)
+        => FunctionCallContent.CreateFromParsedArguments(arguments ?? string.Empty, callId, name, ParseArguments);
+
+    private static Dictionary<string, object?>? ParseArguments(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return new Dictionary<string, object?>(StringComparer.Ordinal);
+        }
+
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException($"Tool-call arguments must be a JSON object, got {document.RootElement.ValueKind}.");
+        }
+
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            result[property.Name] = property.Value.Clone();
+        }
+
+        return result;
+    }
+}

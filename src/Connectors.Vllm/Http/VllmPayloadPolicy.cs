@@ -1,0 +1,145 @@
+using System;
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading.Tasks;
+
+namespace Connectors.Vllm.Http;
+
+/// <summary>
+/// The proxy-style rewrite of every request the OpenAI SDK pipeline sends to vLLM, placed at
+/// <see cref="PipelinePosition.BeforeTransport"/> so it sees the final request: drops the OpenAI-only body
+/// fields (<c>service_tier</c>, <c>store</c>, <c>metadata</c>, prompt-cache hints, <c>reasoning_effort</c> unless it
+/// was written on purpose), asks for usage on every stream, removes SDK attribution headers
+/// (<c>OpenAI-Organization</c>, <c>OpenAI-Project</c>, <c>OpenAI-Beta</c>, <c>X-Stainless-*</c>), removes the
+/// placeholder <c>Authorization</c> when no key is configured, names this library in <c>User-Agent</c> and adds
+/// the configured headers.
+/// </summary>
+/// <remarks>Immutable after construction and safe to share between clients and threads.</remarks>
+internal sealed class VllmPayloadPolicy : PipelinePolicy
+{
+    private const long MaxInspectedBodyBytes = 64L * 1024 * 1024;
+
+    private static readonly string[] DroppedHeaders = ["OpenAI-Organization", "OpenAI-Project", "OpenAI-Beta"];
+
+    private readonly bool _hasApiKey;
+    private readonly KeyValuePair<string, string>[] _headers;
+
+    public VllmPayloadPolicy(VllmEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        _hasApiKey = endpoint.ApiKey is not null;
+        var headers = new List<KeyValuePair<string, string>>(endpoint.Headers.Count);
+        foreach (var header in endpoint.Headers)
+        {
+            // The key travels only through the credential; a configured Authorization header would bypass that.
+            if (!string.Equals(header.Key, "Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.Add(header);
+            }
+        }
+
+        _headers = headers.ToArray();
+    }
+
+    /// <summary>Gets the User-Agent sent with every request: this library and its version, the runtime, the OS.</summary>
+    public static string UserAgent { get; } = VllmUserAgent.Value;
+
+    public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Apply(message.Request);
+        ProcessNext(message, pipeline, currentIndex);
+    }
+
+    public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Apply(message.Request);
+        return ProcessNextAsync(message, pipeline, currentIndex);
+    }
+
+    private void Apply(PipelineRequest request)
+    {
+        RewriteHeaders(request.Headers);
+        if (request.Content is { } content)
+        {
+            RewriteBody(request, content);
+        }
+    }
+
+    private void RewriteHeaders(PipelineRequestHeaders headers)
+    {
+        List<string>? stainless = null;
+        foreach (var header in headers)
+        {
+            if (header.Key.StartsWith("X-Stainless", StringComparison.OrdinalIgnoreCase))
+            {
+                (stainless ??= []).Add(header.Key);
+            }
+        }
+
+        if (stainless is not null)
+        {
+            foreach (var name in stainless)
+            {
+                headers.Remove(name);
+            }
+        }
+
+        foreach (var name in DroppedHeaders)
+        {
+            headers.Remove(name);
+        }
+
+        if (!_hasApiKey)
+        {
+            // The SDK insists on a credential; without a configured key it carries a placeholder that must not leave.
+            headers.Remove("Authorization");
+        }
+
+        headers.Set("User-Agent", UserAgent);
+        foreach (var (name, value) in _headers)
+        {
+            headers.Set(name, value);
+        }
+    }
+
+    private static void RewriteBody(PipelineRequest request, BinaryContent content)
+    {
+        ReadOnlyMemory<byte> json;
+        var reasoningEffortAllowed = false;
+        if (content is VllmJsonContent ours)
+        {
+            json = ours.Json;
+            reasoningEffortAllowed = ours.ReasoningEffortAllowed;
+        }
+        else
+        {
+            if (!content.TryComputeLength(out var length) || length > MaxInspectedBodyBytes)
+            {
+                return;
+            }
+
+            using var buffer = new MemoryStream((int)length);
+            content.WriteTo(buffer);
+            json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            if (json.Length == 0 || json.Span[0] != (byte)'{')
+            {
+                return;
+            }
+
+            // From here on the bytes are our copy: send them as such, so a retry reuses them.
+            var rewritten = VllmRequestBodyRewriter.Rewrite(json.Span, reasoningEffortAllowed: false);
+            request.Content = new VllmJsonContent(rewritten ?? json.ToArray());
+            return;
+        }
+
+        var changed = VllmRequestBodyRewriter.Rewrite(json.Span, reasoningEffortAllowed);
+        if (changed is not null)
+        {
+            request.Content = new VllmJsonContent(changed, reasoningEffortAllowed);
+        }
+    }
+}

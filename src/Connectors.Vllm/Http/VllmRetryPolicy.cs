@@ -1,0 +1,156 @@
+using System;
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Connectors.Vllm.Http;
+
+/// <summary>
+/// Replaces the SDK's <see cref="ClientRetryPolicy"/>: retries a refused connection, 429 and 503 only, with
+/// exponential backoff and jitter, honouring <c>Retry-After</c> (capped by <see cref="VllmRetryOptions.MaxDelay"/>),
+/// within <see cref="VllmRetryOptions.MaxAttempts"/> and <see cref="VllmRetryOptions.MaxTotalTime"/>. It decides
+/// on the status line only, before the caller reads a byte of the body, so a stream is never retried once its
+/// first byte has been consumed. Each attempt gets <see cref="VllmProviderOptions.FirstByteTimeout"/> as its
+/// network timeout.
+/// </summary>
+/// <remarks>Immutable after construction; safe to share.</remarks>
+internal sealed class VllmRetryPolicy : PipelinePolicy
+{
+    private readonly int _maxAttempts;
+    private readonly TimeSpan _baseDelay;
+    private readonly TimeSpan _maxDelay;
+    private readonly TimeSpan _maxTotalTime;
+    private readonly TimeSpan _firstByteTimeout;
+
+    public VllmRetryPolicy(VllmProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var retry = options.Retry ?? new VllmRetryOptions();
+        _maxAttempts = Math.Max(1, retry.MaxAttempts);
+        _baseDelay = retry.BaseDelay < TimeSpan.Zero ? TimeSpan.Zero : retry.BaseDelay;
+        _maxDelay = retry.MaxDelay < TimeSpan.Zero ? TimeSpan.Zero : retry.MaxDelay;
+        _maxTotalTime = retry.MaxTotalTime;
+        _firstByteTimeout = options.FirstByteTimeout > TimeSpan.Zero ? options.FirstByteTimeout : Timeout.InfiniteTimeSpan;
+    }
+
+    public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        => ProcessCoreAsync(message, pipeline, currentIndex, async: false).AsTask().GetAwaiter().GetResult();
+
+    public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        => ProcessCoreAsync(message, pipeline, currentIndex, async: true);
+
+    private async ValueTask ProcessCoreAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex, bool async)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            message.NetworkTimeout = _firstByteTimeout;
+            TimeSpan? delay;
+            try
+            {
+                if (async)
+                {
+                    await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+                }
+                else
+                {
+                    ProcessNext(message, pipeline, currentIndex);
+                }
+
+                delay = message.Response is { Status: 429 or 503 } response ? NextDelay(attempt, response) : null;
+                if (delay is null || !CanRetry(attempt, started, delay.Value))
+                {
+                    return;
+                }
+
+                // Free the connection before waiting; the next attempt replaces the response.
+                message.Response?.Dispose();
+            }
+            catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, Backoff(attempt)))
+            {
+                delay = Backoff(attempt);
+            }
+
+            if (async)
+            {
+                await Task.Delay(delay!.Value, message.CancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                message.CancellationToken.WaitHandle.WaitOne(delay!.Value);
+                message.CancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    private bool CanRetry(int attempt, long started, TimeSpan delay)
+        => attempt < _maxAttempts && Stopwatch.GetElapsedTime(started) + delay <= _maxTotalTime;
+
+    private TimeSpan? NextDelay(int attempt, PipelineResponse response)
+    {
+        var backoff = Backoff(attempt);
+        if (response.Headers.TryGetValue("Retry-After", out var value) && TryParseRetryAfter(value, out var retryAfter))
+        {
+            backoff = retryAfter > backoff ? retryAfter : backoff;
+        }
+
+        return backoff > _maxDelay ? _maxDelay : backoff;
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        // base · 2^(attempt-1), ±20 % jitter so that many clients do not retry in step.
+        var factor = Math.Pow(2, attempt - 1) * (0.8 + (Random.Shared.NextDouble() * 0.4));
+        var ticks = Math.Min(_baseDelay.Ticks * factor, _maxDelay.Ticks);
+        return TimeSpan.FromTicks((long)ticks);
+    }
+
+    internal static bool TryParseRetryAfter(string? value, out TimeSpan delay)
+    {
+        delay = TimeSpan.Zero;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return false;
+        }
+
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        {
+            delay = TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.FromDays(1).TotalSeconds));
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
+        {
+            var wait = when - DateTimeOffset.UtcNow;
+            delay = wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            return true;
+        }
+
+        return false;
+    }
+
+    internal static bool IsConnectionRefused(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } http && http.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.ClientModel;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Connectors.Vllm.Http;
+using OpenAI.Chat;
+using Xunit;
+
+namespace Connectors.Vllm.Tests.Unit.ChatTests;
+
+public sealed class VllmOpenAIClientFactoryTests
+{
+    private static readonly string ChatResponse = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Chat", "chat-response.example.json"));
+
+    [Fact]
+    public async Task Create_NoApiKey_SendsNoAuthorizationAndOurUserAgent()
+    {
+        var handler = RecordingHandler.Json(ChatResponse);
+        using var http = new HttpClient(handler);
+        var endpoint = VllmEndpoint.Resolve(new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1") });
+        var client = VllmOpenAIClientFactory.Create(endpoint, http, out var owned);
+
+        await client.GetChatClient("m").CompleteChatAsync([new UserChatMessage("hi")]);
+
+        Assert.Null(owned);
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal("http://127.0.0.1:9/v1/chat/completions", request.Uri.ToString());
+        Assert.False(request.Headers.ContainsKey("Authorization"));
+        Assert.StartsWith("Connectors.Vllm/", request.Headers["User-Agent"], StringComparison.Ordinal);
+        Assert.DoesNotContain(request.Headers.Keys, k => k.StartsWith("X-Stainless", StringComparison.OrdinalIgnoreCase) || k.StartsWith("OpenAI-", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Create_WithApiKeyAndHeaders_SendsBearerAndConfiguredHeaders()
+    {
+        var handler = RecordingHandler.Json(ChatResponse);
+        using var http = new HttpClient(handler);
+        var options = new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1"), ApiKey = "sk-test" };
+        options.Headers["X-Team"] = "search";
+        var client = VllmOpenAIClientFactory.Create(VllmEndpoint.Resolve(options), http, out _);
+
+        await client.GetChatClient("m").CompleteChatAsync([new UserChatMessage("hi")]);
+
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal("Bearer sk-test", request.Headers["Authorization"]);
+        Assert.Equal("search", request.Headers["X-Team"]);
+    }
+
+#pragma warning disable OPENAI001 // StoredOutputEnabled/Metadata/ServiceTier are what the SDK would send to OpenAI; we check they are stripped.
+    [Fact]
+    public async Task Create_SdkConvenienceCallWithOpenAIOnlyFields_FieldsStripped()
+    {
+        var handler = RecordingHandler.Json(ChatResponse);
+        using var http = new HttpClient(handler);
+        var client = VllmOpenAIClientFactory.Create(VllmEndpoint.Resolve(new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1") }), http, out _);
+        var options = new ChatCompletionOptions { StoredOutputEnabled = true, ServiceTier = ChatServiceTier.Auto, ReasoningEffortLevel = ChatReasoningEffortLevel.High, Temperature = 0.5f };
+        options.Metadata["k"] = "v";
+
+        await client.GetChatClient("m").CompleteChatAsync([new UserChatMessage("hi")], options, TestContext.Current.CancellationToken);
+
+        using var body = JsonDocument.Parse(Assert.Single(handler.Requests).Body);
+        var names = body.RootElement.EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.DoesNotContain("store", names);
+        Assert.DoesNotContain("metadata", names);
+        Assert.DoesNotContain("service_tier", names);
+        Assert.DoesNotContain("reasoning_effort", names);
+        Assert.Equal(0.5, body.RootElement.GetProperty("temperature").GetDouble(), 3);
+        Assert.Equal("m", body.RootElement.GetProperty("model").GetString());
+    }
+#pragma warning restore OPENAI001
+
+    [Fact]
+    public void RequestBodyRewriter_CleanBody_ReturnsNull()
+    {
+        var body = """{"model":"m","messages":[],"stream":true,"stream_options":{"include_usage":true}}"""u8;
+
+        Assert.Null(VllmRequestBodyRewriter.Rewrite(body, reasoningEffortAllowed: false));
+    }
+
+    [Fact]
+    public void RequestBodyRewriter_StreamWithoutUsage_AddsIncludeUsageKeepsOtherOptions()
+    {
+        var body = """{"model":"m","stream":true,"stream_options":{"continuous_usage_stats":true},"store":false}"""u8;
+
+        var rewritten = VllmRequestBodyRewriter.Rewrite(body, reasoningEffortAllowed: false);
+
+        using var doc = JsonDocument.Parse(rewritten!);
+        Assert.False(doc.RootElement.TryGetProperty("store", out _));
+        Assert.True(doc.RootElement.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
+        Assert.True(doc.RootElement.GetProperty("stream_options").GetProperty("continuous_usage_stats").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("5", 5000)]
+    [InlineData("0.01", 10)]
+    public void RetryPolicy_TryParseRetryAfter_Seconds(string value, int expectedMs)
+    {
+        Assert.True(VllmRetryPolicy.TryParseRetryAfter(value, out var delay));
+        Assert.Equal(expectedMs, (int)delay.TotalMilliseconds);
+    }
+}
