@@ -17,7 +17,7 @@ public sealed class VllmTestServerChatTests
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
 
-        using var response = await PostJsonAsync(client, "/v1/chat/completions", Chat("Hello!"));
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("Hello!"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
@@ -41,7 +41,7 @@ public sealed class VllmTestServerChatTests
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
 
-        using var response = await PostJsonAsync(client, "/v1/chat/completions", Chat("compact"));
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("compact"));
         var text = await response.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal(JsonNode.Parse(text)!.ToJsonString(), text);
@@ -52,7 +52,7 @@ public sealed class VllmTestServerChatTests
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
-        var request = Chat("How many tokens is this?");
+        var request = TestServerHttp.Chat("How many tokens is this?");
 
         using var chat = await PostJsonAsync(client, "/v1/chat/completions", request);
         var usage = (await JsonAsync(chat))["usage"]!;
@@ -68,7 +68,7 @@ public sealed class VllmTestServerChatTests
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
-        var request = Chat("Hello!", stream: true);
+        var request = TestServerHttp.Chat("Hello!", stream: true);
         request["stream_options"] = new JsonObject { ["include_usage"] = true };
 
         using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
@@ -105,7 +105,7 @@ public sealed class VllmTestServerChatTests
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
 
-        using var response = await PostJsonAsync(client, "/v1/chat/completions", Chat("Hello!", stream: true));
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("Hello!", stream: true));
 
         var chunks = await ChunksAsync(response);
         var example = TestDataSse("chat-stream-text-no-usage.example.sse");
@@ -120,7 +120,7 @@ public sealed class VllmTestServerChatTests
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
-        var request = Chat("Hi", stream: true);
+        var request = TestServerHttp.Chat("Hi", stream: true);
         request["stream_options"] = new JsonObject { ["include_usage"] = true, ["continuous_usage_stats"] = true };
 
         using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
@@ -141,7 +141,7 @@ public sealed class VllmTestServerChatTests
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
-        var request = Chat("one two three four five six");
+        var request = TestServerHttp.Chat("one two three four five six");
         request["max_tokens"] = 3;
 
         using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
@@ -157,7 +157,7 @@ public sealed class VllmTestServerChatTests
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
-        var request = Chat("one two three", stream: true);
+        var request = TestServerHttp.Chat("one two three", stream: true);
         request["max_completion_tokens"] = 3;
 
         using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
@@ -174,8 +174,8 @@ public sealed class VllmTestServerChatTests
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
 
-        using var plain = await PostJsonAsync(client, "/v1/chat/completions", Chat("id"), r => r.Headers.Add("X-Request-Id", "my-trace-1"));
-        using var streamed = await PostJsonAsync(client, "/v1/chat/completions", Chat("id", stream: true), r => r.Headers.Add("X-Request-Id", "my-trace-2"));
+        using var plain = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("id"), r => r.Headers.Add("X-Request-Id", "my-trace-1"));
+        using var streamed = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("id", stream: true), r => r.Headers.Add("X-Request-Id", "my-trace-2"));
 
         Assert.Equal("chatcmpl-my-trace-1", Str((await JsonAsync(plain))["id"]));
         Assert.All(await ChunksAsync(streamed), c => Assert.Equal("chatcmpl-my-trace-2", Str(c["id"])));
@@ -187,8 +187,8 @@ public sealed class VllmTestServerChatTests
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
 
-        using var first = await PostJsonAsync(client, "/v1/chat/completions", Chat("determinism please"));
-        using var second = await PostJsonAsync(client, "/v1/chat/completions", Chat("determinism please"));
+        using var first = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("determinism please"));
+        using var second = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("determinism please"));
         var a = await JsonAsync(first);
         var b = await JsonAsync(second);
 
@@ -201,7 +201,7 @@ public sealed class VllmTestServerChatTests
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
-        var request = Chat("alpha beta gamma");
+        var request = TestServerHttp.Chat("alpha beta gamma");
         request["stop"] = new JsonArray("beta");
 
         using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
@@ -221,8 +221,8 @@ public sealed class VllmTestServerChatTests
         await using var server = await VllmTestServer.StartAsync(options, Ct);
         using var client = Client(server);
 
-        using var ok = await PostJsonAsync(client, "/v1/chat/completions", Chat("hi", model: "sql-lora"));
-        var tooLong = Chat("hi", model: "sql-lora");
+        using var ok = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("hi", model: "sql-lora"));
+        var tooLong = TestServerHttp.Chat("hi", model: "sql-lora");
         tooLong["max_tokens"] = 100;
         using var rejected = await PostJsonAsync(client, "/v1/chat/completions", tooLong);
 

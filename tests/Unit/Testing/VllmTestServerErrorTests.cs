@@ -25,7 +25,7 @@ public sealed class VllmTestServerErrorTests
     [Fact]
     public async Task UnknownModel_Is404NotFoundErrorWithParamModel()
     {
-        var (status, body) = await SendAsync(null, "/v1/chat/completions", Chat("hi", model: "gpt-4o"));
+        var (status, body) = await SendAsync(null, "/v1/chat/completions", TestServerHttp.Chat("hi", model: "gpt-4o"));
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal(Error("The model `gpt-4o` does not exist.", "NotFoundError", "model", 404).ToJsonString(), body.ToJsonString());
@@ -36,7 +36,7 @@ public sealed class VllmTestServerErrorTests
     {
         var options = new VllmTestServerOptions();
         options.Models.Add(VllmTestModel.Chat("small", maxModelLen: 40));
-        var request = Chat(string.Join(' ', System.Linq.Enumerable.Repeat("word", 30)), model: "small");
+        var request = TestServerHttp.Chat(string.Join(' ', System.Linq.Enumerable.Repeat("word", 30)), model: "small");
         request["max_tokens"] = 20;
 
         var (status, body) = await SendAsync(options, "/v1/chat/completions", request);
@@ -54,7 +54,7 @@ public sealed class VllmTestServerErrorTests
     [Fact]
     public async Task MaxTokensAboveMaxModelLen_Is400WithVllmsMessage()
     {
-        var request = Chat("hi");
+        var request = TestServerHttp.Chat("hi");
         request["max_tokens"] = 10000;
 
         var (status, body) = await SendAsync(null, "/v1/chat/completions", request);
@@ -68,7 +68,7 @@ public sealed class VllmTestServerErrorTests
     [Fact]
     public async Task StreamOptionsWithoutStream_Is400()
     {
-        var request = Chat("hi");
+        var request = TestServerHttp.Chat("hi");
         request["stream_options"] = new JsonObject { ["include_usage"] = true };
 
         var (status, body) = await SendAsync(null, "/v1/chat/completions", request);
@@ -82,7 +82,7 @@ public sealed class VllmTestServerErrorTests
     [Fact]
     public async Task TemperatureOutOfRange_Is400WithSamplingMessage()
     {
-        var request = Chat("hi");
+        var request = TestServerHttp.Chat("hi");
         request["temperature"] = 3;
 
         var (status, body) = await SendAsync(null, "/v1/chat/completions", request);
@@ -96,7 +96,7 @@ public sealed class VllmTestServerErrorTests
     [Fact]
     public async Task WrongType_Is400BadRequestWithBodyParam()
     {
-        var request = Chat("hi");
+        var request = TestServerHttp.Chat("hi");
         request["temperature"] = "hot";
 
         var (status, body) = await SendAsync(null, "/v1/chat/completions", request);
@@ -110,7 +110,7 @@ public sealed class VllmTestServerErrorTests
     [Fact]
     public async Task EmptyToolsArray_Is400()
     {
-        var request = Chat("hi");
+        var request = TestServerHttp.Chat("hi");
         request["tools"] = new JsonArray();
 
         var (status, body) = await SendAsync(null, "/v1/chat/completions", request);
@@ -122,7 +122,7 @@ public sealed class VllmTestServerErrorTests
     [Fact]
     public async Task FiveStopStrings_Is400()
     {
-        var request = Chat("hi");
+        var request = TestServerHttp.Chat("hi");
         request["stop"] = new JsonArray("a", "b", "c", "d", "e");
 
         var (status, body) = await SendAsync(null, "/v1/chat/completions", request);
@@ -147,7 +147,7 @@ public sealed class VllmTestServerErrorTests
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
-        using var content = new StringContent(Chat("hi").ToJsonString(), Encoding.UTF8, "text/plain");
+        using var content = new StringContent(TestServerHttp.Chat("hi").ToJsonString(), Encoding.UTF8, "text/plain");
 
         using var response = await client.PostAsync("v1/chat/completions", content, Ct);
 
@@ -172,7 +172,7 @@ public sealed class VllmTestServerErrorTests
     [Fact]
     public async Task OldVersion_UsesFlatErrorBody()
     {
-        var (status, body) = await SendAsync(new VllmTestServerOptions { ServerVersion = "0.10.0" }, "/v1/chat/completions", Chat("hi", model: "nope"));
+        var (status, body) = await SendAsync(new VllmTestServerOptions { ServerVersion = "0.10.0" }, "/v1/chat/completions", TestServerHttp.Chat("hi", model: "nope"));
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         var expected = JsonNode.Parse("""{"object":"error","message":"The model `nope` does not exist.","type":"NotFoundError","param":"model","code":404}""");

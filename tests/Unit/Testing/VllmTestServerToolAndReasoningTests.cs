@@ -12,7 +12,7 @@ public sealed class VllmTestServerToolAndReasoningTests
 {
     private static JsonObject WeatherRequest(bool stream)
     {
-        var request = Chat("What's the weather like in Boston, MA? Use get_current_weather.", stream: stream);
+        var request = TestServerHttp.Chat("What's the weather like in Boston, MA? Use get_current_weather.", stream: stream);
         request["tools"] = new JsonArray(WeatherTool());
         if (stream)
         {
@@ -78,10 +78,10 @@ public sealed class VllmTestServerToolAndReasoningTests
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
         var named = new JsonObject { ["type"] = "function", ["function"] = new JsonObject { ["name"] = "get_current_weather" } };
-        var plain = Chat("no tool named here");
+        var plain = TestServerHttp.Chat("no tool named here");
         plain["tools"] = new JsonArray(WeatherTool());
         plain["tool_choice"] = named.DeepClone();
-        var streamed = Chat("no tool named here", stream: true);
+        var streamed = TestServerHttp.Chat("no tool named here", stream: true);
         streamed["tools"] = new JsonArray(WeatherTool());
         streamed["tool_choice"] = named.DeepClone();
 
@@ -105,7 +105,7 @@ public sealed class VllmTestServerToolAndReasoningTests
         using var client = Client(server);
         var other = WeatherTool();
         other["function"]!["name"] = "get_time";
-        var request = Chat("call get_current_weather and get_time for Paris");
+        var request = TestServerHttp.Chat("call get_current_weather and get_time for Paris");
         request["tools"] = new JsonArray(WeatherTool(), other);
         var single = request.DeepClone().AsObject();
         single["parallel_tool_calls"] = false;
@@ -140,7 +140,7 @@ public sealed class VllmTestServerToolAndReasoningTests
         await using var server = await VllmTestServer.StartAsync(options, Ct);
         using var client = Client(server);
 
-        using var response = await PostJsonAsync(client, "/v1/chat/completions", Chat("9.11 or 9.8?", "thinker"));
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("9.11 or 9.8?", "thinker"));
         var message = (await JsonAsync(response))["choices"]![0]!["message"]!.AsObject();
 
         Assert.StartsWith("[test-model] reasoning", Str(message["reasoning"]));
@@ -156,7 +156,7 @@ public sealed class VllmTestServerToolAndReasoningTests
         await using var server = await VllmTestServer.StartAsync(options, Ct);
         using var client = Client(server);
 
-        using var response = await PostJsonAsync(client, "/v1/chat/completions", Chat("hi", "thinker", stream: true));
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("hi", "thinker", stream: true));
         var deltas = (await ChunksAsync(response)).Skip(1).Select(c => c["choices"]![0]!["delta"]!.AsObject()).ToList();
 
         var reasoningCount = deltas.TakeWhile(d => d.ContainsKey("reasoning")).Count();
@@ -172,9 +172,9 @@ public sealed class VllmTestServerToolAndReasoningTests
         options.Models.Add(VllmTestModel.Reasoning("thinker"));
         await using var server = await VllmTestServer.StartAsync(options, Ct);
         using var client = Client(server);
-        var plain = Chat("hi", "thinker");
+        var plain = TestServerHttp.Chat("hi", "thinker");
         plain["include_reasoning"] = false;
-        var streamed = Chat("hi", "thinker", stream: true);
+        var streamed = TestServerHttp.Chat("hi", "thinker", stream: true);
         streamed["include_reasoning"] = false;
 
         using var r1 = await PostJsonAsync(client, "/v1/chat/completions", plain);
@@ -197,8 +197,8 @@ public sealed class VllmTestServerToolAndReasoningTests
         await using var server = await VllmTestServer.StartAsync(options, Ct);
         using var client = Client(server);
 
-        using var r1 = await PostJsonAsync(client, "/v1/chat/completions", Chat("hi", "thinker"));
-        using var r2 = await PostJsonAsync(client, "/v1/chat/completions", Chat("hi", "thinker", stream: true));
+        using var r1 = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("hi", "thinker"));
+        using var r2 = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("hi", "thinker", stream: true));
         var message = (await JsonAsync(r1))["choices"]![0]!["message"]!.AsObject();
         var firstDelta = (await ChunksAsync(r2))[1]["choices"]![0]!["delta"]!.AsObject();
 
@@ -216,7 +216,7 @@ public sealed class VllmTestServerToolAndReasoningTests
         await using var server = await VllmTestServer.StartAsync(options, Ct);
         using var client = Client(server);
 
-        using var response = await PostJsonAsync(client, "/v1/chat/completions", Chat("hi", "thinker"));
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", TestServerHttp.Chat("hi", "thinker"));
         var message = (await JsonAsync(response))["choices"]![0]!["message"]!.AsObject();
 
         Assert.False(message.ContainsKey("reasoning"));
@@ -228,7 +228,7 @@ public sealed class VllmTestServerToolAndReasoningTests
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
-        var request = Chat("give me a person");
+        var request = TestServerHttp.Chat("give me a person");
         request["response_format"] = JsonNode.Parse("""
             {"type":"json_schema","json_schema":{"name":"person","schema":{"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer","minimum":18},"tags":{"type":"array","items":{"type":"string"},"minItems":1}},"required":["name","age","tags"]}}}
             """);
@@ -246,7 +246,7 @@ public sealed class VllmTestServerToolAndReasoningTests
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);
-        var request = Chat("positive or negative?");
+        var request = TestServerHttp.Chat("positive or negative?");
         request["structured_outputs"] = new JsonObject { ["choice"] = new JsonArray("positive", "negative") };
 
         using var response = await PostJsonAsync(client, "/v1/chat/completions", request);

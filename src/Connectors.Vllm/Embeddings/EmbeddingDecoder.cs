@@ -1,0 +1,401 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Connectors.Vllm.Embeddings;
+
+/// <summary>
+/// Reads vLLM's embedding answers straight into the result arrays: the JSON answer with a single
+/// <see cref="Utf8JsonReader"/> pass (base64 strings are decoded by <see cref="Base64.DecodeFromUtf8(ReadOnlySpan{byte}, Span{byte}, out int, out int, bool)"/>
+/// directly into each <c>float[]</c>'s bytes; float arrays, if a server sends them, are parsed in place), and the binary
+/// <c>bytes</c> answer by slicing the body as the <c>metadata</c> header describes. No intermediate lists or strings.
+/// </summary>
+internal static class EmbeddingDecoder
+{
+    /// <summary>Reads an <c>/v1/embeddings</c> JSON answer for <paramref name="count"/> inputs.</summary>
+    /// <param name="json">The body.</param>
+    /// <param name="count">How many inputs the batch had.</param>
+    /// <param name="dtype">The element type base64 strings carry (what the request asked for).</param>
+    public static EmbeddingBatch ReadJson(ReadOnlySpan<byte> json, int count, VllmEmbedDType dtype)
+    {
+        var batch = new EmbeddingBatch(new float[count][]);
+        var reader = new Utf8JsonReader(json);
+        Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                Expect(reader.TokenType == JsonTokenType.StartArray);
+                while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadItem(ref reader, batch.Vectors, dtype);
+                }
+            }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                batch.Model = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("created"u8))
+            {
+                reader.Read();
+                batch.Created = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var created) ? created : null;
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                reader.Read();
+                ReadUsage(ref reader, batch);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        CheckComplete(batch.Vectors);
+        return batch;
+    }
+
+    /// <summary>Reads vLLM's <c>encoding_format: "bytes"</c> answer: raw vectors in the body, layout in the <c>metadata</c> header.</summary>
+    public static EmbeddingBatch ReadBytes(ReadOnlySpan<byte> body, ReadOnlySpan<byte> metadata, int count)
+    {
+        var batch = new EmbeddingBatch(new float[count][]);
+        var reader = new Utf8JsonReader(metadata);
+        Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                Expect(reader.TokenType == JsonTokenType.StartArray);
+                while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadBinaryItem(ref reader, body, batch.Vectors);
+                }
+            }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                batch.Model = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("created"u8))
+            {
+                reader.Read();
+                batch.Created = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var created) ? created : null;
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                reader.Read();
+                ReadUsage(ref reader, batch);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        CheckComplete(batch.Vectors);
+        return batch;
+    }
+
+    /// <summary>Converts raw little- or big-endian elements of <paramref name="dtype"/> into <paramref name="destination"/>.</summary>
+    public static void DecodeRaw(ReadOnlySpan<byte> raw, VllmEmbedDType dtype, bool bigEndian, Span<float> destination)
+    {
+        switch (dtype)
+        {
+            case VllmEmbedDType.Float32:
+                if (bigEndian == !BitConverter.IsLittleEndian)
+                {
+                    raw.CopyTo(MemoryMarshal.AsBytes(destination));
+                }
+                else
+                {
+                    for (var i = 0; i < destination.Length; i++)
+                    {
+                        var bits = MemoryMarshal.Read<int>(raw.Slice(i * 4, 4));
+                        destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReverseEndianness(bits));
+                    }
+                }
+
+                break;
+            case VllmEmbedDType.Float16:
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    var slot = raw.Slice(i * 2, 2);
+                    destination[i] = (float)(bigEndian ? BinaryPrimitives.ReadHalfBigEndian(slot) : BinaryPrimitives.ReadHalfLittleEndian(slot));
+                }
+
+                break;
+            case VllmEmbedDType.BFloat16:
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    var slot = raw.Slice(i * 2, 2);
+                    var upper = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(slot) : BinaryPrimitives.ReadUInt16LittleEndian(slot);
+                    destination[i] = BitConverter.Int32BitsToSingle(upper << 16);
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(dtype), dtype, null);
+        }
+    }
+
+    public static int ElementSize(VllmEmbedDType dtype) => dtype == VllmEmbedDType.Float32 ? 4 : 2;
+
+    private static void ReadItem(ref Utf8JsonReader reader, float[][] vectors, VllmEmbedDType dtype)
+    {
+        var index = -1;
+        float[]? vector = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("index"u8))
+            {
+                reader.Read();
+                Expect(reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out index));
+            }
+            else if (reader.ValueTextEquals("embedding"u8))
+            {
+                reader.Read();
+                vector = reader.TokenType switch
+                {
+                    JsonTokenType.String => DecodeBase64(ref reader, dtype),
+                    JsonTokenType.StartArray => ReadFloatArray(ref reader),
+                    _ => throw Malformed("an embedding that is neither a base64 string nor a number array"),
+                };
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        Place(vectors, index, vector);
+    }
+
+    private static void ReadBinaryItem(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, float[][] vectors)
+    {
+        int index = -1, start = -1, end = -1;
+        long elements = 1;
+        var dtype = VllmEmbedDType.Float32;
+        var bigEndian = !BitConverter.IsLittleEndian;
+        var sawShape = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("index"u8))
+            {
+                reader.Read();
+                Expect(reader.TryGetInt32(out index));
+            }
+            else if (reader.ValueTextEquals("start"u8))
+            {
+                reader.Read();
+                Expect(reader.TryGetInt32(out start));
+            }
+            else if (reader.ValueTextEquals("end"u8))
+            {
+                reader.Read();
+                Expect(reader.TryGetInt32(out end));
+            }
+            else if (reader.ValueTextEquals("embed_dtype"u8))
+            {
+                reader.Read();
+                dtype = reader.ValueTextEquals("float32"u8) ? VllmEmbedDType.Float32
+                    : reader.ValueTextEquals("float16"u8) ? VllmEmbedDType.Float16
+                    : reader.ValueTextEquals("bfloat16"u8) ? VllmEmbedDType.BFloat16
+                    : throw Malformed($"embed_dtype '{reader.GetString()}', which this client cannot decode");
+            }
+            else if (reader.ValueTextEquals("endianness"u8))
+            {
+                reader.Read();
+                // "native" is the server's byte order: little-endian on every x86-64 and ARM64 server vLLM runs on.
+                bigEndian = reader.ValueTextEquals("big"u8);
+            }
+            else if (reader.ValueTextEquals("shape"u8))
+            {
+                reader.Read();
+                Expect(reader.TokenType == JsonTokenType.StartArray);
+                while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+                {
+                    elements *= reader.GetInt64();
+                }
+
+                sawShape = true;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        var size = ElementSize(dtype);
+        if (start < 0 || end < start || end > body.Length || (sawShape && elements * size != end - start) || (end - start) % size != 0)
+        {
+            throw Malformed($"item {index} spanning bytes {start}..{end} of a {body.Length}-byte body");
+        }
+
+        var vector = new float[(end - start) / size];
+        DecodeRaw(body[start..end], dtype, bigEndian, vector);
+        Place(vectors, index, vector);
+    }
+
+    private static float[] DecodeBase64(ref Utf8JsonReader reader, VllmEmbedDType dtype)
+    {
+        byte[]? unescaped = null;
+        var text = reader.ValueSpan;
+        if (reader.ValueIsEscaped)
+        {
+            // Only a JSON encoder that escapes '/' produces this; vLLM's does not.
+            unescaped = ArrayPool<byte>.Shared.Rent(text.Length);
+            text = unescaped.AsSpan(0, reader.CopyString(unescaped));
+        }
+
+        try
+        {
+            if (text.Length % 4 != 0)
+            {
+                throw Malformed("a base64 embedding whose length is not a multiple of 4");
+            }
+
+            var padding = text.Length == 0 ? 0 : text[^1] != '=' ? 0 : text[^2] == '=' ? 2 : 1;
+            var byteCount = (text.Length / 4 * 3) - padding;
+            var size = ElementSize(dtype);
+            if (byteCount % size != 0)
+            {
+                throw Malformed($"a base64 embedding of {byteCount} bytes, not a whole number of {EmbeddingRequestPlan.DTypeName(dtype)} values");
+            }
+
+            var vector = new float[byteCount / size];
+            if (dtype == VllmEmbedDType.Float32 && BitConverter.IsLittleEndian)
+            {
+                // The fast path: base64 → the float array's own bytes, one vectorized pass, nothing in between.
+                Decode(text, MemoryMarshal.AsBytes(vector.AsSpan()), byteCount);
+                return vector;
+            }
+
+            var raw = ArrayPool<byte>.Shared.Rent(byteCount);
+            try
+            {
+                Decode(text, raw.AsSpan(0, byteCount), byteCount);
+                DecodeRaw(raw.AsSpan(0, byteCount), dtype, bigEndian: false, vector);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(raw);
+            }
+
+            return vector;
+        }
+        finally
+        {
+            if (unescaped is not null)
+            {
+                ArrayPool<byte>.Shared.Return(unescaped);
+            }
+        }
+    }
+
+    private static void Decode(ReadOnlySpan<byte> base64, Span<byte> destination, int expected)
+    {
+        var status = Base64.DecodeFromUtf8(base64, destination, out _, out var written);
+        if (status != OperationStatus.Done || written != expected)
+        {
+            throw Malformed("an embedding that is not valid base64");
+        }
+    }
+
+    private static float[] ReadFloatArray(ref Utf8JsonReader reader)
+    {
+        var buffer = ArrayPool<float>.Shared.Rent(1024);
+        var count = 0;
+        try
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+            {
+                if (count == buffer.Length)
+                {
+                    var bigger = ArrayPool<float>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, count).CopyTo(bigger);
+                    ArrayPool<float>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                buffer[count++] = reader.GetSingle();
+            }
+
+            Expect(reader.TokenType == JsonTokenType.EndArray);
+            return buffer.AsSpan(0, count).ToArray();
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    private static void ReadUsage(ref Utf8JsonReader reader, EmbeddingBatch batch)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("prompt_tokens"u8))
+            {
+                reader.Read();
+                batch.PromptTokens = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var p) ? p : null;
+            }
+            else if (reader.ValueTextEquals("total_tokens"u8))
+            {
+                reader.Read();
+                batch.TotalTokens = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var t) ? t : null;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void Place(float[][] vectors, int index, float[]? vector)
+    {
+        if (vector is null || (uint)index >= (uint)vectors.Length || vectors[index] is not null)
+        {
+            throw Malformed(vector is null ? "an item without an embedding" : $"index {index} for a batch of {vectors.Length} inputs");
+        }
+
+        vectors[index] = vector;
+    }
+
+    private static void CheckComplete(float[][] vectors)
+    {
+        for (var i = 0; i < vectors.Length; i++)
+        {
+            if (vectors[i] is null)
+            {
+                throw Malformed($"no embedding for input {i} of {vectors.Length}");
+            }
+        }
+    }
+
+    private static void Expect(bool condition)
+    {
+        if (!condition)
+        {
+            throw Malformed("an unexpected JSON shape");
+        }
+    }
+
+    private static VllmException Malformed(string what)
+        => new(null, $"The server's embeddings answer has {what}.", "Check that BaseUrl points at a vLLM (or OpenAI-compatible) server and that the served model is an embedding model.");
+}

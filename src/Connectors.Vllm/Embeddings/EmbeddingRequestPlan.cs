@@ -1,0 +1,236 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.Json;
+using Connectors.Vllm.Tokenization;
+using Microsoft.Extensions.AI;
+
+namespace Connectors.Vllm.Embeddings;
+
+/// <summary>
+/// One call's request shape, validated once and written per batch: model, encoding, dimensions, element type and
+/// the vLLM extras from <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> (typed, under wire names).
+/// <c>normalize</c> is never sent: vLLM answers 400 to it; it becomes <c>use_activation</c>, which means the same.
+/// </summary>
+internal sealed class EmbeddingRequestPlan
+{
+    private readonly List<KeyValuePair<string, object>> _extras = [];
+
+    private EmbeddingRequestPlan(string? model, int? dimensions, VllmEmbeddingEncoding encoding, VllmEmbedDType? dtype)
+    {
+        Model = model;
+        Dimensions = dimensions;
+        Encoding = encoding;
+        DType = dtype;
+    }
+
+    public string? Model { get; }
+
+    public int? Dimensions { get; }
+
+    public VllmEmbeddingEncoding Encoding { get; set; }
+
+    /// <summary>The element type asked for; <see langword="null"/> sends nothing (vLLM's default float32).</summary>
+    public VllmEmbedDType? DType { get; }
+
+    public static EmbeddingRequestPlan Create(EmbeddingGenerationOptions? options, string? defaultModel, VllmEmbeddingGeneratorOptions settings)
+    {
+        var model = options?.ModelId is { Length: > 0 } id ? VllmModelRef.ToModelId(id) : defaultModel;
+        var dimensions = options?.Dimensions ?? settings.Dimensions;
+        if (dimensions is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), dimensions, "Dimensions must be positive.");
+        }
+
+        var encoding = settings.Encoding;
+        var dtype = settings.EmbedDType;
+        bool? useActivation = null;
+        bool? normalize = null;
+        var extras = new List<KeyValuePair<string, object>>();
+        if (options?.AdditionalProperties is { Count: > 0 } properties)
+        {
+            foreach (var (key, value) in properties)
+            {
+                if (value is null)
+                {
+                    continue;
+                }
+
+                switch (key)
+                {
+                    case VllmEmbeddingPropertyNames.EncodingFormat:
+                        encoding = ParseEncoding(value);
+                        break;
+                    case VllmEmbeddingPropertyNames.EmbedDType:
+                        dtype = ParseDType(value);
+                        break;
+                    case VllmEmbeddingPropertyNames.UseActivation:
+                        useActivation = VllmJsonValues.AsBoolean(value, key);
+                        break;
+                    case VllmEmbeddingPropertyNames.Normalize:
+                        normalize = VllmJsonValues.AsBoolean(value, key);
+                        break;
+                    case VllmEmbeddingPropertyNames.TruncatePromptTokens:
+                        var truncate = AsInt(value, key);
+                        if (truncate < -1)
+                        {
+                            throw new ArgumentException($"'{key}' must be -1 (the model's maximum) or a positive token count; got {truncate}.", nameof(options));
+                        }
+
+                        extras.Add(new(key, truncate));
+                        break;
+                    case VllmEmbeddingPropertyNames.Priority:
+                        extras.Add(new(key, AsInt(value, key)));
+                        break;
+                    case VllmEmbeddingPropertyNames.AddSpecialTokens:
+                        extras.Add(new(key, VllmJsonValues.AsBoolean(value, key)!.Value));
+                        break;
+                    case VllmEmbeddingPropertyNames.TruncationSide:
+                        var side = AsString(value, key);
+                        if (side is not ("left" or "right"))
+                        {
+                            throw new ArgumentException($"'{key}' must be \"left\" or \"right\"; got \"{side}\".", nameof(options));
+                        }
+
+                        extras.Add(new(key, side));
+                        break;
+                    case VllmEmbeddingPropertyNames.CacheSalt:
+                    case VllmEmbeddingPropertyNames.RequestId:
+                        extras.Add(new(key, AsString(value, key)));
+                        break;
+                    case VllmEmbeddingPropertyNames.MmProcessorKwargs:
+                        extras.Add(new(key, value));
+                        break;
+                }
+            }
+        }
+
+        if (normalize is { } n)
+        {
+            if (useActivation is { } u && u != n)
+            {
+                throw new ArgumentException(
+                    $"'normalize' ({n}) contradicts 'use_activation' ({u}). vLLM replaced normalize with use_activation; set only use_activation.",
+                    nameof(options));
+            }
+
+            useActivation = n;
+        }
+
+        if (useActivation is { } activation)
+        {
+            extras.Add(new(VllmEmbeddingPropertyNames.UseActivation, activation));
+        }
+
+        return new EmbeddingRequestPlan(model, dimensions, encoding, dtype).WithExtras(extras);
+    }
+
+    /// <summary>Writes the body for <paramref name="inputs"/>.</summary>
+    public byte[] Write(ReadOnlySpan<string> inputs)
+    {
+        var estimate = 128;
+        foreach (var input in inputs)
+        {
+            estimate += input.Length + 8;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(estimate);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (!string.IsNullOrEmpty(Model))
+            {
+                writer.WriteString("model", Model);
+            }
+
+            writer.WriteStartArray("input");
+            foreach (var input in inputs)
+            {
+                writer.WriteStringValue(input);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("encoding_format", Encoding switch
+            {
+                VllmEmbeddingEncoding.Bytes => "bytes",
+                VllmEmbeddingEncoding.Float => "float",
+                _ => "base64",
+            });
+            if (Dimensions is { } dimensions)
+            {
+                writer.WriteNumber("dimensions", dimensions);
+            }
+
+            if (DType is { } dtype && Encoding != VllmEmbeddingEncoding.Float)
+            {
+                writer.WriteString("embed_dtype", DTypeName(dtype));
+            }
+
+            foreach (var (key, value) in _extras)
+            {
+                writer.WritePropertyName(key);
+                VllmJsonValues.Write(writer, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static string DTypeName(VllmEmbedDType dtype) => dtype switch
+    {
+        VllmEmbedDType.Float16 => "float16",
+        VllmEmbedDType.BFloat16 => "bfloat16",
+        _ => "float32",
+    };
+
+    private EmbeddingRequestPlan WithExtras(List<KeyValuePair<string, object>> extras)
+    {
+        _extras.AddRange(extras);
+        return this;
+    }
+
+    private static VllmEmbeddingEncoding ParseEncoding(object value) => value switch
+    {
+        VllmEmbeddingEncoding e => e,
+        _ => AsString(value, VllmEmbeddingPropertyNames.EncodingFormat) switch
+        {
+            "base64" => VllmEmbeddingEncoding.Base64,
+            "bytes" => VllmEmbeddingEncoding.Bytes,
+            "float" => VllmEmbeddingEncoding.Float,
+            var other => throw new ArgumentException($"encoding_format \"{other}\" is not supported here; use \"base64\", \"bytes\" or \"float\" (bytes_only carries no usage or shapes).", "options"),
+        },
+    };
+
+    private static VllmEmbedDType ParseDType(object value) => value switch
+    {
+        VllmEmbedDType d => d,
+        _ => AsString(value, VllmEmbeddingPropertyNames.EmbedDType) switch
+        {
+            "float32" => VllmEmbedDType.Float32,
+            "float16" => VllmEmbedDType.Float16,
+            "bfloat16" => VllmEmbedDType.BFloat16,
+            var other => throw new ArgumentException($"embed_dtype \"{other}\" cannot be decoded into float vectors here; use \"float32\", \"float16\" or \"bfloat16\".", "options"),
+        },
+    };
+
+    private static int AsInt(object value, string name) => value switch
+    {
+        int i => i,
+        long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+        short s => s,
+        JsonElement { ValueKind: JsonValueKind.Number } e when e.TryGetInt32(out var i) => i,
+        string s when int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) => i,
+        _ => throw new ArgumentException($"'{name}' must be an integer; got {value}.", "options"),
+    };
+
+    private static string AsString(object value, string name) => value switch
+    {
+        string s => s,
+        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString()!,
+        Enum e => e.ToString(),
+        _ => throw new ArgumentException($"'{name}' must be a string; got {value}.", "options"),
+    };
+}

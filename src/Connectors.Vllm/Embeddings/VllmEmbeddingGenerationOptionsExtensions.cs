@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Extensions.AI;
+
+namespace Connectors.Vllm;
+
+/// <summary>Typed setters for vLLM's embedding request fields; each writes <see cref="EmbeddingGenerationOptions.AdditionalProperties"/>
+/// under the wire name (<see cref="VllmEmbeddingPropertyNames"/>) and returns the same options for chaining.</summary>
+public static class VllmEmbeddingGenerationOptionsExtensions
+{
+    /// <summary>Truncates each input to <paramref name="tokens"/> tokens (vLLM's <c>truncate_prompt_tokens</c>; -1 = the model's maximum).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="tokens">The token limit, ≥ -1.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tokens"/> is below -1.</exception>
+    public static EmbeddingGenerationOptions WithTruncatePromptTokens(this EmbeddingGenerationOptions options, int tokens)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tokens, -1);
+        return Set(options, VllmEmbeddingPropertyNames.TruncatePromptTokens, tokens);
+    }
+
+    /// <summary>Chooses which end truncation removes (vLLM's <c>truncation_side</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="keepEnd"><see langword="true"/> keeps the last tokens (<c>"left"</c>); <see langword="false"/> keeps the first (<c>"right"</c>).</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public static EmbeddingGenerationOptions WithTruncationSide(this EmbeddingGenerationOptions options, bool keepEnd)
+        => Set(options, VllmEmbeddingPropertyNames.TruncationSide, keepEnd ? "left" : "right");
+
+    /// <summary>Turns the pooler's normalization/activation on or off (vLLM's <c>use_activation</c>, which replaced <c>normalize</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="useActivation">Whether to normalize.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public static EmbeddingGenerationOptions WithUseActivation(this EmbeddingGenerationOptions options, bool useActivation)
+        => Set(options, VllmEmbeddingPropertyNames.UseActivation, useActivation);
+
+    /// <summary>Sets the request priority (vLLM's <c>priority</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="priority">Lower is served earlier.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public static EmbeddingGenerationOptions WithPriority(this EmbeddingGenerationOptions options, int priority)
+        => Set(options, VllmEmbeddingPropertyNames.Priority, priority);
+
+    /// <summary>Sets the element type on the wire (vLLM's <c>embed_dtype</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="dtype">The element type.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public static EmbeddingGenerationOptions WithEmbedDType(this EmbeddingGenerationOptions options, VllmEmbedDType dtype)
+        => Set(options, VllmEmbeddingPropertyNames.EmbedDType, dtype);
+
+    /// <summary>Chooses how vectors travel for this call (vLLM's <c>encoding_format</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="encoding">The encoding.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public static EmbeddingGenerationOptions WithEncoding(this EmbeddingGenerationOptions options, VllmEmbeddingEncoding encoding)
+        => Set(options, VllmEmbeddingPropertyNames.EncodingFormat, encoding);
+
+    /// <summary>Adds or omits special tokens such as BOS (vLLM's <c>add_special_tokens</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="addSpecialTokens">Whether to add them.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public static EmbeddingGenerationOptions WithAddSpecialTokens(this EmbeddingGenerationOptions options, bool addSpecialTokens)
+        => Set(options, VllmEmbeddingPropertyNames.AddSpecialTokens, addSpecialTokens);
+
+    /// <summary>Salts the prefix cache (vLLM's <c>cache_salt</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="salt">The salt, 1–1024 characters.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="salt"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="salt"/> is empty or longer than 1024 characters.</exception>
+    public static EmbeddingGenerationOptions WithCacheSalt(this EmbeddingGenerationOptions options, string salt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(salt);
+        if (salt.Length > 1024)
+        {
+            throw new ArgumentException("vLLM accepts at most 1024 characters of cache_salt.", nameof(salt));
+        }
+
+        return Set(options, VllmEmbeddingPropertyNames.CacheSalt, salt);
+    }
+
+    /// <summary>Sets vLLM's internal request id (<c>request_id</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="requestId">The id.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="requestId"/> is <see langword="null"/>.</exception>
+    public static EmbeddingGenerationOptions WithRequestId(this EmbeddingGenerationOptions options, string requestId)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        return Set(options, VllmEmbeddingPropertyNames.RequestId, requestId);
+    }
+
+    /// <summary>Passes extra arguments to the model's multimodal processor (vLLM's <c>mm_processor_kwargs</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="kwargs">The arguments.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="kwargs"/> is <see langword="null"/>.</exception>
+    public static EmbeddingGenerationOptions WithMmProcessorKwargs(this EmbeddingGenerationOptions options, IDictionary<string, object?> kwargs)
+    {
+        ArgumentNullException.ThrowIfNull(kwargs);
+        return Set(options, VllmEmbeddingPropertyNames.MmProcessorKwargs, kwargs);
+    }
+
+    private static EmbeddingGenerationOptions Set(EmbeddingGenerationOptions options, string key, object value)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (options.AdditionalProperties ??= [])[key] = value;
+        return options;
+    }
+}

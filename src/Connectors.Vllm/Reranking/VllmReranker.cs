@@ -1,0 +1,218 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Connectors.Vllm.Tokenization;
+using Connectors.Vllm.Wire;
+using Microsoft.Extensions.AI;
+
+namespace Connectors.Vllm;
+
+/// <summary>
+/// Reranks documents against a query with a vLLM-served cross-encoder (or embedding) model, over vLLM's
+/// <c>/rerank</c> route, or <c>/score</c> on servers that only offer that one.
+/// </summary>
+/// <remarks>
+/// <para>Both routes sit at the server root and are not guarded by vLLM's API key; the key and the configured
+/// headers are sent anyway. Results come back most relevant first, ties in input order.</para>
+/// <para>Thread-safe; one instance can serve concurrent calls. Disposing it releases the <see cref="HttpClient"/> it created
+/// (never one passed in).</para>
+/// </remarks>
+public sealed class VllmReranker : IDisposable
+{
+    private readonly VllmPlainHttp _http;
+    private readonly Uri _rerankUrl;
+    private readonly Uri _scoreUrl;
+    private int _rerankMissing;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="options">Where the server is and how to reach it.</param>
+    /// <param name="defaultModelId">The model used when a call names none; <see langword="null"/> lets the server pick its
+    /// first served model. A <c>vllm/</c> prefix is removed.</param>
+    /// <param name="httpClient">The client to send with; <see langword="null"/> creates one with the private-network gate.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public VllmReranker(VllmProviderOptions options, string? defaultModelId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _http = new VllmPlainHttp(options, httpClient);
+        DefaultModelId = defaultModelId is null ? null : VllmModelRef.ToModelId(defaultModelId);
+        _rerankUrl = _http.Endpoint.AtRoot("/rerank");
+        _scoreUrl = _http.Endpoint.AtRoot("/score");
+    }
+
+    /// <summary>Gets the model used when a call names none, or <see langword="null"/>.</summary>
+    public string? DefaultModelId { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>Scores every document against <paramref name="query"/> and returns them most relevant first.</summary>
+    /// <param name="query">The query.</param>
+    /// <param name="documents">The documents to rank (none may be <see langword="null"/>).</param>
+    /// <param name="options">Options, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The ranked documents with their scores and input indices.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> or <paramref name="documents"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A document is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="VllmRerankOptions.TopN"/> is negative.</exception>
+    /// <exception cref="VllmException">The server failed, could not be reached, or offers no reranking route for the model.</exception>
+    public async Task<VllmRerankResult> RerankAsync(string query, IEnumerable<string> documents, VllmRerankOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(documents);
+        var docs = new List<string>(documents);
+        for (var i = 0; i < docs.Count; i++)
+        {
+            if (docs[i] is null)
+            {
+                throw new ArgumentException($"Document {i} is null.", nameof(documents));
+            }
+        }
+
+        if (options?.TopN is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.TopN, "TopN must be 0 (all) or positive.");
+        }
+
+        var model = options?.ModelId is { } id ? VllmModelRef.ToModelId(id) : DefaultModelId;
+        if (docs.Count == 0)
+        {
+            return new VllmRerankResult([], model, null, null);
+        }
+
+        var route = options?.Route ?? VllmRerankRoute.Auto;
+        if (route == VllmRerankRoute.Score || (route == VllmRerankRoute.Auto && Volatile.Read(ref _rerankMissing) == 1))
+        {
+            return await ScoreAsync(query, docs, model, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await RerankCoreAsync(query, docs, model, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VllmException ex) when (route == VllmRerankRoute.Auto && ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorType is null)
+        {
+            // FastAPI's bare 404 {"detail":"Not Found"}: this server predates /rerank (vLLM < 0.7.1); /score has the same data.
+            Volatile.Write(ref _rerankMissing, 1);
+            return await ScoreAsync(query, docs, model, options, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<VllmRerankResult> RerankCoreAsync(string query, List<string> docs, string? model, VllmRerankOptions? options, CancellationToken cancellationToken)
+    {
+        var body = VllmJsonValues.Build(writer =>
+        {
+            WriteModel(writer, model);
+            writer.WriteString("query", query);
+            writer.WriteStartArray("documents");
+            foreach (var doc in docs)
+            {
+                writer.WriteStringValue(doc);
+            }
+
+            writer.WriteEndArray();
+            if (options?.TopN is { } topN and > 0)
+            {
+                writer.WriteNumber("top_n", topN);
+            }
+
+            WriteCommon(writer, options);
+        });
+        var bytes = await _http.PostJsonAsync(_rerankUrl, body, model, cancellationToken).ConfigureAwait(false);
+        var response = VllmTokenizer.Deserialize(bytes, PoolingWireJsonContext.Default.RerankResponse, "/rerank");
+        var results = new List<VllmRerankedDocument>(response.Results?.Length ?? 0);
+        foreach (var item in response.Results ?? [])
+        {
+            if ((uint)item.Index >= (uint)docs.Count)
+            {
+                throw OutOfRange("/rerank", item.Index, docs.Count);
+            }
+
+            results.Add(new VllmRerankedDocument(item.Index, item.RelevanceScore, docs[item.Index]));
+        }
+
+        return new VllmRerankResult(Order(results, options?.TopN), response.Model, ToUsage(response.Usage), response.Id);
+    }
+
+    private async Task<VllmRerankResult> ScoreAsync(string query, List<string> docs, string? model, VllmRerankOptions? options, CancellationToken cancellationToken)
+    {
+        var body = VllmJsonValues.Build(writer =>
+        {
+            WriteModel(writer, model);
+            writer.WriteString("text_1", query);
+            writer.WriteStartArray("text_2");
+            foreach (var doc in docs)
+            {
+                writer.WriteStringValue(doc);
+            }
+
+            writer.WriteEndArray();
+            WriteCommon(writer, options);
+        });
+        var bytes = await _http.PostJsonAsync(_scoreUrl, body, model, cancellationToken).ConfigureAwait(false);
+        var response = VllmTokenizer.Deserialize(bytes, PoolingWireJsonContext.Default.ScoreResponse, "/score");
+        var results = new List<VllmRerankedDocument>(docs.Count);
+        foreach (var item in response.Data ?? [])
+        {
+            if ((uint)item.Index >= (uint)docs.Count)
+            {
+                throw OutOfRange("/score", item.Index, docs.Count);
+            }
+
+            results.Add(new VllmRerankedDocument(item.Index, item.Score, docs[item.Index]));
+        }
+
+        return new VllmRerankResult(Order(results, options?.TopN), response.Model, ToUsage(response.Usage), response.Id);
+    }
+
+    private static List<VllmRerankedDocument> Order(List<VllmRerankedDocument> results, int? topN)
+    {
+        // List.Sort is unstable: compare the input index second so ties keep input order.
+        results.Sort(static (a, b) => b.Score.CompareTo(a.Score) is var byScore and not 0 ? byScore : a.Index.CompareTo(b.Index));
+        if (topN is { } n and > 0 && n < results.Count)
+        {
+            results.RemoveRange(n, results.Count - n);
+        }
+
+        return results;
+    }
+
+    private static void WriteModel(Utf8JsonWriter writer, string? model)
+    {
+        if (!string.IsNullOrEmpty(model))
+        {
+            writer.WriteString("model", model);
+        }
+    }
+
+    private static void WriteCommon(Utf8JsonWriter writer, VllmRerankOptions? options)
+    {
+        if (options?.TruncatePromptTokens is { } truncate)
+        {
+            writer.WriteNumber("truncate_prompt_tokens", truncate);
+        }
+
+        if (options?.UseActivation is { } activation)
+        {
+            writer.WriteBoolean("use_activation", activation);
+        }
+
+        if (options?.Priority is { } priority)
+        {
+            writer.WriteNumber("priority", priority);
+        }
+    }
+
+    private static UsageDetails? ToUsage(PoolingUsage? usage)
+        => usage is null ? null : new UsageDetails
+        {
+            InputTokenCount = usage.PromptTokens ?? usage.TotalTokens,
+            TotalTokenCount = usage.TotalTokens ?? usage.PromptTokens,
+        };
+
+    private static VllmException OutOfRange(string route, int index, int count)
+        => new(null, $"The server's {route} answer names document {index}, but {count} were sent.", "Check that BaseUrl points at a vLLM server.");
+}

@@ -1,0 +1,32 @@
+using System.Collections.Generic;
+using Microsoft.Extensions.AI;
+
+namespace Connectors.Vllm;
+
+/// <summary>Options for one <see cref="VllmTokenizer"/> call; every unset value keeps vLLM's default.</summary>
+public sealed class VllmTokenizeOptions
+{
+    /// <summary>Gets or sets the model whose tokenizer is used; <see langword="null"/> uses the tokenizer's default model
+    /// (or, when that is unset too, the server's first served model).</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>Gets or sets whether special tokens (BOS, …) are added (vLLM's <c>add_special_tokens</c>; default
+    /// <see langword="true"/> for text, <see langword="false"/> for messages, whose chat template adds them).</summary>
+    public bool? AddSpecialTokens { get; set; }
+
+    /// <summary>Gets or sets whether the raw token strings are returned too (vLLM's <c>return_token_strs</c>).</summary>
+    public bool ReturnTokenStrings { get; set; }
+
+    /// <summary>Gets or sets whether the assistant generation prompt is appended when messages are rendered
+    /// (vLLM's <c>add_generation_prompt</c>; default <see langword="true"/>, as for a chat request).</summary>
+    public bool? AddGenerationPrompt { get; set; }
+
+    /// <summary>Gets or sets whether the last message is left open for continuation (vLLM's <c>continue_final_message</c>).</summary>
+    public bool? ContinueFinalMessage { get; set; }
+
+    /// <summary>Gets or sets the tools the chat template renders with the messages (function declarations only).</summary>
+    public IList<AITool>? Tools { get; set; }
+
+    /// <summary>Gets or sets extra chat-template arguments (vLLM's <c>chat_template_kwargs</c>, for example <c>enable_thinking</c>).</summary>
+    public IDictionary<string, object?>? ChatTemplateKwargs { get; set; }
+}

@@ -1,0 +1,217 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Connectors.Vllm.Tokenization;
+using Connectors.Vllm.Wire;
+using Microsoft.Extensions.AI;
+
+namespace Connectors.Vllm;
+
+/// <summary>
+/// The server's own tokenizer: vLLM's <c>/tokenize</c> and <c>/detokenize</c> routes (at the server root,
+/// not under <c>/v1</c>). Counts the tokens of text, or of chat messages rendered by the model's chat
+/// template exactly as a chat request would be, and reports the model's context window.
+/// </summary>
+/// <remarks>
+/// <para>vLLM does not guard these routes with the API key; the key and configured headers are sent anyway
+/// (a proxy in front of vLLM may want them).</para>
+/// <para>Thread-safe; one instance can serve concurrent calls. Disposing it releases the <see cref="HttpClient"/> it created
+/// (never one passed in).</para>
+/// </remarks>
+public sealed class VllmTokenizer : IDisposable
+{
+    private readonly VllmPlainHttp _http;
+    private readonly Uri _tokenizeUrl;
+    private readonly Uri _detokenizeUrl;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="options">Where the server is and how to reach it.</param>
+    /// <param name="defaultModelId">The model whose tokenizer is used when a call names none; <see langword="null"/> lets the
+    /// server pick its first served model. A <c>vllm/</c> prefix is removed.</param>
+    /// <param name="httpClient">The client to send with; <see langword="null"/> creates one with the private-network gate.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public VllmTokenizer(VllmProviderOptions options, string? defaultModelId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _http = new VllmPlainHttp(options, httpClient);
+        DefaultModelId = defaultModelId is null ? null : VllmModelRef.ToModelId(defaultModelId);
+        _tokenizeUrl = _http.Endpoint.AtRoot("/tokenize");
+        _detokenizeUrl = _http.Endpoint.AtRoot("/detokenize");
+    }
+
+    /// <summary>Gets the model used when a call names none, or <see langword="null"/>.</summary>
+    public string? DefaultModelId { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    internal VllmPlainHttp Http => _http;
+
+    // RS0026: the overloads below differ in their first parameter's type (text vs. messages), so optional
+    // trailing parameters cannot make a call ambiguous; MEAI's own clients use the same shape.
+#pragma warning disable RS0026
+
+    /// <summary>Tokenizes plain text (vLLM's completion form).</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="options">Options, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tokens, their count and the model's context window.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
+    /// <exception cref="VllmException">The server failed or could not be reached.</exception>
+    public Task<VllmTokenizeResult> TokenizeAsync(string text, VllmTokenizeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var model = ModelFor(options);
+        var body = VllmJsonValues.Build(writer =>
+        {
+            WriteModel(writer, model);
+            writer.WriteString("prompt", text);
+            if (options?.AddSpecialTokens is { } special)
+            {
+                writer.WriteBoolean("add_special_tokens", special);
+            }
+
+            if (options?.ReturnTokenStrings == true)
+            {
+                writer.WriteBoolean("return_token_strs", true);
+            }
+        });
+        return SendTokenizeAsync(body, model, cancellationToken);
+    }
+
+    /// <summary>Tokenizes chat messages rendered by the model's chat template (vLLM's chat form), as a chat request would be.</summary>
+    /// <param name="messages">The messages, mapped to the OpenAI message JSON shape.</param>
+    /// <param name="options">Options (tools, template arguments), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tokens, their count and the model's context window.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="VllmException">The server failed or could not be reached.</exception>
+    public Task<VllmTokenizeResult> TokenizeAsync(IEnumerable<ChatMessage> messages, VllmTokenizeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var model = ModelFor(options);
+        var body = BuildChatBody(messages, model, options, options?.Tools);
+        return SendTokenizeAsync(body, model, cancellationToken);
+    }
+
+    /// <summary>Counts the tokens of plain text.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The token count.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
+    /// <exception cref="VllmException">The server failed or could not be reached.</exception>
+    public async Task<int> CountTokensAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = await TokenizeAsync(text, null, cancellationToken).ConfigureAwait(false);
+        return result.Count;
+    }
+
+    /// <summary>Counts the tokens of chat messages as the model's chat template renders them (generation prompt included).</summary>
+    /// <param name="messages">The messages.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The token count of the rendered prompt.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="VllmException">The server failed or could not be reached.</exception>
+    public async Task<int> CountTokensAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var result = await TokenizeAsync(messages, null, cancellationToken).ConfigureAwait(false);
+        return result.Count;
+    }
+
+#pragma warning restore RS0026
+
+    /// <summary>Turns token ids back into text (vLLM's <c>/detokenize</c>).</summary>
+    /// <param name="tokens">The token ids (each ≥ 0).</param>
+    /// <param name="modelId">The model whose tokenizer is used; <see langword="null"/> for the default.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The text.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="tokens"/> is <see langword="null"/>.</exception>
+    /// <exception cref="VllmException">The server failed or could not be reached.</exception>
+    public async Task<string> DetokenizeAsync(IEnumerable<int> tokens, string? modelId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        var model = modelId is null ? DefaultModelId : VllmModelRef.ToModelId(modelId);
+        var body = VllmJsonValues.Build(writer =>
+        {
+            WriteModel(writer, model);
+            writer.WriteStartArray("tokens");
+            foreach (var token in tokens)
+            {
+                writer.WriteNumberValue(token);
+            }
+
+            writer.WriteEndArray();
+        });
+        var bytes = await _http.PostJsonAsync(_detokenizeUrl, body, model, cancellationToken).ConfigureAwait(false);
+        var response = Deserialize(bytes, PoolingWireJsonContext.Default.DetokenizeResponse, "/detokenize");
+        return response.Prompt ?? string.Empty;
+    }
+
+    /// <summary>The chat-form body; <paramref name="tools"/> overrides the options' tools (the reducer passes the request's).</summary>
+    internal static byte[] BuildChatBody(IEnumerable<ChatMessage> messages, string? model, VllmTokenizeOptions? options, IList<AITool>? tools)
+        => VllmJsonValues.Build(writer =>
+        {
+            WriteModel(writer, model);
+            ChatMessageJson.WriteMessages(writer, messages);
+            writer.WriteBoolean("add_generation_prompt", options?.AddGenerationPrompt ?? (options?.ContinueFinalMessage != true));
+            if (options?.ContinueFinalMessage is { } continueFinal)
+            {
+                writer.WriteBoolean("continue_final_message", continueFinal);
+            }
+
+            if (options?.AddSpecialTokens is { } special)
+            {
+                writer.WriteBoolean("add_special_tokens", special);
+            }
+
+            if (options?.ReturnTokenStrings == true)
+            {
+                writer.WriteBoolean("return_token_strs", true);
+            }
+
+            ChatMessageJson.WriteTools(writer, tools);
+            if (options?.ChatTemplateKwargs is { Count: > 0 } kwargs)
+            {
+                writer.WritePropertyName("chat_template_kwargs");
+                VllmJsonValues.Write(writer, kwargs);
+            }
+        });
+
+    internal string? ModelFor(VllmTokenizeOptions? options)
+        => options?.ModelId is { } id ? VllmModelRef.ToModelId(id) : DefaultModelId;
+
+    internal async Task<VllmTokenizeResult> SendTokenizeAsync(byte[] body, string? model, CancellationToken cancellationToken)
+    {
+        var bytes = await _http.PostJsonAsync(_tokenizeUrl, body, model, cancellationToken).ConfigureAwait(false);
+        var response = Deserialize(bytes, PoolingWireJsonContext.Default.TokenizeResponse, "/tokenize");
+        var tokens = response.Tokens ?? [];
+        return new VllmTokenizeResult(response.Count, response.MaxModelLen, tokens, response.TokenStrs);
+    }
+
+    private static void WriteModel(Utf8JsonWriter writer, string? model)
+    {
+        if (!string.IsNullOrEmpty(model))
+        {
+            writer.WriteString("model", model);
+        }
+    }
+
+    internal static T Deserialize<T>(byte[] bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string route)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, typeInfo)
+                ?? throw new VllmException(null, $"The server answered {route} with 'null'.", "Check that BaseUrl points at a vLLM server.");
+        }
+        catch (JsonException ex)
+        {
+            throw new VllmException(null, $"The server's {route} answer is not the JSON vLLM sends ({ex.Message}).", "Check that BaseUrl points at a vLLM server (other OpenAI-compatible servers may not offer this route).", ex);
+        }
+    }
+}
