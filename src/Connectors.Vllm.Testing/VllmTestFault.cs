@@ -10,7 +10,7 @@ namespace Connectors.Vllm.Testing;
 /// </summary>
 /// <remarks>
 /// Status faults (<see cref="VllmTestFaultKind.TooManyRequests"/>, <see cref="VllmTestFaultKind.ServiceUnavailable"/>,
-/// <see cref="VllmTestFaultKind.InternalError"/>) apply to POST routes under <c>/v1</c>; stream faults apply to
+/// <see cref="VllmTestFaultKind.InternalError"/>) apply to every route under <c>/v1/</c> (after the API-key check); stream faults apply to
 /// streaming chat completions; <see cref="VllmTestFaultKind.DelayFirstToken"/> applies to chat completions;
 /// <see cref="VllmTestFaultKind.HealthLoading"/> applies to <c>/health</c> and <c>/ping</c>.
 /// </remarks>

@@ -71,6 +71,7 @@ public sealed partial class VllmTestServer
                 maxName, v);
         }
 
+        CheckTruncation(body, maxModelLen);
         var messages = (JsonArray)body["messages"]!;
         var prompt = RenderPrompt(messages, tools, BoolField(body, "add_generation_prompt") ?? true);
         var promptTokens = _tokenizer.Count(prompt);
@@ -89,7 +90,7 @@ public sealed partial class VllmTestServer
         var delay = TakeFault(state, k => k == VllmTestFaultKind.DelayFirstToken);
         if (delay is not null)
         {
-            await Task.Delay(delay.Parameter ?? 1000, ctx.RequestAborted).ConfigureAwait(false);
+            await FaultDelayAsync(state, delay.Parameter ?? 1000).ConfigureAwait(false);
         }
 
         var id = "chatcmpl-" + RequestId(ctx, StringField(body, "request_id"));
@@ -107,6 +108,16 @@ public sealed partial class VllmTestServer
         }
 
         Interlocked.Increment(ref _successTotal);
+    }
+
+    private static void CheckTruncation(JsonObject body, int maxModelLen)
+    {
+        if (IntField(body, "truncate_prompt_tokens") is { } t && t > maxModelLen)
+        {
+            throw VllmProblem.Check(
+                "truncate_prompt_tokens value is greater than max_model_len. Please request a smaller truncation size.",
+                "truncate_prompt_tokens", t.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     private static string ToolChoiceOf(JsonObject body, JsonArray? tools)

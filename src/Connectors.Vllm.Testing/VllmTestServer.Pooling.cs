@@ -61,6 +61,7 @@ public sealed partial class VllmTestServer
 
         var bigEndian = StringField(body, "endianness") == "big";
         var model = ResolveModel(body, embedding: true, paramModel: false);
+        CheckTruncation(body, MaxModelLen(model));
         var inputs = EmbeddingInputs(body);
         var dims = model.EmbeddingDimensions;
         if (IntField(body, "dimensions") is { } requestedDims)

@@ -136,7 +136,7 @@ public sealed partial class VllmTestServer
             switch (streamFault.Kind)
             {
                 case VllmTestFaultKind.StallMidStream:
-                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                    await FaultDelayAsync(state, Timeout.Infinite).ConfigureAwait(false);
                     return false;
                 case VllmTestFaultKind.CloseMidStream:
                     state.ServerClosed = true;

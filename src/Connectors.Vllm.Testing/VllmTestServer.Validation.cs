@@ -258,6 +258,13 @@ public sealed partial class VllmTestServer
             throw VllmProblem.Validation("missing", new[] { "body", "messages" }, "Field required", PyText.Repr(body));
         }
 
+        if (body["reasoning_effort"] is JsonValue effort && effort.GetValueKind() != JsonValueKind.Null &&
+            (effort.GetValueKind() != JsonValueKind.String || effort.GetValue<string>() is not ("none" or "minimal" or "low" or "medium" or "high" or "xhigh" or "max")))
+        {
+            throw VllmProblem.Validation("literal_error", new[] { "body", "reasoning_effort" },
+                "Input should be 'none', 'minimal', 'low', 'medium', 'high', 'xhigh' or 'max'", PyText.Repr(effort));
+        }
+
         var stream = BoolField(body, "stream") ?? false;
         if (body["stream_options"] is JsonObject { Count: > 0 } && !stream)
         {

@@ -37,6 +37,7 @@ public sealed partial class VllmTestServer : IAsyncDisposable
     private readonly TestTokenizer _tokenizer = new();
     private readonly IReadOnlyList<VllmTestModel> _models;
     private readonly string _fingerprintHash;
+    private readonly CancellationTokenSource _stopping = new();
     private int _abortedCount;
     private int _inFlight;
     private long _promptTokensTotal;
@@ -176,6 +177,8 @@ public sealed partial class VllmTestServer : IAsyncDisposable
             return;
         }
 
+        // Stalled and delayed responses are cut off first, so stopping never waits for them.
+        await _stopping.CancelAsync().ConfigureAwait(false);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
@@ -187,6 +190,23 @@ public sealed partial class VllmTestServer : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <summary>Waits for a fault's delay; ends early (and closes the connection) when the server stops.</summary>
+    private async Task FaultDelayAsync(RequestState state, int milliseconds)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(state.Context.RequestAborted, _stopping.Token);
+        try
+        {
+            await Task.Delay(milliseconds, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested && !state.Context.RequestAborted.IsCancellationRequested)
+        {
+            state.ServerClosed = true;
+            state.Context.Abort();
+            throw;
+        }
     }
 
     private async Task HandleAsync(HttpContext ctx)
@@ -204,12 +224,19 @@ public sealed partial class VllmTestServer : IAsyncDisposable
             _requests.Add(record);
         }
 
-        VllmTestFault.TryParse(ctx.Request.Headers[VllmTestFault.HeaderName].ToString(), out var headerFault);
+        var faultHeader = ctx.Request.Headers[VllmTestFault.HeaderName].ToString();
+        VllmTestFault.TryParse(faultHeader, out var headerFault);
         var state = new RequestState(this, ctx, record, headerFault);
         Interlocked.Increment(ref _inFlight);
         using var registration = ctx.RequestAborted.Register(static s => ((RequestState)s!).Server.OnAborted((RequestState)s!), state);
         try
         {
+            if (faultHeader.Length > 0 && headerFault is null)
+            {
+                // A typo in a test's fault header must not silently test the happy path.
+                throw new VllmProblem(400, "BadRequestError", $"[test server] Unknown {VllmTestFault.HeaderName} value '{faultHeader}'.", VllmTestFault.HeaderName);
+            }
+
             await DispatchAsync(state, body).ConfigureAwait(false);
         }
         catch (VllmProblem p) when (!ctx.Response.HasStarted)
@@ -223,7 +250,7 @@ public sealed partial class VllmTestServer : IAsyncDisposable
                 await WriteErrorAsync(ctx, p.Status, p.ErrorType, p.Message, p.Param).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException && ctx.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException && (ctx.RequestAborted.IsCancellationRequested || state.ServerClosed))
         {
             // The client went away; OnAborted has counted it.
         }
@@ -272,6 +299,16 @@ public sealed partial class VllmTestServer : IAsyncDisposable
         {
             await WriteJsonAsync(ctx, 401, "{\"error\":\"Unauthorized\"}"u8.ToArray()).ConfigureAwait(false);
             return;
+        }
+
+        if (path.StartsWith("/v1/", StringComparison.Ordinal))
+        {
+            var statusFault = TakeFault(state, k => k is VllmTestFaultKind.TooManyRequests or VllmTestFaultKind.ServiceUnavailable or VllmTestFaultKind.InternalError);
+            if (statusFault is not null)
+            {
+                await WriteStatusFaultAsync(ctx, statusFault).ConfigureAwait(false);
+                return;
+            }
         }
 
         var route = path.Length > 1 && path.EndsWith('/') && path == "/metrics/" ? "/metrics" : path;
@@ -438,15 +475,6 @@ public sealed partial class VllmTestServer : IAsyncDisposable
             throw new VllmProblem(400, "Bad Request", "1 validation error:\n  Unsupported Media Type: Only 'application/json' is allowed", null);
         }
 
-        if (ctx.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
-        {
-            var fault = TakeFault(state, k => k is VllmTestFaultKind.TooManyRequests or VllmTestFaultKind.ServiceUnavailable or VllmTestFaultKind.InternalError);
-            if (fault is not null)
-            {
-                await WriteStatusFaultAsync(ctx, fault).ConfigureAwait(false);
-                return false;
-            }
-        }
 
         return true;
     }

@@ -54,7 +54,13 @@ internal static partial class HashEmbedder
             norm += (double)full[i] * full[i];
         }
 
-        norm = norm == 0 ? 1 : Math.Sqrt(norm);
+        if (norm == 0)
+        {
+            result[0] = 1f;
+            return result;
+        }
+
+        norm = Math.Sqrt(norm);
         for (var i = 0; i < dimensions; i++)
         {
             result[i] = (float)(full[i] / norm);
@@ -84,9 +90,23 @@ internal static partial class HashEmbedder
             hash = (hash ^ c) * 16777619u;
         }
 
-        var index = (int)(hash % (uint)v.Length);
         var sign = ((hash >> 31) & 1) == 0 ? 1.0 : -1.0;
-        v[index] += sign * weight;
+
+        // The feature lands once per scale (D, D/2, D/4, ...), each time inside that prefix, so every
+        // Matryoshka prefix of the vector still carries the text's features.
+        var scale = v.Length;
+        var level = 1.0;
+        while (scale >= 2)
+        {
+            v[(int)(hash % (uint)scale)] += sign * weight / level;
+            scale /= 2;
+            level += 1.0;
+        }
+
+        if (v.Length == 1)
+        {
+            v[0] += sign * weight;
+        }
     }
 
     [GeneratedRegex(@"[\p{L}\p{N}]+", RegexOptions.CultureInvariant)]

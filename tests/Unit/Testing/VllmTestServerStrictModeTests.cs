@@ -9,8 +9,15 @@ using static Connectors.Vllm.Tests.Unit.Testing.TestServerHttp;
 
 namespace Connectors.Vllm.Tests.Unit.Testing;
 
-public sealed class VllmTestServerStrictModeTests
+public sealed class VllmTestServerStrictModeTests : IClassFixture<ServerPerVersionFixture>
 {
+    private readonly ServerPerVersionFixture _servers;
+
+    public VllmTestServerStrictModeTests(ServerPerVersionFixture servers)
+    {
+        _servers = servers;
+    }
+
     private static readonly JsonObject ChatFieldLists = JsonNode.Parse(TestData("chat-request-fields.json"))!.AsObject();
     private static readonly JsonObject EmbeddingFieldLists = JsonNode.Parse(TestData("embedding-request-fields.json"))!.AsObject();
 
@@ -104,7 +111,7 @@ public sealed class VllmTestServerStrictModeTests
     [MemberData(nameof(ChatFieldsByVersion))]
     public async Task Strict_ChatField_AcceptedExactlyWhenTheEmulatedVersionDeclaresIt(string version, string field)
     {
-        await using var server = await VllmTestServer.StartAsync(new VllmTestServerOptions { ServerVersion = version }, Ct);
+        var server = await _servers.GetAsync(version);
         using var client = Client(server);
         var request = TestServerHttp.Chat("strict check");
         if (field is not ("messages" or "model"))
