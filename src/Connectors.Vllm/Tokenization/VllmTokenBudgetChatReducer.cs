@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
-using Connectors.Vllm.Chat;
+using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Tokenization;
 using Microsoft.Extensions.AI;
 
