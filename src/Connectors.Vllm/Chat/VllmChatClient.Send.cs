@@ -221,6 +221,11 @@ public sealed partial class VllmChatClient
         {
             throw new VllmException(null, $"The connection broke while reading the answer after {buffer.WrittenCount} bytes: {ex.Message}", "See the vLLM server log.", ex);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The read timeout (FirstByteTimeout per read) fired: the body stalled half-way.
+            throw VllmBodyReader.Broken(buffer.WrittenCount, "no data within FirstByteTimeout", ex);
+        }
 
         return buffer.WrittenMemory;
     }

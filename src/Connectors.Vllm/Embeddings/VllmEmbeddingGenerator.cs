@@ -214,7 +214,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private async Task<EmbeddingBatch> SendAsync(EmbeddingRequestPlan plan, ArraySegment<string> inputs, CancellationToken cancellationToken)
     {
         var body = plan.Write(inputs.AsSpan());
-        var requestOptions = new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow };
+        var requestOptions = new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow, BufferResponse = false };
         ClientResult result;
         try
         {
@@ -238,7 +238,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
 
         using var response = result.GetRawResponse();
-        var content = response.Content.ToMemory();
+        var content = await VllmBodyReader.ReadAsync(response, response.IsError ? 64 * 1024 : _endpoint.Options.MaxResponseBytes, truncate: response.IsError, cancellationToken).ConfigureAwait(false);
         if (response.IsError)
         {
             throw VllmErrors.FromResponse(response.Status, content.Span, new VllmErrorContext(_endpoint.BaseUrl, plan.Model));
