@@ -37,9 +37,9 @@ internal static class VllmErrors
                 return ParseElement(doc.RootElement);
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Not JSON: a proxy's HTML page, a plain-text LoRA answer. Quote it below.
+            // Not JSON (a proxy's HTML page, a plain-text LoRA answer), or a string with invalid UTF-8. Quote it below.
         }
 
         return new VllmErrorInfo(Quote(body), null, null, null);

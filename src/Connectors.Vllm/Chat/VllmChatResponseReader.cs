@@ -16,6 +16,19 @@ internal static class VllmChatResponseReader
 
     public static ChatResponse Read(ReadOnlyMemory<byte> body)
     {
+        try
+        {
+            return ReadCore(body);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // JsonElement.GetString on invalid UTF-8 (or a getter on a wrong kind): the body is not valid JSON for us.
+            throw new JsonException(ex.Message, ex);
+        }
+    }
+
+    private static ChatResponse ReadCore(ReadOnlyMemory<byte> body)
+    {
         using var document = JsonDocument.Parse(body);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)

@@ -50,8 +50,9 @@ internal sealed class VllmChatStreamParser
         {
             return ParseChunk(data);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string with invalid UTF-8, or a value of the wrong kind.
             throw new VllmException(null, $"The server sent a malformed chunk: {Quote(data)}", $"The stream is not valid vLLM output. {DescribeReceived()}", ex);
         }
     }
