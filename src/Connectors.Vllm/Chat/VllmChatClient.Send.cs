@@ -112,6 +112,10 @@ public sealed partial class VllmChatClient
             var result = await _chatClient.CompleteChatAsync(content, requestOptions).ConfigureAwait(false);
             response = result.GetRawResponse();
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.IsConnectTimeout(ex))
+        {
+            throw VllmErrors.ConnectTimedOut(_options.BaseUrl, _options.ConnectTimeout, ex);
+        }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new VllmException(

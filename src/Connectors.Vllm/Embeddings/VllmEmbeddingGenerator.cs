@@ -228,6 +228,10 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         {
             throw VllmErrors.ConnectionFailed(_endpoint.BaseUrl, ex);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.IsConnectTimeout(ex))
+        {
+            throw VllmErrors.ConnectTimedOut(_endpoint.BaseUrl, _endpoint.Options.ConnectTimeout, ex);
+        }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new VllmException(
