@@ -45,7 +45,7 @@ internal static class VllmChatResponseReader
             RawRepresentation = BinaryData.FromBytes(body),
         };
 
-        if (root.TryGetProperty("created", out var created) && created.ValueKind == JsonValueKind.Number && created.TryGetInt64(out var seconds))
+        if (root.TryGetProperty("created", out var created) && created.ValueKind == JsonValueKind.Number && created.TryGetInt64(out var seconds) && seconds is >= -62135596800 and <= 253402300799)
         {
             response.CreatedAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
         }

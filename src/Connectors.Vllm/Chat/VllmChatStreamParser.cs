@@ -139,7 +139,7 @@ internal sealed class VllmChatStreamParser
             else if (reader.ValueTextEquals("created"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds))
+                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds) && seconds is >= -62135596800 and <= 253402300799)
                 {
                     _createdAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
                 }

@@ -183,7 +183,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         var sawUsage = false;
         foreach (var batch in batches)
         {
-            DateTimeOffset? created = batch.Created is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+            DateTimeOffset? created = batch.Created is { } seconds and >= -62135596800 and <= 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
             var model = batch.Model ?? plan.Model;
             foreach (var vector in batch.Vectors)
             {
