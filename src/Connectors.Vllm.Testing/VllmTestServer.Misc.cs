@@ -217,10 +217,10 @@ public sealed partial class VllmTestServer
                 return v.GetValue<string>();
             case JsonArray parts:
                 var sb = new StringBuilder();
-                foreach (var part in parts)
+                foreach (var part in parts.OfType<JsonObject>())
                 {
-                    var type = (string?)(part?["type"] as JsonValue);
-                    if (type is "text" or "input_text" or "output_text" && part?["text"] is JsonValue t && t.GetValueKind() == JsonValueKind.String)
+                    var type = part["type"] is JsonValue tv && tv.GetValueKind() == JsonValueKind.String ? tv.GetValue<string>() : null;
+                    if (type is "text" or "input_text" or "output_text" && part["text"] is JsonValue t && t.GetValueKind() == JsonValueKind.String)
                     {
                         sb.Append(t.GetValue<string>());
                     }

@@ -29,6 +29,7 @@ public sealed partial class VllmTestServer
         var deltas = new List<(JsonObject Delta, int Tokens)>();
         var tokens = 0;
         var pendingNamed = -1;
+        var pendingMerge = -1;
         foreach (var ev in run.Events)
         {
             tokens += ev.Cost;
@@ -54,19 +55,21 @@ public sealed partial class VllmTestServer
                 case PlanEventKind.ToolStart when run.Named:
                     pendingNamed = ev.CallIndex;
                     break;
+                case PlanEventKind.ToolStart when ev.CallIndex > 0:
+                    // Hermes sometimes sends the name and the first argument fragment as two entries with the
+                    // same index in one tool_calls array (§7.3); later calls do so here, so clients meet both shapes.
+                    pendingMerge = ev.CallIndex;
+                    break;
                 case PlanEventKind.ToolStart:
-                    var call = run.Calls[ev.CallIndex];
+                    deltas.Add((new JsonObject { ["content"] = null, ["tool_calls"] = new JsonArray(ToolHead(run.Calls[ev.CallIndex], ev.CallIndex)) }, tokens));
+                    break;
+                case PlanEventKind.ToolArguments when pendingMerge == ev.CallIndex:
                     deltas.Add((new JsonObject
                     {
                         ["content"] = null,
-                        ["tool_calls"] = new JsonArray(new JsonObject
-                        {
-                            ["id"] = call.Id,
-                            ["type"] = "function",
-                            ["index"] = ev.CallIndex,
-                            ["function"] = new JsonObject { ["name"] = call.Name },
-                        }),
+                        ["tool_calls"] = new JsonArray(ToolHead(run.Calls[ev.CallIndex], ev.CallIndex), ToolArguments(ev.CallIndex, ev.Text)),
                     }, tokens));
+                    pendingMerge = -1;
                     break;
                 case PlanEventKind.ToolArguments when pendingNamed == ev.CallIndex:
                     var first = run.Calls[ev.CallIndex];
@@ -89,14 +92,24 @@ public sealed partial class VllmTestServer
                         argDelta["content"] = null;
                     }
 
-                    argDelta["tool_calls"] = new JsonArray(new JsonObject
-                    {
-                        ["index"] = ev.CallIndex,
-                        ["function"] = new JsonObject { ["arguments"] = ev.Text },
-                    });
+                    argDelta["tool_calls"] = new JsonArray(ToolArguments(ev.CallIndex, ev.Text));
                     deltas.Add((argDelta, tokens));
                     break;
             }
+        }
+
+        if (pendingMerge >= 0 || pendingNamed >= 0)
+        {
+            // Cut off by max_tokens right after the name: the name still went out.
+            var index = Math.Max(pendingMerge, pendingNamed);
+            var head = new JsonObject();
+            if (!run.Named)
+            {
+                head["content"] = null;
+            }
+
+            head["tool_calls"] = new JsonArray(ToolHead(run.Calls[index], index));
+            deltas.Add((head, tokens));
         }
 
         JsonObject finishDelta;
@@ -211,6 +224,20 @@ public sealed partial class VllmTestServer
             await WriteRawAsync(ctx, DoneEvent).ConfigureAwait(false);
         }
     }
+
+    private static JsonObject ToolHead(PlannedCall call, int index) => new()
+    {
+        ["id"] = call.Id,
+        ["type"] = "function",
+        ["index"] = index,
+        ["function"] = new JsonObject { ["name"] = call.Name },
+    };
+
+    private static JsonObject ToolArguments(int index, string fragment) => new()
+    {
+        ["index"] = index,
+        ["function"] = new JsonObject { ["arguments"] = fragment },
+    };
 
     private byte[] Chunk(string id, long created, string model, JsonObject delta, ChatRun? finish, bool first, (int Prompt, int Completion)? usage, bool fingerprint) =>
         JsonOut.Build(w =>

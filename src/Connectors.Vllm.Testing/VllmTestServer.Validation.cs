@@ -265,6 +265,24 @@ public sealed partial class VllmTestServer
                 "Input should be 'none', 'minimal', 'low', 'medium', 'high', 'xhigh' or 'max'", PyText.Repr(effort));
         }
 
+        if (body["messages"] is JsonArray messageList)
+        {
+            for (var i = 0; i < messageList.Count; i++)
+            {
+                var index = i.ToString(CultureInfo.InvariantCulture);
+                if (messageList[i] is not JsonObject message)
+                {
+                    throw VllmProblem.Validation("model_attributes_type", new[] { "body", "messages", index },
+                        "Input should be a valid dictionary or object to extract fields from", PyText.Repr(messageList[i]));
+                }
+
+                if (message["role"] is not JsonValue role || role.GetValueKind() != JsonValueKind.String)
+                {
+                    throw VllmProblem.Validation("missing", new[] { "body", "messages", index, "role" }, "Field required", PyText.Repr(message));
+                }
+            }
+        }
+
         var stream = BoolField(body, "stream") ?? false;
         if (body["stream_options"] is JsonObject { Count: > 0 } && !stream)
         {
@@ -349,9 +367,9 @@ public sealed partial class VllmTestServer
             {
                 if (m?["content"] is JsonArray parts)
                 {
-                    foreach (var part in parts)
+                    foreach (var part in parts.OfType<JsonObject>())
                     {
-                        var type = (string?)(part?["type"] as JsonValue);
+                        var type = part["type"] is JsonValue partType && partType.GetValueKind() == JsonValueKind.String ? partType.GetValue<string>() : null;
                         if (type is not null && !ChatFields.ContentPartTypes.Contains(type))
                         {
                             throw VllmProblem.Check(

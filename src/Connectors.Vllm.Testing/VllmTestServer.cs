@@ -238,6 +238,7 @@ public sealed partial class VllmTestServer : IAsyncDisposable
             }
 
             await DispatchAsync(state, body).ConfigureAwait(false);
+            state.Completed = true;
         }
         catch (VllmProblem p) when (!ctx.Response.HasStarted)
         {
@@ -252,11 +253,22 @@ public sealed partial class VllmTestServer : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && (ctx.RequestAborted.IsCancellationRequested || state.ServerClosed))
         {
-            // The client went away; OnAborted has counted it.
+            // The client went away. Token callbacks run in reverse registration order and may run after this
+            // handler has finished, so count the abort here too (OnAborted is idempotent).
+            OnAborted(state);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException && !ctx.Response.HasStarted)
+        {
+            // A JSON shape the checks above did not anticipate (e.g. an object where a string belongs): pydantic would
+            // reject it with 400 "Bad Request", so do the same rather than fail with a 500.
+            await WriteErrorAsync(ctx, 400, "Bad Request", "1 validation error:\n  [test server] request shape not understood: " + e.Message, null).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ctx.Response.HasStarted)
+        {
+            await WriteErrorAsync(ctx, 500, "InternalServerError", "[test server bug] " + e.GetType().Name + ": " + e.Message, null).ConfigureAwait(false);
         }
         finally
         {
-            state.Completed = true;
             record.SetStatus(ctx.Response.StatusCode);
             Interlocked.Decrement(ref _inFlight);
         }
@@ -264,7 +276,7 @@ public sealed partial class VllmTestServer : IAsyncDisposable
 
     private void OnAborted(RequestState state)
     {
-        if (state.Completed || state.ServerClosed || !state.Record.MarkAborted())
+        if (state.Completed || state.ServerClosed || !state.Context.RequestAborted.IsCancellationRequested || !state.Record.MarkAborted())
         {
             return;
         }

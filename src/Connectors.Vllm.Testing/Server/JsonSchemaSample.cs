@@ -13,13 +13,24 @@ namespace Connectors.Vllm.Testing.Server;
 /// </summary>
 internal static partial class JsonSchemaSample
 {
-    public static JsonNode? Create(JsonNode? schema, string? hint = null) => Sample(schema, null, hint, 0, new Counter());
+    public static JsonNode? Create(JsonNode? schema, string? hint = null) => Sample(schema, null, hint, 0, new Counter(schema));
 
     private static JsonNode? Sample(JsonNode? schema, string? propertyName, string? hint, int depth, Counter numbers)
     {
         if (schema is not JsonObject s || depth > 8)
         {
             return depth == 0 ? new JsonObject() : JsonValue.Create("test");
+        }
+
+        if (s["$ref"] is JsonValue r && r.GetValueKind() == JsonValueKind.String && r.GetValue<string>().StartsWith("#/", StringComparison.Ordinal))
+        {
+            JsonNode? target = numbers.Root;
+            foreach (var segment in r.GetValue<string>()[2..].Split('/'))
+            {
+                target = target?[segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)];
+            }
+
+            return Sample(target, propertyName, hint, depth + 1, numbers);
         }
 
         if (s["const"] is { } constant)
@@ -173,6 +184,14 @@ internal static partial class JsonSchemaSample
 
     private sealed class Counter
     {
+        public Counter(JsonNode? root)
+        {
+            Root = root;
+        }
+
+        /// <summary>The whole schema, for resolving local <c>$ref</c>s.</summary>
+        public JsonNode? Root { get; }
+
         public int Next { get; set; }
     }
 }

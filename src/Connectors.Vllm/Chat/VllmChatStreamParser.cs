@@ -19,7 +19,9 @@ internal sealed class VllmChatStreamParser
 {
     private readonly VllmErrorContext _errorContext;
     private string? _responseId;
+    private byte[] _responseIdUtf8 = [];
     private string? _modelId;
+    private byte[] _modelIdUtf8 = [];
     private DateTimeOffset? _createdAt;
     private VllmUsageCounts _usage;
     private string? _fingerprint;
@@ -123,17 +125,17 @@ internal sealed class VllmChatStreamParser
             else if (reader.ValueTextEquals("id"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String && (_responseId is null || !reader.ValueTextEquals(_responseId)))
+                if (reader.TokenType == JsonTokenType.String)
                 {
-                    _responseId = reader.GetString();
+                    _responseId = Cached(ref reader, _responseId, ref _responseIdUtf8);
                 }
             }
             else if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String && (_modelId is null || !reader.ValueTextEquals(_modelId)))
+                if (reader.TokenType == JsonTokenType.String)
                 {
-                    _modelId = reader.GetString();
+                    _modelId = Cached(ref reader, _modelId, ref _modelIdUtf8);
                 }
             }
             else if (reader.ValueTextEquals("created"u8))
@@ -240,8 +242,9 @@ internal sealed class VllmChatStreamParser
                         reader.Read();
                         hasRole = reader.TokenType == JsonTokenType.String;
                     }
-                    else if (reader.ValueTextEquals("tool_calls"u8))
+                    else if (reader.ValueTextEquals("tool_calls"u8) && index == 0)
                     {
+                        // vLLM writes "index" before "delta", so calls of other choices (n > 1) are skipped here.
                         reader.Read();
                         ReadToolCalls(ref reader);
                     }
@@ -458,6 +461,19 @@ internal sealed class VllmChatStreamParser
         using var document = JsonDocument.ParseValue(ref reader);
         var info = VllmErrors.ParseElement(document.RootElement);
         throw VllmErrors.FromStreamError(info, _errorContext, DescribeReceived() + ".");
+    }
+
+    /// <summary>Every chunk repeats the id and model: compare the raw bytes and reuse the string instead of decoding it again.</summary>
+    private static string? Cached(ref Utf8JsonReader reader, string? current, ref byte[] currentUtf8)
+    {
+        if (current is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.SequenceEqual(currentUtf8))
+        {
+            return current;
+        }
+
+        var value = reader.GetString();
+        currentUtf8 = reader.ValueIsEscaped || reader.HasValueSequence ? [] : reader.ValueSpan.ToArray();
+        return value;
     }
 
     private static JsonElement ReadElement(ref Utf8JsonReader reader)

@@ -22,7 +22,7 @@ internal sealed class VllmSseReader : IDisposable
     private readonly int _maxLineBytes;
     private readonly TimeSpan _idleTimeout;
     private readonly CancellationToken _cancellationToken;
-    private readonly CancellationTokenSource _idle;
+    private CancellationTokenSource _idle;
     private byte[] _buffer;
     private int _start;
     private int _end;
@@ -135,6 +135,14 @@ internal sealed class VllmSseReader : IDisposable
         }
 
         _cancellationToken.ThrowIfCancellationRequested();
+
+        // Stop the idle clock while the caller works on what arrived: a slow consumer is not a stalled server.
+        if (!_idle.TryReset())
+        {
+            _idle.Dispose();
+            _idle = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken);
+        }
+
         _end += read;
         BytesRead += read;
         return read > 0;

@@ -40,60 +40,79 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
     }
 
     public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-        => ProcessCoreAsync(message, pipeline, currentIndex, async: false).AsTask().GetAwaiter().GetResult();
-
-    public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-        => ProcessCoreAsync(message, pipeline, currentIndex, async: true);
-
-    private async ValueTask ProcessCoreAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex, bool async)
     {
         ArgumentNullException.ThrowIfNull(message);
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             message.NetworkTimeout = _firstByteTimeout;
-            TimeSpan? delay;
+            TimeSpan delay;
             try
             {
-                if (async)
-                {
-                    await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
-                }
-                else
-                {
-                    ProcessNext(message, pipeline, currentIndex);
-                }
-
-                delay = message.Response is { Status: 429 or 503 } response ? NextDelay(attempt, response) : null;
-                if (delay is null || !CanRetry(attempt, started, delay.Value))
+                ProcessNext(message, pipeline, currentIndex);
+                if (!ShouldRetry(message, attempt, started, out delay))
                 {
                     return;
                 }
-
-                // Free the connection before waiting; the next attempt replaces the response.
-                message.Response?.Dispose();
             }
             catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, Backoff(attempt)))
             {
                 delay = Backoff(attempt);
             }
 
-            if (async)
-            {
-                await Task.Delay(delay!.Value, message.CancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                message.CancellationToken.WaitHandle.WaitOne(delay!.Value);
-                message.CancellationToken.ThrowIfCancellationRequested();
-            }
+            message.CancellationToken.WaitHandle.WaitOne(delay);
+            message.CancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            message.NetworkTimeout = _firstByteTimeout;
+            TimeSpan delay;
+            try
+            {
+                await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+                if (!ShouldRetry(message, attempt, started, out delay))
+                {
+                    return;
+                }
+            }
+            catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, Backoff(attempt)))
+            {
+                delay = Backoff(attempt);
+            }
+
+            await Task.Delay(delay, message.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>429 and 503 are retried while attempts and time remain; the response is released before waiting.</summary>
+    private bool ShouldRetry(PipelineMessage message, int attempt, long started, out TimeSpan delay)
+    {
+        delay = TimeSpan.Zero;
+        if (message.Response is not { Status: 429 or 503 } response)
+        {
+            return false;
+        }
+
+        delay = NextDelay(attempt, response);
+        if (!CanRetry(attempt, started, delay))
+        {
+            return false;
+        }
+
+        response.Dispose();
+        return true;
     }
 
     private bool CanRetry(int attempt, long started, TimeSpan delay)
         => attempt < _maxAttempts && Stopwatch.GetElapsedTime(started) + delay <= _maxTotalTime;
 
-    private TimeSpan? NextDelay(int attempt, PipelineResponse response)
+    private TimeSpan NextDelay(int attempt, PipelineResponse response)
     {
         var backoff = Backoff(attempt);
         if (response.Headers.TryGetValue("Retry-After", out var value) && TryParseRetryAfter(value, out var retryAfter))

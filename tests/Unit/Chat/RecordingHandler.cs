@@ -22,9 +22,19 @@ internal sealed class RecordingHandler : HttpMessageHandler
     public static RecordingHandler Json(string body, HttpStatusCode status = HttpStatusCode.OK)
         => new((_, _) => new HttpResponseMessage(status) { Content = new StringContent(body, new MediaTypeHeaderValue("application/json")) });
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        => Task.FromResult(Send(request, cancellationToken));
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        byte[] body = [];
+        if (request.Content is not null)
+        {
+            using var buffer = new MemoryStream();
+            request.Content.ReadAsStream(cancellationToken).CopyTo(buffer);
+            body = buffer.ToArray();
+        }
+
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var h in request.Headers)
         {

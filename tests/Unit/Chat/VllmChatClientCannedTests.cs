@@ -96,6 +96,34 @@ public sealed class VllmChatClientCannedTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_TwoEntriesSameIndexAndNoIdOnLaterChunks_TwoCallsAssembled()
+    {
+        using var client = Create(CannedServer.Handler("chat-stream-toolcall-same-index.sse"), "m");
+
+        var updates = await client.GetStreamingResponseAsync("Weather and time?", cancellationToken: TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+
+        var calls = updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>().ToList();
+        Assert.Equal(["get_weather", "get_time"], calls.Select(c => c.Name));
+        Assert.Equal(["chatcmpl-tool-aaaaaaaaaaaaaaaa", "chatcmpl-tool-bbbbbbbbbbbbbbbb"], calls.Select(c => c.CallId));
+        Assert.Equal("Paris", ((JsonElement)calls[0].Arguments!["city"]!).GetString());
+        Assert.Empty(calls[1].Arguments!);
+        Assert.Single(updates.SelectMany(u => u.Contents).OfType<UsageContent>());
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ToolCallBody_FunctionCallParsed()
+    {
+        using var client = Create(CannedServer.Handler("chat-response-toolcall.example.json"), "Qwen/Qwen2.5-7B-Instruct");
+
+        var response = await client.GetResponseAsync("What's the weather like in Boston?", cancellationToken: TestContext.Current.CancellationToken);
+
+        var call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("get_current_weather", call.Name);
+        Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+        Assert.NotEmpty(call.Arguments!);
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_ErrorEventMidStream_ThrowsVllmException()
     {
         using var client = Create(CannedServer.Handler("chat-stream-error-midstream.example.sse"));

@@ -147,6 +147,25 @@ public sealed class VllmChatClientErrorTests
         Assert.Contains("StreamIdleTimeout", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stream_SlowConsumer_NotMistakenForAStalledServer()
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(server, o => o.StreamIdleTimeout = TimeSpan.FromMilliseconds(200));
+        var text = new System.Text.StringBuilder();
+
+        await foreach (var update in client.GetStreamingResponseAsync("Hello", cancellationToken: TestContext.Current.CancellationToken))
+        {
+            text.Append(update.Text);
+            if (text.Length > 0 && text.Length < 20)
+            {
+                await Task.Delay(400, TestContext.Current.CancellationToken); // longer than StreamIdleTimeout, between reads
+            }
+        }
+
+        Assert.Equal("[test-model] echo: Hello", text.ToString());
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

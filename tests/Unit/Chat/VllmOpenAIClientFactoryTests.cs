@@ -74,6 +74,31 @@ public sealed class VllmOpenAIClientFactoryTests
 #pragma warning restore OPENAI001
 
     [Fact]
+    public void Create_SyncCallWith429ThenSuccess_RetriedThroughSyncPipeline()
+    {
+        var handler = new RecordingHandler((_, count) =>
+        {
+            if (count == 1)
+            {
+                var busy = new System.Net.Http.HttpResponseMessage((System.Net.HttpStatusCode)429) { Content = new System.Net.Http.StringContent("{\"error\":\"busy\"}") };
+                busy.Headers.TryAddWithoutValidation("Retry-After", "0");
+                return busy;
+            }
+
+            return new System.Net.Http.HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new System.Net.Http.StringContent(ChatResponse, System.Text.Encoding.UTF8, "application/json") };
+        });
+        using var http = new HttpClient(handler);
+        var options = new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1"), Retry = new VllmRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } };
+        var client = VllmOpenAIClientFactory.Create(VllmEndpoint.Resolve(options), http, out _);
+
+        var completion = client.GetChatClient("m").CompleteChat([new UserChatMessage("hi")], cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hi! How can I help you today?", completion.Value.Content[0].Text);
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.All(handler.Requests, r => Assert.False(r.Headers.ContainsKey("Authorization")));
+    }
+
+    [Fact]
     public void RequestBodyRewriter_CleanBody_ReturnsNull()
     {
         var body = """{"model":"m","messages":[],"stream":true,"stream_options":{"include_usage":true}}"""u8;

@@ -191,4 +191,31 @@ public sealed class VllmTestServerErrorTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("Bad Request", Str((await JsonAsync(response))["error"]!["type"]));
     }
+
+    [Theory]
+    [InlineData("""{"model":"test-model","messages":["just a string"]}""", "body.messages.0")]
+    [InlineData("""{"model":"test-model","messages":[{"content":"no role"}]}""", "body.messages.0.role")]
+    public async Task MalformedMessage_Is400BadRequestNot500(string json, string param)
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", json);
+        var error = (await JsonAsync(response))["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Bad Request", Str(error["type"]));
+        Assert.Equal(param, Str(error["param"]));
+    }
+
+    [Fact]
+    public async Task UnexpectedShape_Is400NotServerError()
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", """{"model":"test-model","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":"not an object"}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
 }

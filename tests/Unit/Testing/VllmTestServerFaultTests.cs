@@ -138,6 +138,35 @@ public sealed class VllmTestServerFaultTests
     }
 
     [Fact]
+    public async Task DelayFirstToken_ClientCancelsNonStreamingCall_ServerObservesTheAbort()
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+        var aborted = new TaskCompletionSource<RecordedRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.RequestAborted += (_, r) => aborted.TrySetResult(r);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+        {
+            Content = new StringContent(Chat("slow").ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(VllmTestFault.HeaderName, "delay-first-token;600000");
+
+        var send = client.SendAsync(request, cts.Token);
+        // Cancel only once the server sits in the delay (the fault is taken just before it).
+        while (server.Requests.FirstOrDefault()?.Fault != VllmTestFaultKind.DelayFirstToken)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        var record = await aborted.Task.WaitAsync(Guard, Ct);
+
+        Assert.True(record.Aborted);
+        Assert.Equal(VllmTestFaultKind.DelayFirstToken, record.Fault);
+    }
+
+    [Fact]
     public async Task Stall_ServerDisposed_CutsTheStreamInsteadOfWaiting()
     {
         var server = await VllmTestServer.StartAsync(null, Ct);

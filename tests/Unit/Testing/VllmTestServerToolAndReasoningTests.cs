@@ -118,6 +118,54 @@ public sealed class VllmTestServerToolAndReasoningTests
     }
 
     [Fact]
+    public async Task ToolCall_StreamingTwoCalls_ReassembleToTheNonStreamingCalls()
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+        var other = WeatherTool();
+        other["function"]!["name"] = "get_time";
+        var request = Chat("call get_current_weather and get_time for Paris");
+        request["tools"] = new JsonArray(WeatherTool(), other);
+        var streamed = request.DeepClone().AsObject();
+        streamed["stream"] = true;
+
+        using var plain = await PostJsonAsync(client, "/v1/chat/completions", request);
+        using var stream = await PostJsonAsync(client, "/v1/chat/completions", streamed);
+        var expected = (await JsonAsync(plain))["choices"]![0]!["message"]!["tool_calls"]!.AsArray();
+        var arrays = (await ChunksAsync(stream))
+            .Where(c => c["choices"]!.AsArray().Count > 0 && c["choices"]![0]!["delta"]!["tool_calls"] is not null)
+            .Select(c => c["choices"]![0]!["delta"]!["tool_calls"]!.AsArray())
+            .ToList();
+        var entries = arrays.SelectMany(a => a).ToList();
+
+        // The second call's name and first fragment share one array (hermes does this too).
+        Assert.Contains(arrays, a => a.Count == 2 && Int(a[0]!["index"]) == 1 && Int(a[1]!["index"]) == 1);
+
+        var names = new System.Collections.Generic.Dictionary<int, string>();
+        var args = new System.Collections.Generic.Dictionary<int, string>();
+        foreach (var e in entries)
+        {
+            var index = Int(e!["index"]);
+            if (e["function"]!["name"] is { } name)
+            {
+                names[index] = Str(name);
+            }
+
+            if (e["function"]!["arguments"] is { } fragment)
+            {
+                args[index] = (args.TryGetValue(index, out var sofar) ? sofar : string.Empty) + Str(fragment);
+            }
+        }
+
+        Assert.Equal(expected.Count, names.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(Str(expected[i]!["function"]!["name"]), names[i]);
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Str(expected[i]!["function"]!["arguments"])), JsonNode.Parse(args[i])));
+        }
+    }
+
+    [Fact]
     public async Task ToolCall_WithoutParserFlags_Is400AutoToolChoiceError()
     {
         var options = new VllmTestServerOptions { ToolCallParser = null, EnableAutoToolChoice = false };
@@ -239,6 +287,28 @@ public sealed class VllmTestServerToolAndReasoningTests
         Assert.Equal(System.Text.Json.JsonValueKind.String, JsonValueKindOf(content["name"]));
         Assert.Equal(18, Int(content["age"]));
         Assert.Single(content["tags"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StructuredOutput_SchemaWithRefs_ResolvesDefinitions(bool stream)
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+        var request = Chat("an order", stream: stream);
+        request["response_format"] = JsonNode.Parse("""
+            {"type":"json_schema","json_schema":{"name":"order","schema":{"type":"object","properties":{"item":{"$ref":"#/$defs/Item"}},"$defs":{"Item":{"type":"object","properties":{"sku":{"type":"string","enum":["A-1"]},"qty":{"type":"integer","minimum":1}}}}}}}
+            """);
+
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
+        var text = stream
+            ? string.Concat((await ChunksAsync(response)).Where(c => c["choices"]!.AsArray().Count > 0).Select(c => (string?)c["choices"]![0]!["delta"]!["content"] ?? string.Empty))
+            : Str((await JsonAsync(response))["choices"]![0]!["message"]!["content"]);
+        var content = JsonNode.Parse(text)!;
+
+        Assert.Equal("A-1", Str(content["item"]!["sku"]));
+        Assert.Equal(1, Int(content["item"]!["qty"]));
     }
 
     [Fact]
