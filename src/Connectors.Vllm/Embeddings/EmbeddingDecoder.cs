@@ -2,8 +2,13 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Connectors.Vllm.Embeddings;
 
@@ -61,10 +66,27 @@ internal static class EmbeddingDecoder
         return batch;
     }
 
-    /// <summary>Reads vLLM's <c>encoding_format: "bytes"</c> answer: raw vectors in the body, layout in the <c>metadata</c> header.</summary>
+    /// <summary>Reads vLLM's <c>encoding_format: "bytes"</c> answer held in memory: raw vectors in the body, layout in the <c>metadata</c> header.</summary>
     public static EmbeddingBatch ReadBytes(ReadOnlySpan<byte> body, ReadOnlySpan<byte> metadata, int count)
     {
+        var batch = ReadBytesMetadata(metadata, count, body.Length, out var layout);
+        foreach (var item in layout)
+        {
+            var vector = new float[item.Elements];
+            DecodeRaw(body[item.Start..item.End], item.DType, item.BigEndian, vector);
+            Place(batch.Vectors, item.Index, vector);
+        }
+
+        CheckComplete(batch.Vectors);
+        return batch;
+    }
+
+    /// <summary>Parses the <c>metadata</c> header of a bytes answer: usage and model into the batch, each vector's place in the
+    /// body into <paramref name="layout"/>, sorted by offset (so the body can be read front to back, straight into the arrays).</summary>
+    public static EmbeddingBatch ReadBytesMetadata(ReadOnlySpan<byte> metadata, int count, long? bodyLength, out List<BinaryItem> layout)
+    {
         var batch = new EmbeddingBatch(new float[count][]);
+        layout = new List<BinaryItem>(count);
         var reader = new Utf8JsonReader(metadata);
         Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -75,7 +97,7 @@ internal static class EmbeddingDecoder
                 Expect(reader.TokenType == JsonTokenType.StartArray);
                 while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
                 {
-                    ReadBinaryItem(ref reader, body, batch.Vectors);
+                    layout.Add(ReadBinaryItem(ref reader, bodyLength));
                 }
             }
             else if (reader.ValueTextEquals("model"u8))
@@ -100,8 +122,98 @@ internal static class EmbeddingDecoder
             }
         }
 
-        CheckComplete(batch.Vectors);
+        if (layout.Count != count)
+        {
+            throw Malformed($"{layout.Count} vectors for a batch of {count} inputs");
+        }
+
+        layout.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+        for (var i = 1; i < layout.Count; i++)
+        {
+            if (layout[i].Start < layout[i - 1].End)
+            {
+                throw Malformed("overlapping vectors in the binary body");
+            }
+        }
+
         return batch;
+    }
+
+    /// <summary>Reads a bytes answer's body front to back, each vector straight into its result array (float32 on a
+    /// little-endian machine: no intermediate buffer at all).</summary>
+    public static async Task FillFromStreamAsync(Stream body, List<BinaryItem> layout, float[][] vectors, CancellationToken cancellationToken)
+    {
+        long position = 0;
+        byte[]? scratch = null;
+        try
+        {
+            foreach (var item in layout)
+            {
+                await SkipAsync(body, item.Start - position, cancellationToken).ConfigureAwait(false);
+                var vector = new float[item.Elements];
+                var length = item.End - item.Start;
+                // Through a small reused buffer (a stream cannot read into a float[] without unsafe pinning code): the copy
+                // stays in cache and no body-sized buffer is ever allocated.
+                scratch ??= ArrayPool<byte>.Shared.Rent(64 * 1024);
+                var size = ElementSize(item.DType);
+                var chunkBytes = scratch.Length / size * size;
+                var done = 0;
+                while (done < length)
+                {
+                    var chunk = Math.Min(chunkBytes, length - done);
+                    await ReadExactlyAsync(body, scratch.AsMemory(0, chunk), cancellationToken).ConfigureAwait(false);
+                    DecodeRaw(scratch.AsSpan(0, chunk), item.DType, item.BigEndian, vector.AsSpan(done / size, chunk / size));
+                    done += chunk;
+                }
+
+                position = item.End;
+                Place(vectors, item.Index, vector);
+            }
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+        }
+
+        CheckComplete(vectors);
+    }
+
+    private static async Task ReadExactlyAsync(Stream stream, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await stream.ReadExactlyAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new VllmException(null, "The binary embeddings body ended before every vector arrived.", "The connection was cut; retry the request.", ex);
+        }
+    }
+
+    private static async Task SkipAsync(Stream stream, long count, CancellationToken cancellationToken)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(count, 81920));
+        try
+        {
+            while (count > 0)
+            {
+                var chunk = (int)Math.Min(count, buffer.Length);
+                await ReadExactlyAsync(stream, buffer.AsMemory(0, chunk), cancellationToken).ConfigureAwait(false);
+                count -= chunk;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Converts raw little- or big-endian elements of <paramref name="dtype"/> into <paramref name="destination"/>.</summary>
@@ -179,7 +291,7 @@ internal static class EmbeddingDecoder
         Place(vectors, index, vector);
     }
 
-    private static void ReadBinaryItem(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, float[][] vectors)
+    private static BinaryItem ReadBinaryItem(ref Utf8JsonReader reader, long? bodyLength)
     {
         int index = -1, start = -1, end = -1;
         long elements = 1;
@@ -236,14 +348,12 @@ internal static class EmbeddingDecoder
         }
 
         var size = ElementSize(dtype);
-        if (start < 0 || end < start || end > body.Length || (sawShape && elements * size != end - start) || (end - start) % size != 0)
+        if (start < 0 || end < start || (bodyLength is { } length && end > length) || (sawShape && elements * size != end - start) || (end - start) % size != 0)
         {
-            throw Malformed($"item {index} spanning bytes {start}..{end} of a {body.Length}-byte body");
+            throw Malformed($"item {index} spanning bytes {start}..{end} of a {bodyLength?.ToString(CultureInfo.InvariantCulture) ?? "streamed"} body");
         }
 
-        var vector = new float[(end - start) / size];
-        DecodeRaw(body[start..end], dtype, bigEndian, vector);
-        Place(vectors, index, vector);
+        return new BinaryItem(index, start, end, (end - start) / size, dtype, bigEndian);
     }
 
     private static float[] DecodeBase64(ref Utf8JsonReader reader, VllmEmbedDType dtype)

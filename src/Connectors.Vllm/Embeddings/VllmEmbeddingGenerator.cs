@@ -1,8 +1,10 @@
 using System;
+using System.Buffers;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Text;
@@ -214,19 +216,23 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private async Task<EmbeddingBatch> SendAsync(EmbeddingRequestPlan plan, ArraySegment<string> inputs, CancellationToken cancellationToken)
     {
         var body = plan.Write(inputs.AsSpan());
+
+        // Unbuffered: the body is read here, straight into the result arrays (bytes) or once into a pooled buffer (JSON),
+        // instead of the pipeline's own copy.
         var requestOptions = new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow, BufferResponse = false };
         ClientResult result;
         try
         {
             result = await _client.GenerateEmbeddingsAsync(new VllmJsonContent(body), requestOptions).ConfigureAwait(false);
         }
-        catch (ClientResultException ex) when (ex.InnerException is HttpRequestException http)
+        catch (ClientResultException ex) when (ex.InnerException is not null)
         {
-            throw VllmErrors.ConnectionFailed(_endpoint.BaseUrl, http);
+            // Refused connection, DNS failure, or the private-network gate (its VllmException is passed through).
+            throw VllmTransportErrors.Translate(ex.InnerException, _endpoint.BaseUrl);
         }
         catch (HttpRequestException ex)
         {
-            throw VllmErrors.ConnectionFailed(_endpoint.BaseUrl, ex);
+            throw VllmTransportErrors.Translate(ex, _endpoint.BaseUrl);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.IsConnectTimeout(ex))
         {
@@ -234,22 +240,32 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new VllmException(
-                null,
-                $"No answer from {_endpoint.BaseUrl} within {_endpoint.Options.FirstByteTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
-                "The server is busy or stuck; raise Vllm:FirstByteTimeout, lower MaxBatchSize, or check the vLLM server log.",
-                ex);
+            throw Timeout(ex);
         }
 
         using var response = result.GetRawResponse();
-        var content = await VllmBodyReader.ReadAsync(response, response.IsError ? 64 * 1024 : _endpoint.Options.MaxResponseBytes, truncate: response.IsError, cancellationToken).ConfigureAwait(false);
-        if (response.IsError)
+        using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_endpoint.Options.FirstByteTimeout > TimeSpan.Zero)
         {
-            throw VllmErrors.FromResponse(response.Status, content.Span, new VllmErrorContext(_endpoint.BaseUrl, plan.Model));
+            bodyTimeout.CancelAfter(_endpoint.Options.FirstByteTimeout);
         }
 
+        var stream = response.ContentStream ?? Stream.Null;
         try
         {
+            if (response.IsError)
+            {
+                var (error, errorLength) = await ReadPooledAsync(stream, 64 * 1024, response, bodyTimeout.Token).ConfigureAwait(false);
+                try
+                {
+                    throw VllmErrors.FromResponse(response.Status, error.AsSpan(0, errorLength), new VllmErrorContext(_endpoint.BaseUrl, plan.Model));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(error);
+                }
+            }
+
             if (response.Headers.TryGetValue("Content-Type", out var type) && type is not null && type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
             {
                 if (!response.Headers.TryGetValue("metadata", out var metadata) || string.IsNullOrEmpty(metadata))
@@ -257,16 +273,90 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
                     throw new VllmException(null, "The server sent binary embeddings without the 'metadata' header.", "A proxy may strip response headers; use VllmEmbeddingEncoding.Base64.");
                 }
 
-                return EmbeddingDecoder.ReadBytes(content.Span, Encoding.UTF8.GetBytes(metadata), inputs.Count);
+                var batch = EmbeddingDecoder.ReadBytesMetadata(Encoding.UTF8.GetBytes(metadata), inputs.Count, ContentLength(response), out var layout);
+                await EmbeddingDecoder.FillFromStreamAsync(stream, layout, batch.Vectors, bodyTimeout.Token).ConfigureAwait(false);
+                return batch;
             }
 
-            return EmbeddingDecoder.ReadJson(content.Span, inputs.Count, plan.DType ?? VllmEmbedDType.Float32);
+            var (json, length) = await ReadPooledAsync(stream, _endpoint.Options.MaxResponseBytes, response, bodyTimeout.Token).ConfigureAwait(false);
+            try
+            {
+                return EmbeddingDecoder.ReadJson(json.AsSpan(0, length), inputs.Count, plan.DType ?? VllmEmbedDType.Float32);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(json);
+            }
         }
         catch (JsonException ex)
         {
             throw new VllmException(null, $"The server's embeddings answer is not valid JSON ({ex.Message}).", "Check that BaseUrl points at a vLLM (or OpenAI-compatible) server.", ex);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Timeout(ex);
+        }
+        catch (IOException ex)
+        {
+            throw new VllmException(null, $"The connection broke while the embeddings answer was arriving ({ex.Message}).", "Retry the request; if it repeats, check the vLLM server log.", ex);
+        }
     }
+
+    private VllmException Timeout(Exception inner)
+        => new(
+            null,
+            $"No complete answer from {_endpoint.BaseUrl} within {_endpoint.Options.FirstByteTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
+            "The server is busy or stuck; raise Vllm:FirstByteTimeout, lower MaxBatchSize, or check the vLLM server log.",
+            inner);
+
+    private static long? ContentLength(PipelineResponse response)
+        => response.Headers.TryGetValue("Content-Length", out var value) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length) ? length : null;
+
+    /// <summary>Reads the whole body into one pooled buffer (sized from Content-Length when known); the caller returns it.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadPooledAsync(Stream stream, long limit, PipelineResponse response, CancellationToken cancellationToken)
+    {
+        var known = ContentLength(response);
+        if (known > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1024, (known ?? 64 * 1024) + 1));
+        var used = 0;
+        try
+        {
+            while (true)
+            {
+                if (used == buffer.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, used).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(used), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (buffer, used);
+                }
+
+                used += read;
+                if (used > limit)
+                {
+                    throw TooLarge(limit);
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private static VllmException TooLarge(long limit)
+        => new(null, $"The embeddings answer is larger than {limit.ToString(CultureInfo.InvariantCulture)} bytes.", "Lower MaxBatchSize, or raise Vllm:MaxResponseBytes.");
 
     /// <summary>Whether the server is new enough for <c>encoding_format: "bytes"</c>: asks <c>/version</c> once; unknown means yes.</summary>
     private Task<bool> BytesSupportedAsync(CancellationToken cancellationToken)

@@ -95,7 +95,7 @@ public sealed class VllmReranker : IDisposable
         }
         catch (VllmException ex) when (route == VllmRerankRoute.Auto && ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorType is null)
         {
-            // FastAPI's bare 404 {"detail":"Not Found"}: this server predates /rerank (vLLM < 0.7.1); /score has the same data.
+            // FastAPI's bare 404 {"detail":"Not Found"}: this server predates /rerank; /score has the same data.
             Volatile.Write(ref _rerankMissing, 1);
             return await ScoreAsync(query, docs, model, options, cancellationToken).ConfigureAwait(false);
         }

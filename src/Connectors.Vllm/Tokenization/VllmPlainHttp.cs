@@ -106,7 +106,11 @@ internal sealed class VllmPlainHttp : IDisposable
             }
             catch (HttpRequestException ex)
             {
-                failure = VllmErrors.ConnectionFailed(Endpoint.BaseUrl, ex);
+                failure = VllmTransportErrors.Translate(ex, Endpoint.BaseUrl);
+                if (VllmTransportErrors.FindVllmException(ex) is not null)
+                {
+                    throw failure; // the private-network gate refused the address: retrying cannot help
+                }
             }
 
             var delay = retryAfter ?? Backoff(retry, attempt);

@@ -170,6 +170,38 @@ public sealed class VllmEmbeddingGeneratorServerTests
     }
 
     [Fact]
+    public async Task PrivateNetworkGate_NotAllowed_RefusesLoopbackForEmbeddingsTokenizerAndReranker()
+    {
+        await using var server = await StartAsync();
+        var options = Options(server);
+        options.AllowPrivateNetwork = false;
+        var ct = TestContext.Current.CancellationToken;
+        using var generator = new VllmEmbeddingGenerator(options, "embed");
+        using var tokenizer = new VllmTokenizer(options, "embed");
+        using var reranker = new VllmReranker(options, "embed");
+
+        var embed = await Assert.ThrowsAsync<VllmException>(() => generator.GenerateAsync(Inputs, null, ct));
+        var tokenize = await Assert.ThrowsAsync<VllmException>(() => tokenizer.CountTokensAsync("x", ct));
+        var rerank = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Inputs, null, ct));
+
+        Assert.All([embed, tokenize, rerank], ex => Assert.Contains("AllowPrivateNetwork", ex.Message, StringComparison.Ordinal));
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task Cancellation_CancelledToken_ThrowsOperationCanceledForEmbeddingsAndTokenizer()
+    {
+        await using var server = await StartAsync();
+        using var generator = new VllmEmbeddingGenerator(Options(server), "embed");
+        using var tokenizer = new VllmTokenizer(Options(server), "embed");
+        using var cts = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => generator.GenerateAsync(Inputs, null, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => tokenizer.CountTokensAsync("x", cts.Token));
+    }
+
+    [Fact]
     public async Task GenerateAsync_WrongApiKey_ThrowsUnauthorizedWithHint()
     {
         await using var server = await StartAsync();

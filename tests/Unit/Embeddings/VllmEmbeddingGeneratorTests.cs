@@ -262,6 +262,42 @@ public sealed class VllmEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task GenerateAsync_BytesBodyCutShort_ThrowsInsteadOfReturningPartialVectors()
+    {
+        var handler = new RecordingHandler(r =>
+        {
+            if (r.Path == "/version")
+            {
+                return RecordingHandler.Json("""{"version":"0.27.1"}""");
+            }
+
+            var response = RecordingHandler.Bytes(new byte[40]); // the header promises 2 × 32 bytes
+            response.Headers.TryAddWithoutValidation("metadata", """{"id":"e","created":1,"model":"m","data":[{"index":0,"embed_dtype":"float32","endianness":"little","start":0,"end":32,"shape":[8]},{"index":1,"embed_dtype":"float32","endianness":"little","start":32,"end":64,"shape":[8]}],"usage":{"prompt_tokens":2,"total_tokens":2}}""");
+            return response;
+        });
+        using var generator = new VllmEmbeddingGenerator(Options(), new VllmEmbeddingGeneratorOptions { Encoding = VllmEmbeddingEncoding.Bytes }, handler.CreateClient());
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => generator.GenerateAsync(["t1", "t2"], null, TestContext.Current.CancellationToken));
+
+        Assert.Contains("ended before every vector", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"data":[{"index":0,"embedding":"AAAAAA=="}]}""", "no embedding for input 1")]
+    [InlineData("""{"data":[{"index":5,"embedding":"AAAAAA=="}]}""", "index 5")]
+    [InlineData("""{"data":[{"index":0,"embedding":"AAA"}]}""", "multiple of 4")]
+    [InlineData("""{"data":[{"index":0,"embedding":[1,2""", "not valid JSON")]
+    public async Task GenerateAsync_MalformedAnswer_ThrowsVllmException(string body, string expected)
+    {
+        var handler = new RecordingHandler(_ => RecordingHandler.Json(body));
+        using var generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => generator.GenerateAsync(["t1", "t2"], null, TestContext.Current.CancellationToken));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GenerateAsync_NoInputs_ReturnsEmptyWithoutCalling()
     {
         var handler = new RecordingHandler(FakeEmbeddings.Responder());
