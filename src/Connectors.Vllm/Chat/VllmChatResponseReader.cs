@@ -20,7 +20,7 @@ internal static class VllmChatResponseReader
         {
             return ReadCore(body);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
         {
             // JsonElement.GetString on invalid UTF-8 (or a getter on a wrong kind): the body is not valid JSON for us.
             throw new JsonException(ex.Message, ex);

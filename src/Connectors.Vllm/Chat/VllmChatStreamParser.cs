@@ -52,9 +52,10 @@ internal sealed class VllmChatStreamParser
         {
             return ParseChunk(data);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
-            // InvalidOperationException: a string with invalid UTF-8, or a value of the wrong kind.
+            // InvalidOperationException: a string with invalid UTF-8, or a value of the wrong kind;
+            // FormatException: a number out of range (an index of 1e20); ArgumentException: a value a constructor refuses.
             throw new VllmException(null, $"The server sent a malformed chunk: {Quote(data)}", $"The stream is not valid vLLM output. {DescribeReceived()}", ex);
         }
     }

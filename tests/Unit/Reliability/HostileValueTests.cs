@@ -46,6 +46,16 @@ public sealed class HostileValueTests
     }
 
     [Fact]
+    public void StreamChunk_IndexOutOfInt32Range_VllmException()
+    {
+        var parser = new VllmChatStreamParser(new VllmErrorContext(new Uri("http://127.0.0.1:8000/v1")));
+
+        var ex = Assert.Throws<VllmException>(() => parser.Parse(Encoding.UTF8.GetBytes("{\"id\":\"c\",\"choices\":[{\"index\":99999999999,\"delta\":{\"content\":\"hi\"}}]}")));
+
+        Assert.Contains("malformed chunk", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ChatBody_InvalidUtf8InString_JsonExceptionTheClientMapsToVllmException()
     {
         byte[] body = [.. "{\"id\":\"c\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""u8, 0xC3, 0x28, .. "\"}}]}"u8];
