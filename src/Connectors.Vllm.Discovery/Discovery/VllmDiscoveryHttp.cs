@@ -52,6 +52,10 @@ internal static class VllmDiscoveryHttp
             var (body, tooLarge) = await ReadBoundedAsync(response.Content, limit, timeout.Token).ConfigureAwait(false);
             return new VllmHttpResult(status, body, tooLarge, response.Headers.Location);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.IsConnectTimeout(ex))
+        {
+            throw VllmErrors.ConnectTimedOut(endpoint.BaseUrl, endpoint.Options.ConnectTimeout, ex);
+        }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new VllmException(

@@ -37,9 +37,9 @@ internal static class VllmErrors
                 return ParseElement(doc.RootElement);
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Not JSON: a proxy's HTML page, a plain-text LoRA answer. Quote it below.
+            // Not JSON (a proxy's HTML page, a plain-text LoRA answer), or a string with invalid UTF-8. Quote it below.
         }
 
         return new VllmErrorInfo(Quote(body), null, null, null);
@@ -100,6 +100,29 @@ internal static class VllmErrors
             Param = info.Param,
         };
     }
+
+    /// <summary>Whether a cancellation is the handler's ConnectTimeout firing (SocketsHttpHandler's inner
+    /// <see cref="TimeoutException"/> names the setting), not the caller's token nor a first-byte timeout.</summary>
+    public static bool IsConnectTimeout(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException && e.Message.Contains("ConnectTimeout", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Builds the exception for a TCP connect that did not complete within ConnectTimeout.</summary>
+    public static VllmException ConnectTimedOut(Uri baseUrl, TimeSpan connectTimeout, Exception inner)
+        => new(
+            null,
+            $"Could not reach the server at {baseUrl} (no connection within ConnectTimeout, {connectTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s).",
+            $"Check that vLLM is running, that BaseUrl's host and port are right and not firewalled (curl {Combine(baseUrl, "models")}), or raise Vllm:ConnectTimeout.",
+            inner);
 
     /// <summary>Builds the exception for a connection that could not be made (refused, DNS, TLS, timeout).</summary>
     public static VllmException ConnectionFailed(Uri baseUrl, Exception inner)

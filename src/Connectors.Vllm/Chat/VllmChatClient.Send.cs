@@ -112,6 +112,10 @@ public sealed partial class VllmChatClient
             var result = await _chatClient.CompleteChatAsync(content, requestOptions).ConfigureAwait(false);
             response = result.GetRawResponse();
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.IsConnectTimeout(ex))
+        {
+            throw VllmErrors.ConnectTimedOut(_options.BaseUrl, _options.ConnectTimeout, ex);
+        }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new VllmException(
@@ -227,6 +231,11 @@ public sealed partial class VllmChatClient
         catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new VllmException(null, $"The connection broke while reading the answer after {buffer.WrittenCount} bytes: {ex.Message}", "See the vLLM server log.", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The read timeout (FirstByteTimeout per read) fired: the body stalled half-way.
+            throw VllmBodyReader.Broken(buffer.WrittenCount, "no data within FirstByteTimeout", ex);
         }
 
         return buffer.WrittenMemory;

@@ -16,6 +16,19 @@ internal static class VllmChatResponseReader
 
     public static ChatResponse Read(ReadOnlyMemory<byte> body)
     {
+        try
+        {
+            return ReadCore(body);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // JsonElement.GetString on invalid UTF-8 (or a getter on a wrong kind): the body is not valid JSON for us.
+            throw new JsonException(ex.Message, ex);
+        }
+    }
+
+    private static ChatResponse ReadCore(ReadOnlyMemory<byte> body)
+    {
         using var document = JsonDocument.Parse(body);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
@@ -32,7 +45,7 @@ internal static class VllmChatResponseReader
             RawRepresentation = BinaryData.FromBytes(body),
         };
 
-        if (root.TryGetProperty("created", out var created) && created.ValueKind == JsonValueKind.Number && created.TryGetInt64(out var seconds))
+        if (root.TryGetProperty("created", out var created) && created.ValueKind == JsonValueKind.Number && created.TryGetInt64(out var seconds) && seconds is >= -62135596800 and <= 253402300799)
         {
             response.CreatedAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
         }

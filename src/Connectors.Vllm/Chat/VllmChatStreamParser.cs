@@ -52,8 +52,10 @@ internal sealed class VllmChatStreamParser
         {
             return ParseChunk(data);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
+            // InvalidOperationException: a string with invalid UTF-8, or a value of the wrong kind;
+            // FormatException: a number out of range (an index of 1e20); ArgumentException: a value a constructor refuses.
             throw new VllmException(null, $"The server sent a malformed chunk: {Quote(data)}", $"The stream is not valid vLLM output. {DescribeReceived()}", ex);
         }
     }
@@ -140,7 +142,7 @@ internal sealed class VllmChatStreamParser
             else if (reader.ValueTextEquals("created"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds))
+                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds) && seconds is >= -62135596800 and <= 253402300799)
                 {
                     _createdAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
                 }

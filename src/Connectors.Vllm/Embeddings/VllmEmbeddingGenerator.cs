@@ -185,7 +185,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         var sawUsage = false;
         foreach (var batch in batches)
         {
-            DateTimeOffset? created = batch.Created is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+            DateTimeOffset? created = batch.Created is { } seconds and >= -62135596800 and <= 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
             var model = batch.Model ?? plan.Model;
             foreach (var vector in batch.Vectors)
             {
@@ -233,6 +233,10 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         catch (HttpRequestException ex)
         {
             throw VllmTransportErrors.Translate(ex, _endpoint.BaseUrl);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.IsConnectTimeout(ex))
+        {
+            throw VllmErrors.ConnectTimedOut(_endpoint.BaseUrl, _endpoint.Options.ConnectTimeout, ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
