@@ -129,8 +129,10 @@ internal sealed class VllmSseReader : IDisposable
             Volatile.Write(ref _readStartedAt, Environment.TickCount64);
             read = await _stream.ReadAsync(_buffer.AsMemory(_end), _cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (_stalled && !_cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when ((_stalled || ex is OperationCanceledException) && !_cancellationToken.IsCancellationRequested)
         {
+            // Our watchdog closed the stream, or the pipeline's own per-read timeout (its NetworkTimeout, set from
+            // FirstByteTimeout) fired first: either way the server went silent.
             throw Stalled(ex);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException && !_cancellationToken.IsCancellationRequested)
