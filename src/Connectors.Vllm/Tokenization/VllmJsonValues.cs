@@ -25,81 +25,8 @@ internal static class VllmJsonValues
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Writes <paramref name="value"/>: primitives, strings, <see cref="JsonElement"/>, dictionaries and
-    /// lists directly; anything else through <see cref="AIJsonUtilities.DefaultOptions"/>' type info.</summary>
-    public static void Write(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case string s:
-                writer.WriteStringValue(s);
-                break;
-            case bool b:
-                writer.WriteBooleanValue(b);
-                break;
-            case int i:
-                writer.WriteNumberValue(i);
-                break;
-            case long l:
-                writer.WriteNumberValue(l);
-                break;
-            case double d:
-                writer.WriteNumberValue(d);
-                break;
-            case float f:
-                writer.WriteNumberValue(f);
-                break;
-            case decimal m:
-                writer.WriteNumberValue(m);
-                break;
-            case JsonElement element:
-                element.WriteTo(writer);
-                break;
-            case JsonDocument document:
-                document.RootElement.WriteTo(writer);
-                break;
-            case Enum e:
-                writer.WriteStringValue(e.ToString());
-                break;
-            case IFormattable formattable when value is short or ushort or uint or ulong or byte or sbyte:
-                writer.WriteRawValue(formattable.ToString(null, CultureInfo.InvariantCulture));
-                break;
-            case IDictionary<string, object?> dictionary:
-                writer.WriteStartObject();
-                foreach (var (key, item) in dictionary)
-                {
-                    writer.WritePropertyName(key);
-                    Write(writer, item);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case IDictionary<string, string> strings:
-                writer.WriteStartObject();
-                foreach (var (key, item) in strings)
-                {
-                    writer.WriteString(key, item);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case IEnumerable list:
-                writer.WriteStartArray();
-                foreach (var item in list)
-                {
-                    Write(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                JsonSerializer.Serialize(writer, value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType()));
-                break;
-        }
-    }
+    /// <summary>Writes <paramref name="value"/> with the chat request's value writer (one way to write caller values, AOT-clean).</summary>
+    public static void Write(Utf8JsonWriter writer, object? value) => ChatProtocol.VllmJsonValueWriter.Write(writer, "value", value);
 
     /// <summary>Reads an optional boolean that may arrive as a bool, a string or a <see cref="JsonElement"/>.</summary>
     public static bool? AsBoolean(object? value, string name) => value switch
