@@ -71,7 +71,7 @@ public sealed class VllmModelDiscovery : IDisposable
         _ownsHttpClient = httpClient is null;
         var ttl = options.DiscoveryCacheTtl;
         _models = new VllmSingleFlightCache<VllmModelsSnapshot>(FetchModelsAsync, ttl, timeProvider);
-        _serverInfo = new VllmSingleFlightCache<VllmServerInfo>(ct => VllmDiscoveryHttp.FetchServerInfoAsync(_httpClient, _endpoint, ct), ttl, timeProvider);
+        _serverInfo = new VllmSingleFlightCache<VllmServerInfo>(ct => VllmDiscoveryHttp.FetchServerInfoAsync(_httpClient, _endpoint, ct, retry: true), ttl, timeProvider);
     }
 
     /// <summary>Gets the base URL the models are discovered from.</summary>

@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -30,8 +32,53 @@ internal static class VllmDiscoveryHttp
     private static readonly MediaTypeWithQualityHeaderValue JsonAccept = new("application/json");
 
     /// <summary>Sends a GET with the key and headers; returns status and body, or throws a <see cref="VllmException"/>
-    /// for a refused, failed or timed-out connection.</summary>
-    public static async Task<VllmHttpResult> GetAsync(HttpClient client, VllmEndpoint endpoint, Uri url, int maxBodyBytes, CancellationToken cancellationToken)
+    /// for a refused, failed or timed-out connection. With <paramref name="retry"/>, a refused connection, 429 and 503
+    /// are retried on the shared schedule (<see cref="VllmBackoff"/>, honouring <c>Retry-After</c>); the health probe
+    /// does not retry, because it reports what it sees.</summary>
+    public static async Task<VllmHttpResult> GetAsync(HttpClient client, VllmEndpoint endpoint, Uri url, int maxBodyBytes, CancellationToken cancellationToken, bool retry = false)
+    {
+        var options = endpoint.Options.Retry ?? new VllmRetryOptions();
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            TimeSpan delay;
+            try
+            {
+                var result = await SendOnceAsync(client, endpoint, url, maxBodyBytes, cancellationToken).ConfigureAwait(false);
+                if (!retry || result.Status is not (429 or 503))
+                {
+                    return result;
+                }
+
+                delay = VllmBackoff.Delay(options, attempt, result.RetryAfter);
+                if (!VllmBackoff.CanRetry(options, attempt, Stopwatch.GetElapsedTime(started), delay))
+                {
+                    return result;
+                }
+            }
+            catch (VllmException ex) when (retry && IsConnectionRefused(ex)
+                && VllmBackoff.CanRetry(options, attempt, Stopwatch.GetElapsedTime(started), delay = VllmBackoff.Delay(options, attempt)))
+            {
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsConnectionRefused(Exception exception)
+    {
+        for (var e = exception.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task<VllmHttpResult> SendOnceAsync(HttpClient client, VllmEndpoint endpoint, Uri url, int maxBodyBytes, CancellationToken cancellationToken)
     {
         var firstByteTimeout = endpoint.Options.FirstByteTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -50,7 +97,7 @@ internal static class VllmDiscoveryHttp
             var status = (int)response.StatusCode;
             var limit = status is >= 200 and < 300 ? maxBodyBytes : MaxErrorBodyBytes;
             var (body, tooLarge) = await ReadBoundedAsync(response.Content, limit, timeout.Token).ConfigureAwait(false);
-            return new VllmHttpResult(status, body, tooLarge, response.Headers.Location);
+            return new VllmHttpResult(status, body, tooLarge, response.Headers.Location) { RetryAfter = RetryAfter(response) };
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.IsConnectTimeout(ex))
         {
@@ -74,11 +121,15 @@ internal static class VllmDiscoveryHttp
         }
     }
 
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+        => response.Headers.TryGetValues("Retry-After", out var values)
+            && VllmBackoff.TryParseRetryAfter(string.Join(",", values), out var delay) ? delay : null;
+
     /// <summary><c>GET {BaseUrl}/models</c>, converted. HTTP errors go through <see cref="VllmErrors.FromResponse"/>.</summary>
     public static async Task<IReadOnlyList<VllmModelDefinition>> FetchModelsAsync(HttpClient client, VllmEndpoint endpoint, CancellationToken cancellationToken)
     {
         var url = endpoint.Under("models");
-        var result = await GetAsync(client, endpoint, url, endpoint.Options.MaxModelsBodyBytes, cancellationToken).ConfigureAwait(false);
+        var result = await GetAsync(client, endpoint, url, endpoint.Options.MaxModelsBodyBytes, cancellationToken, retry: true).ConfigureAwait(false);
         if (result.IsRedirect)
         {
             throw Redirected(url, result);
@@ -102,9 +153,9 @@ internal static class VllmDiscoveryHttp
 
     /// <summary><c>GET /version</c> at the server root. A server without it (404, any 4xx, or a body that is not
     /// vLLM's) gives an unknown version; 5xx is an error (not cached).</summary>
-    public static async Task<VllmServerInfo> FetchServerInfoAsync(HttpClient client, VllmEndpoint endpoint, CancellationToken cancellationToken)
+    public static async Task<VllmServerInfo> FetchServerInfoAsync(HttpClient client, VllmEndpoint endpoint, CancellationToken cancellationToken, bool retry = false)
     {
-        var result = await GetAsync(client, endpoint, endpoint.AtRoot("/version"), MaxSmallBodyBytes, cancellationToken).ConfigureAwait(false);
+        var result = await GetAsync(client, endpoint, endpoint.AtRoot("/version"), MaxSmallBodyBytes, cancellationToken, retry).ConfigureAwait(false);
         if (result.Status >= 500)
         {
             throw VllmErrors.FromResponse(result.Status, result.Body, new VllmErrorContext(endpoint.BaseUrl));

@@ -6,4 +6,7 @@ internal readonly record struct VllmHttpResult(int Status, byte[] Body, bool Too
     public bool IsSuccess => Status is >= 200 and < 300;
 
     public bool IsRedirect => Status is >= 300 and < 400;
+
+    /// <summary>The server's <c>Retry-After</c>, when it sent one.</summary>
+    public System.TimeSpan? RetryAfter { get; init; }
 }

@@ -22,20 +22,13 @@ namespace Connectors.Vllm.Http;
 /// <remarks>Immutable after construction; safe to share.</remarks>
 internal sealed class VllmRetryPolicy : PipelinePolicy
 {
-    private readonly int _maxAttempts;
-    private readonly TimeSpan _baseDelay;
-    private readonly TimeSpan _maxDelay;
-    private readonly TimeSpan _maxTotalTime;
+    private readonly VllmRetryOptions _retry;
     private readonly TimeSpan _firstByteTimeout;
 
     public VllmRetryPolicy(VllmProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var retry = options.Retry ?? new VllmRetryOptions();
-        _maxAttempts = Math.Max(1, retry.MaxAttempts);
-        _baseDelay = retry.BaseDelay < TimeSpan.Zero ? TimeSpan.Zero : retry.BaseDelay;
-        _maxDelay = retry.MaxDelay < TimeSpan.Zero ? TimeSpan.Zero : retry.MaxDelay;
-        _maxTotalTime = retry.MaxTotalTime;
+        _retry = options.Retry ?? new VllmRetryOptions();
         _firstByteTimeout = options.FirstByteTimeout > TimeSpan.Zero ? options.FirstByteTimeout : Timeout.InfiniteTimeSpan;
     }
 
@@ -55,9 +48,8 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
                     return;
                 }
             }
-            catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, Backoff(attempt)))
+            catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
             {
-                delay = Backoff(attempt);
             }
 
             message.CancellationToken.WaitHandle.WaitOne(delay);
@@ -81,9 +73,8 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
                     return;
                 }
             }
-            catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, Backoff(attempt)))
+            catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
             {
-                delay = Backoff(attempt);
             }
 
             await Task.Delay(delay, message.CancellationToken).ConfigureAwait(false);
@@ -110,50 +101,10 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
     }
 
     private bool CanRetry(int attempt, long started, TimeSpan delay)
-        => attempt < _maxAttempts && Stopwatch.GetElapsedTime(started) + delay <= _maxTotalTime;
+        => VllmBackoff.CanRetry(_retry, attempt, Stopwatch.GetElapsedTime(started), delay);
 
     private TimeSpan NextDelay(int attempt, PipelineResponse response)
-    {
-        var backoff = Backoff(attempt);
-        if (response.Headers.TryGetValue("Retry-After", out var value) && TryParseRetryAfter(value, out var retryAfter))
-        {
-            backoff = retryAfter > backoff ? retryAfter : backoff;
-        }
-
-        return backoff > _maxDelay ? _maxDelay : backoff;
-    }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        // base · 2^(attempt-1), ±20 % jitter so that many clients do not retry in step.
-        var factor = Math.Pow(2, attempt - 1) * (0.8 + (Random.Shared.NextDouble() * 0.4));
-        var ticks = Math.Min(_baseDelay.Ticks * factor, _maxDelay.Ticks);
-        return TimeSpan.FromTicks((long)ticks);
-    }
-
-    internal static bool TryParseRetryAfter(string? value, out TimeSpan delay)
-    {
-        delay = TimeSpan.Zero;
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return false;
-        }
-
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-        {
-            delay = TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.FromDays(1).TotalSeconds));
-            return true;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
-        {
-            var wait = when - DateTimeOffset.UtcNow;
-            delay = wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-            return true;
-        }
-
-        return false;
-    }
+        => VllmBackoff.Delay(_retry, attempt, response.Headers.TryGetValue("Retry-After", out var value) && VllmBackoff.TryParseRetryAfter(value, out var retryAfter) ? retryAfter : null);
 
     internal static bool IsConnectionRefused(Exception exception)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Net;
@@ -65,8 +66,7 @@ internal sealed class VllmPlainHttp : IDisposable
     public async Task<byte[]> PostJsonAsync(Uri url, ReadOnlyMemory<byte> body, string? model, CancellationToken cancellationToken)
     {
         var retry = _options.Retry;
-        var maxAttempts = Math.Max(1, retry.MaxAttempts);
-        var started = DateTimeOffset.UtcNow;
+        var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -113,13 +113,8 @@ internal sealed class VllmPlainHttp : IDisposable
                 }
             }
 
-            var delay = retryAfter ?? Backoff(retry, attempt);
-            if (delay > retry.MaxDelay)
-            {
-                delay = retry.MaxDelay;
-            }
-
-            if (attempt >= maxAttempts || DateTimeOffset.UtcNow - started + delay > retry.MaxTotalTime)
+            var delay = VllmBackoff.Delay(retry, attempt, retryAfter);
+            if (!VllmBackoff.CanRetry(retry, attempt, Stopwatch.GetElapsedTime(started), delay))
             {
                 throw failure;
             }
@@ -182,13 +177,6 @@ internal sealed class VllmPlainHttp : IDisposable
 
     private static VllmException TooLarge(long limit)
         => new(null, $"The response is larger than {limit.ToString(CultureInfo.InvariantCulture)} bytes.", "Raise Vllm:MaxResponseBytes, or send fewer inputs per call.");
-
-    private static TimeSpan Backoff(VllmRetryOptions retry, int attempt)
-    {
-        var factor = Math.Pow(2, attempt - 1);
-        var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
-        return TimeSpan.FromMilliseconds(retry.BaseDelay.TotalMilliseconds * factor * jitter);
-    }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response)
     {

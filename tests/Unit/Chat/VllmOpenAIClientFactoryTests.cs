@@ -124,7 +124,7 @@ public sealed class VllmOpenAIClientFactoryTests
     [InlineData("0.01", 10)]
     public void RetryPolicy_TryParseRetryAfter_Seconds(string value, int expectedMs)
     {
-        Assert.True(VllmRetryPolicy.TryParseRetryAfter(value, out var delay));
+        Assert.True(Connectors.Vllm.Http.VllmBackoff.TryParseRetryAfter(value, out var delay));
         Assert.Equal(expectedMs, (int)delay.TotalMilliseconds);
     }
 }

@@ -57,7 +57,7 @@ public sealed class RetryAndCancellationTests
     [InlineData("0", 0.0)]
     public void RetryAfter_Seconds_Parsed(string value, double seconds)
     {
-        Assert.True(VllmRetryPolicy.TryParseRetryAfter(value, out var delay));
+        Assert.True(Connectors.Vllm.Http.VllmBackoff.TryParseRetryAfter(value, out var delay));
         Assert.Equal(TimeSpan.FromSeconds(seconds), delay);
     }
 
@@ -66,12 +66,12 @@ public sealed class RetryAndCancellationTests
     [InlineData("soon")]
     [InlineData("-3")]
     public void RetryAfter_Invalid_Ignored(string value)
-        => Assert.False(VllmRetryPolicy.TryParseRetryAfter(value, out _));
+        => Assert.False(Connectors.Vllm.Http.VllmBackoff.TryParseRetryAfter(value, out _));
 
     [Fact]
     public void RetryAfter_HttpDateInThePast_Zero()
     {
-        Assert.True(VllmRetryPolicy.TryParseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", out var delay));
+        Assert.True(Connectors.Vllm.Http.VllmBackoff.TryParseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", out var delay));
         Assert.Equal(TimeSpan.Zero, delay);
     }
 
