@@ -15,59 +15,37 @@ namespace Connectors.Vllm.Benchmarks.Suites;
 /// </summary>
 [Workload("chat, streaming 1,000 chunks", 2, Unit = "chunk", PerUnit = BenchInputs.StreamChunks)]
 [MemoryDiagnoser]
-public class ChatStreamingBenchmarks : SuiteBase
+public class ChatStreamingBenchmarks : ChatSuiteBase
 {
-    private static bool _validated;
     private static readonly string Expected = BenchInputs.ExpectedStreamText(BenchInputs.StreamChunks);
-    private IChatClient? _ours;
-    private IChatClient _stock = null!;
-    private IChatCompletionService _sk = null!;
-    private RawChatClient _raw = null!;
-    private IList<ChatMessage> _messages = null!;
-    private ChatHistory _history = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        StartServer();
-        _ours = OursClients.Chat(Server.V1, BenchInputs.StreamModel);
-        _stock = PeerClients.StockChat(Server.V1, BenchInputs.StreamModel);
-        _sk = PeerClients.SkChat(Server.V1, BenchInputs.StreamModel);
-        _raw = new RawChatClient(Server.V1);
-        _messages = BenchInputs.Messages();
-        _history = new ChatHistory();
-        _history.AddUserMessage(BenchInputs.UserText);
-        if (!_validated)
-        {
-            // Once per process: every client must read the same bytes to the same result before it is timed.
-            ValidateAsync().GetAwaiter().GetResult();
-            _validated = true;
-        }
+        StartChatClients(BenchInputs.StreamModel);
+        ValidateOnce(ValidateAsync);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _ours?.Dispose();
-        _stock.Dispose();
-        _raw.Dispose();
-        StopServer();
+        StopChatClients();
     }
 
     [Benchmark]
     [BenchClient(ClientKind.Ours, Requires = OursFeature.Chat)]
-    public Task<int> Ours() => DrainAsync(_ours!, _messages);
+    public Task<int> Ours() => DrainAsync(OursClient!, Messages);
 
     [Benchmark(Baseline = true)]
     [BenchClient(ClientKind.StockMeai)]
-    public Task<int> StockMeai() => DrainAsync(_stock, _messages);
+    public Task<int> StockMeai() => DrainAsync(StockClient, Messages);
 
     [Benchmark]
     [BenchClient(ClientKind.SemanticKernel)]
     public async Task<int> SemanticKernel()
     {
         var length = 0;
-        await foreach (var update in _sk.GetStreamingChatMessageContentsAsync(_history).ConfigureAwait(false))
+        await foreach (var update in SkService.GetStreamingChatMessageContentsAsync(History).ConfigureAwait(false))
         {
             length += update.Content?.Length ?? 0;
         }
@@ -77,14 +55,14 @@ public class ChatStreamingBenchmarks : SuiteBase
 
     [Benchmark]
     [BenchClient(ClientKind.Raw)]
-    public async Task<int> Raw() => (await _raw.StreamAsync(BenchInputs.StreamModel, tools: false).ConfigureAwait(false)).TextLength;
+    public async Task<int> Raw() => (await RawClient.StreamAsync(BenchInputs.StreamModel, tools: false).ConfigureAwait(false)).TextLength;
 
     [Benchmark]
     [BenchClient(ClientKind.Raw, "floor + MEAI update objects", Primary = false)]
     public async Task<int> RawWithMeaiUpdates()
     {
         var length = 0;
-        await foreach (var update in _raw.StreamUpdatesAsync(BenchInputs.StreamModel).ConfigureAwait(false))
+        await foreach (var update in RawClient.StreamUpdatesAsync(BenchInputs.StreamModel).ConfigureAwait(false))
         {
             length += update.Text.Length;
         }
@@ -105,21 +83,21 @@ public class ChatStreamingBenchmarks : SuiteBase
 
     private async Task ValidateAsync()
     {
-        if (_ours is not null)
+        if (OursClient is not null)
         {
-            await CheckMeaiAsync("ours", _ours).ConfigureAwait(false);
+            await CheckMeaiAsync("ours", OursClient).ConfigureAwait(false);
         }
 
-        await CheckMeaiAsync("stock MEAI", _stock).ConfigureAwait(false);
+        await CheckMeaiAsync("stock MEAI", StockClient).ConfigureAwait(false);
 
         var sk = new System.Text.StringBuilder();
-        await foreach (var update in _sk.GetStreamingChatMessageContentsAsync(_history).ConfigureAwait(false))
+        await foreach (var update in SkService.GetStreamingChatMessageContentsAsync(History).ConfigureAwait(false))
         {
             sk.Append(update.Content);
         }
 
         Check("SK", sk.ToString());
-        var raw = await _raw.StreamAsync(BenchInputs.StreamModel, tools: false).ConfigureAwait(false);
+        var raw = await RawClient.StreamAsync(BenchInputs.StreamModel, tools: false).ConfigureAwait(false);
         if (raw.TextChunks != BenchInputs.StreamChunks || raw.TextLength != Expected.Length || raw.FinishReason != "stop" || raw.TotalTokens != 42 + BenchInputs.StreamChunks)
         {
             throw new InvalidOperationException("raw baseline read the stream wrongly");

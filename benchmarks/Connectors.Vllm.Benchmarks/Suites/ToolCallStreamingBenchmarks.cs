@@ -20,68 +20,46 @@ namespace Connectors.Vllm.Benchmarks.Suites;
 /// </summary>
 [Workload("chat, streaming tool call (64 fragments)", 3, Unit = "request")]
 [MemoryDiagnoser]
-public class ToolCallStreamingBenchmarks : SuiteBase
+public class ToolCallStreamingBenchmarks : ChatSuiteBase
 {
-    private static bool _validated;
-    private IChatClient? _ours;
-    private IChatClient _stock = null!;
-    private IChatCompletionService _sk = null!;
-    private RawChatClient _raw = null!;
-    private IList<ChatMessage> _messages = null!;
     private ChatOptions _options = null!;
-    private ChatHistory _history = null!;
     private OpenAIPromptExecutionSettings _skSettings = null!;
     private Kernel _kernel = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        StartServer();
-        _ours = OursClients.Chat(Server.V1, BenchInputs.ToolModel);
-        _stock = PeerClients.StockChat(Server.V1, BenchInputs.ToolModel);
-        _sk = PeerClients.SkChat(Server.V1, BenchInputs.ToolModel);
-        _raw = new RawChatClient(Server.V1);
-        _messages = BenchInputs.Messages();
+        StartChatClients(BenchInputs.ToolModel);
         _options = new ChatOptions { Tools = [BenchInputs.WeatherTool], ToolMode = ChatToolMode.Auto };
-        _history = new ChatHistory();
-        _history.AddUserMessage(BenchInputs.UserText);
         var function = KernelFunctionFactory.CreateFromMethod(
             ([Description("The city and state, e.g. San Francisco, CA")] string location) => "sunny",
             BenchInputs.ToolName,
             BenchInputs.ToolDescription);
         _kernel = new Kernel();
         _skSettings = new OpenAIPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto([function], autoInvoke: false) };
-        if (!_validated)
-        {
-            // Once per process: every client must read the same bytes to the same result before it is timed.
-            ValidateAsync().GetAwaiter().GetResult();
-            _validated = true;
-        }
+        ValidateOnce(ValidateAsync);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _ours?.Dispose();
-        _stock.Dispose();
-        _raw.Dispose();
-        StopServer();
+        StopChatClients();
     }
 
     [Benchmark]
     [BenchClient(ClientKind.Ours, Requires = OursFeature.Chat)]
-    public Task<int> Ours() => DrainAsync(_ours!);
+    public Task<int> Ours() => DrainAsync(OursClient!);
 
     [Benchmark(Baseline = true)]
     [BenchClient(ClientKind.StockMeai)]
-    public Task<int> StockMeai() => DrainAsync(_stock);
+    public Task<int> StockMeai() => DrainAsync(StockClient);
 
     [Benchmark]
     [BenchClient(ClientKind.SemanticKernel)]
     public async Task<int> SemanticKernel()
     {
         var items = 0;
-        await foreach (var update in _sk.GetStreamingChatMessageContentsAsync(_history, _skSettings, _kernel).ConfigureAwait(false))
+        await foreach (var update in SkService.GetStreamingChatMessageContentsAsync(History, _skSettings, _kernel).ConfigureAwait(false))
         {
             items += update.Items.Count;
         }
@@ -91,12 +69,12 @@ public class ToolCallStreamingBenchmarks : SuiteBase
 
     [Benchmark]
     [BenchClient(ClientKind.Raw)]
-    public async Task<int> Raw() => (await _raw.StreamAsync(BenchInputs.ToolModel, tools: true).ConfigureAwait(false)).ToolArgumentCount;
+    public async Task<int> Raw() => (await RawClient.StreamAsync(BenchInputs.ToolModel, tools: true).ConfigureAwait(false)).ToolArgumentCount;
 
     private async Task<int> DrainAsync(IChatClient client)
     {
         var contents = 0;
-        await foreach (var update in client.GetStreamingResponseAsync(_messages, _options).ConfigureAwait(false))
+        await foreach (var update in client.GetStreamingResponseAsync(Messages, _options).ConfigureAwait(false))
         {
             contents += update.Contents.Count;
         }
@@ -106,15 +84,15 @@ public class ToolCallStreamingBenchmarks : SuiteBase
 
     private async Task ValidateAsync()
     {
-        if (_ours is not null)
+        if (OursClient is not null)
         {
-            await CheckMeaiAsync("ours", _ours).ConfigureAwait(false);
+            await CheckMeaiAsync("ours", OursClient).ConfigureAwait(false);
         }
 
-        await CheckMeaiAsync("stock MEAI", _stock).ConfigureAwait(false);
+        await CheckMeaiAsync("stock MEAI", StockClient).ConfigureAwait(false);
 
         var names = new List<string>();
-        await foreach (var update in _sk.GetStreamingChatMessageContentsAsync(_history, _skSettings, _kernel).ConfigureAwait(false))
+        await foreach (var update in SkService.GetStreamingChatMessageContentsAsync(History, _skSettings, _kernel).ConfigureAwait(false))
         {
             names.AddRange(update.Items.OfType<StreamingFunctionCallUpdateContent>().Where(c => c.Name is not null).Select(c => c.Name!));
         }
@@ -124,7 +102,7 @@ public class ToolCallStreamingBenchmarks : SuiteBase
             throw new InvalidOperationException($"SK: no {BenchInputs.ToolName} call in the stream (saw: {string.Join(",", names)})");
         }
 
-        var raw = await _raw.StreamAsync(BenchInputs.ToolModel, tools: true).ConfigureAwait(false);
+        var raw = await RawClient.StreamAsync(BenchInputs.ToolModel, tools: true).ConfigureAwait(false);
         if (raw.ToolName != BenchInputs.ToolName || raw.ToolArgumentCount != 1 || raw.FinishReason != "tool_calls")
         {
             throw new InvalidOperationException("raw baseline read the tool-call stream wrongly");
