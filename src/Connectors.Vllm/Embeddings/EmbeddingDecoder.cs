@@ -40,30 +40,40 @@ internal static class EmbeddingDecoder
                     ReadItem(ref reader, batch.Vectors, dtype);
                 }
             }
-            else if (reader.ValueTextEquals("model"u8))
-            {
-                reader.Read();
-                batch.Model = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            }
-            else if (reader.ValueTextEquals("created"u8))
-            {
-                reader.Read();
-                batch.Created = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var created) ? created : null;
-            }
-            else if (reader.ValueTextEquals("usage"u8))
-            {
-                reader.Read();
-                ReadUsage(ref reader, batch);
-            }
             else
             {
-                reader.Read();
-                reader.Skip();
+                ReadCommonField(ref reader, batch);
             }
         }
 
         CheckComplete(batch.Vectors);
         return batch;
+    }
+
+    /// <summary>The fields the JSON body and the bytes answer's <c>metadata</c> header share (model, created, usage);
+    /// anything else is skipped.</summary>
+    private static void ReadCommonField(ref Utf8JsonReader reader, EmbeddingBatch batch)
+    {
+        if (reader.ValueTextEquals("model"u8))
+        {
+            reader.Read();
+            batch.Model = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        }
+        else if (reader.ValueTextEquals("created"u8))
+        {
+            reader.Read();
+            batch.Created = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var created) ? created : null;
+        }
+        else if (reader.ValueTextEquals("usage"u8))
+        {
+            reader.Read();
+            ReadUsage(ref reader, batch);
+        }
+        else
+        {
+            reader.Read();
+            reader.Skip();
+        }
     }
 
     /// <summary>Reads vLLM's <c>encoding_format: "bytes"</c> answer held in memory: raw vectors in the body, layout in the <c>metadata</c> header.</summary>
@@ -100,25 +110,9 @@ internal static class EmbeddingDecoder
                     layout.Add(ReadBinaryItem(ref reader, bodyLength));
                 }
             }
-            else if (reader.ValueTextEquals("model"u8))
-            {
-                reader.Read();
-                batch.Model = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            }
-            else if (reader.ValueTextEquals("created"u8))
-            {
-                reader.Read();
-                batch.Created = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var created) ? created : null;
-            }
-            else if (reader.ValueTextEquals("usage"u8))
-            {
-                reader.Read();
-                ReadUsage(ref reader, batch);
-            }
             else
             {
-                reader.Read();
-                reader.Skip();
+                ReadCommonField(ref reader, batch);
             }
         }
 
