@@ -26,7 +26,8 @@ internal static class ServeCommand
         }
 
         await output.WriteLineAsync(options.ApiKey is null ? "  auth:     none" : "  auth:     Bearer key required on /v1").ConfigureAwait(false);
-        await output.WriteLineAsync($"Try: curl {server.BaseUrl}models   ·   or: dotnet run --project samples/AgentDemo -- --base-url {server.BaseUrl} --allow-private-network").ConfigureAwait(false);
+        var modelsUrl = server.BaseUrl.ToString().TrimEnd('/') + "/models";
+        await output.WriteLineAsync($"Try: curl {modelsUrl}   ·   or: dotnet run --project samples/AgentDemo -- --base-url {server.BaseUrl} --allow-private-network").ConfigureAwait(false);
         await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
         try
         {

@@ -1,6 +1,8 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Net.Http;
+using System.Threading;
 using System.Threading.Tasks;
 using AgentDemo;
 using Connectors.Vllm.Testing;
@@ -111,6 +113,44 @@ public sealed class AgentDemoCommandsTests : IAsyncLifetime
 
         Assert.Equal(1, exit);
         Assert.Contains("No vLLM at http://127.0.0.1:9/v1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_PrintedCurlUrl_ListsTheServedModels()
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var output = new SignallingWriter("Press Ctrl+C to stop.");
+        var run = DemoApp.RunAsync(["serve", "--port", "0"], output, TextReader.Null, interactive: false, color: false, cts.Token);
+        await output.Seen.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        var curl = Assert.Single(output.ToString().Split('\n'), l => l.StartsWith("Try: curl ", StringComparison.Ordinal));
+        var url = curl["Try: curl ".Length..curl.IndexOf(' ', "Try: curl ".Length)];
+        using var http = new HttpClient();
+        var body = await http.GetStringAsync(new Uri(url), TestContext.Current.CancellationToken);
+        await cts.CancelAsync();
+
+        Assert.Equal(0, await run);
+        Assert.EndsWith("/v1/models", url, StringComparison.Ordinal);
+        Assert.Contains("\"test-embedding-model\"", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>A writer that completes <see cref="Seen"/> once a line containing a marker was written.</summary>
+    private sealed class SignallingWriter(string marker) : StringWriter
+    {
+        private readonly TaskCompletionSource _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Seen => _seen.Task;
+
+        public override Task WriteLineAsync(string? value)
+        {
+            var task = base.WriteLineAsync(value);
+            if (value?.Contains(marker, StringComparison.Ordinal) == true)
+            {
+                _seen.TrySetResult();
+            }
+
+            return task;
+        }
     }
 
     [Fact]
