@@ -20,14 +20,24 @@ var embeddingModel = args.Length > 2 ? args[2] : null;
 using IChatClient chat = new VllmChatClient(options, chatModel);
 var response = await chat.GetResponseAsync("hello from native code").ConfigureAwait(false);
 Console.WriteLine($"non-streaming: {response.Text}");
+Console.WriteLine($"usage: {response.Usage?.InputTokenCount}/{response.Usage?.OutputTokenCount}");
 
 var streamed = new StringBuilder();
+long? streamedOutputTokens = null;
 await foreach (var update in chat.GetStreamingResponseAsync("hello again").ConfigureAwait(false))
 {
     streamed.Append(update.Text);
+    foreach (var content in update.Contents)
+    {
+        if (content is UsageContent usage)
+        {
+            streamedOutputTokens = usage.Details.OutputTokenCount;
+        }
+    }
 }
 
 Console.WriteLine($"streaming: {streamed}");
+Console.WriteLine($"streaming usage: {streamedOutputTokens}");
 
 if (embeddingModel is not null)
 {
