@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using Connectors.Vllm;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace DocsSamples;
 
@@ -18,6 +19,18 @@ public static class TelemetrySamples
             .AsBuilder()
             .UseOpenTelemetry()
             .Build();
+        #endregion
+        return client;
+    }
+
+    /// <summary>Logging from the vLLM clients.</summary>
+    public static IChatClient WithLogging(VllmProviderOptions providerOptions, ILoggerFactory loggerFactory)
+    {
+        #region snippet_logging
+        // Our events (category "Connectors.Vllm") and the OpenAI SDK's request log ("System.ClientModel").
+        // With AddVllmChatClient and friends, the container's ILoggerFactory is used when this is not set.
+        providerOptions.LoggerFactory = loggerFactory;
+        IChatClient client = new VllmChatClient(providerOptions, "Qwen/Qwen3-8B");
         #endregion
         return client;
     }

@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Discovery;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
@@ -27,6 +28,7 @@ namespace Connectors.Vllm;
 /// </remarks>
 public sealed class VllmHealthProbe : IDisposable
 {
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
     private readonly VllmEndpoint? _endpoint;
     private readonly IReadOnlyList<string> _configurationProblems;
     private readonly VllmNetworkPolicy _policy;
@@ -48,6 +50,7 @@ public sealed class VllmHealthProbe : IDisposable
         _baseUrl = options.BaseUrl;
         _apiKeySetting = options.ApiKey;
         _policy = VllmNetworkPolicy.From(options);
+        _logger = VllmLog.For(options);
         var problems = options.GetProblems();
         if (problems.Count > 0)
         {
@@ -81,6 +84,13 @@ public sealed class VllmHealthProbe : IDisposable
     /// <returns>The report; <see cref="VllmHealthReport.IsHealthy"/> when nothing is wrong.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<VllmHealthReport> ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        var report = await ProbeCoreAsync(cancellationToken).ConfigureAwait(false);
+        _logger.HealthProbed(report.BaseUrl ?? _baseUrl, report.IsHealthy, report.Reachable, report.AuthOk, report.Loading, report.ModelsDiscovered, report.Problems.Count);
+        return report;
+    }
+
+    private async Task<VllmHealthReport> ProbeCoreAsync(CancellationToken cancellationToken)
     {
         if (_endpoint is null)
         {

@@ -3,12 +3,15 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Discovery;
 using Connectors.Vllm.Http;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm;
 
@@ -32,6 +35,7 @@ namespace Connectors.Vllm;
 public sealed class VllmModelDiscovery : IDisposable
 {
     private const int MaxCachedMetadata = 256;
+    private const int MaxLoggedModelIds = 20;
 
     private readonly VllmEndpoint _endpoint;
     private readonly HttpClient _httpClient;
@@ -71,7 +75,7 @@ public sealed class VllmModelDiscovery : IDisposable
         _ownsHttpClient = httpClient is null;
         var ttl = options.DiscoveryCacheTtl;
         _models = new VllmSingleFlightCache<VllmModelsSnapshot>(FetchModelsAsync, ttl, timeProvider);
-        _serverInfo = new VllmSingleFlightCache<VllmServerInfo>(ct => VllmDiscoveryHttp.FetchServerInfoAsync(_httpClient, _endpoint, ct, retry: true), ttl, timeProvider);
+        _serverInfo = new VllmSingleFlightCache<VllmServerInfo>(FetchServerInfoAsync, ttl, timeProvider);
     }
 
     /// <summary>Gets the base URL the models are discovered from.</summary>
@@ -245,7 +249,32 @@ public sealed class VllmModelDiscovery : IDisposable
 
     private async Task<VllmModelsSnapshot> FetchModelsAsync(CancellationToken cancellationToken)
     {
-        var models = await VllmDiscoveryHttp.FetchModelsAsync(_httpClient, _endpoint, cancellationToken).ConfigureAwait(false);
-        return new VllmModelsSnapshot(models, BaseUrl, configured: false);
+        IReadOnlyList<VllmModelDefinition> models;
+        try
+        {
+            models = await VllmDiscoveryHttp.FetchModelsAsync(_httpClient, _endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VllmException ex)
+        {
+            _endpoint.Logger.DiscoveryFailed(BaseUrl, VllmLog.StatusText(ex), ex);
+            throw;
+        }
+
+        var snapshot = new VllmModelsSnapshot(models, BaseUrl, configured: false);
+        if (_endpoint.Logger.IsEnabled(LogLevel.Information))
+        {
+            var ids = snapshot.ServedIds;
+            var shown = ids.Count <= MaxLoggedModelIds ? string.Join(", ", ids) : string.Join(", ", ids.Take(MaxLoggedModelIds)) + $", … ({ids.Count - MaxLoggedModelIds} more)";
+            _endpoint.Logger.ModelsDiscovered(models.Count, BaseUrl, shown);
+        }
+
+        return snapshot;
+    }
+
+    private async Task<VllmServerInfo> FetchServerInfoAsync(CancellationToken cancellationToken)
+    {
+        var info = await VllmDiscoveryHttp.FetchServerInfoAsync(_httpClient, _endpoint, cancellationToken, retry: true).ConfigureAwait(false);
+        _endpoint.Logger.ServerVersionRead(BaseUrl, info.VersionText ?? "(none: no /version)");
+        return info;
     }
 }

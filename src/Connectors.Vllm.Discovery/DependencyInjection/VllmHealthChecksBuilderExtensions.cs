@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using Connectors.Vllm;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -32,8 +34,14 @@ public static class VllmHealthChecksBuilderExtensions
         ArgumentNullException.ThrowIfNull(name);
         options.Validate();
 
-        // One probe (and one pooled HttpClient) for the application's lifetime, not one per check run.
-        var check = new VllmHealthCheck(new VllmHealthProbe(options));
-        return builder.Add(new HealthCheckRegistration(name, _ => check, failureStatus, tags, timeout));
+        // One probe (and one pooled HttpClient) for the application's lifetime, not one per check run; it logs to the
+        // container's ILoggerFactory when the options name none.
+        VllmHealthCheck? check = null;
+        return builder.Add(new HealthCheckRegistration(
+            name,
+            sp => LazyInitializer.EnsureInitialized(ref check, () => new VllmHealthCheck(new VllmHealthProbe(options.WithLoggerFactory(sp.GetService<ILoggerFactory>()))))!,
+            failureStatus,
+            tags,
+            timeout));
     }
 }

@@ -10,6 +10,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
 using Connectors.Vllm.Wire;
@@ -42,6 +43,7 @@ internal static class VllmDiscoveryHttp
         for (var attempt = 1; ; attempt++)
         {
             TimeSpan delay;
+            string reason;
             try
             {
                 var result = await SendOnceAsync(client, endpoint, url, maxBodyBytes, cancellationToken).ConfigureAwait(false);
@@ -55,12 +57,16 @@ internal static class VllmDiscoveryHttp
                 {
                     return result;
                 }
+
+                reason = result.Status.ToString(CultureInfo.InvariantCulture);
             }
             catch (VllmException ex) when (retry && IsConnectionRefused(ex)
                 && VllmBackoff.CanRetry(options, attempt, Stopwatch.GetElapsedTime(started), delay = VllmBackoff.Delay(options, attempt)))
             {
+                reason = "connection refused";
             }
 
+            endpoint.Logger.RetryScheduled("GET", url, reason, (long)delay.TotalMilliseconds, attempt + 1, options.MaxAttempts);
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -17,6 +17,7 @@ internal sealed class VllmEndpoint
         BaseUrl = options.BaseUrl;
         ApiKey = apiKey;
         Headers = headers;
+        Logger = Diagnostics.VllmLog.For(options);
     }
 
     public VllmProviderOptions Options { get; }
@@ -27,6 +28,9 @@ internal sealed class VllmEndpoint
     public string? ApiKey { get; }
 
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+    /// <summary>Where this endpoint's events are logged (<see cref="VllmProviderOptions.LoggerFactory"/>, or nowhere).</summary>
+    public Microsoft.Extensions.Logging.ILogger Logger { get; }
 
     /// <summary>Resolves <c>${NAME}</c> in the key and header values from the environment.</summary>
     /// <exception cref="VllmException">A referenced environment variable is not set.</exception>

@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Http;
 
 namespace Connectors.Vllm;
@@ -81,6 +82,7 @@ public static class VllmHttpHandler
         {
             if (firstRefusal is { } refused)
             {
+                policy.Logger.PrivateNetworkRefused(bare, refused.Address.ToString(), refused.Range);
                 throw VllmNetworkPolicy.RefusedException(bare, refused.Address, refused.Range);
             }
 

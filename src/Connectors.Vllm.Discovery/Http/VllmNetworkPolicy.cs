@@ -10,11 +10,15 @@ namespace Connectors.Vllm.Http;
 /// </summary>
 internal sealed class VllmNetworkPolicy
 {
-    private VllmNetworkPolicy(bool allowPrivateNetwork, bool defaultLoopbackApproved)
+    private VllmNetworkPolicy(bool allowPrivateNetwork, bool defaultLoopbackApproved, Microsoft.Extensions.Logging.ILogger logger)
     {
         AllowPrivateNetwork = allowPrivateNetwork;
         DefaultLoopbackApproved = defaultLoopbackApproved;
+        Logger = logger;
     }
+
+    /// <summary>Where refusals are logged.</summary>
+    public Microsoft.Extensions.Logging.ILogger Logger { get; }
 
     public bool AllowPrivateNetwork { get; }
 
@@ -24,7 +28,7 @@ internal sealed class VllmNetworkPolicy
     public static VllmNetworkPolicy From(VllmProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new VllmNetworkPolicy(options.AllowPrivateNetwork, IsDefaultBaseUrl(options.BaseUrl));
+        return new VllmNetworkPolicy(options.AllowPrivateNetwork, IsDefaultBaseUrl(options.BaseUrl), Diagnostics.VllmLog.For(options));
     }
 
     /// <summary>Whether <paramref name="baseUrl"/> is the documented default (http, 127.0.0.1, port 8000, path /v1).</summary>

@@ -8,6 +8,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
 using Microsoft.Extensions.AI;
@@ -89,9 +90,11 @@ public sealed partial class VllmChatClient
         {
             return await _discovery.GetServerInfoAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (VllmException)
+        catch (VllmException ex)
         {
-            return null; // Unknown version: the forms every version accepts (or the current ones) are used.
+            // Unknown version: the forms every version accepts (or the current ones) are used.
+            _endpoint.Logger.ServerVersionUnknown(_endpoint.BaseUrl, VllmLog.StatusText(ex));
+            return null;
         }
     }
 

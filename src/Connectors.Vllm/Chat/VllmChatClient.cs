@@ -147,7 +147,7 @@ public sealed partial class VllmChatClient : IChatClient
         var request = await PrepareAsync(messages, options, stream: true, cancellationToken).ConfigureAwait(false);
         using var response = await SendAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
         var parser = new VllmChatStreamParser(ErrorContext(request, servedModels: null));
-        using var reader = new VllmSseReader(response.ContentStream!, _options.MaxSseLineBytes, _options.StreamIdleTimeout, cancellationToken);
+        using var reader = new VllmSseReader(response.ContentStream!, _options.MaxSseLineBytes, _options.StreamIdleTimeout, cancellationToken, _endpoint);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             // Chunks already buffered must not outlive the caller's cancel: check before each one, not only on network reads.

@@ -4,6 +4,8 @@ using System.IO;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Diagnostics;
+using Connectors.Vllm.Http;
 
 namespace Connectors.Vllm.ChatProtocol;
 
@@ -23,6 +25,7 @@ internal sealed class VllmSseReader : IDisposable
     private readonly TimeSpan _idleTimeout;
     private readonly CancellationToken _cancellationToken;
     private readonly Timer? _watchdog;
+    private readonly VllmEndpoint? _endpoint; // for the log only
     private long _readStartedAt; // Environment.TickCount64 when the pending read began; 0 while none is pending.
     private volatile bool _stalled;
     private byte[] _buffer;
@@ -32,9 +35,10 @@ internal sealed class VllmSseReader : IDisposable
     private int _dataStart;
     private int _dataLength;
 
-    public VllmSseReader(Stream stream, int maxLineBytes, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    public VllmSseReader(Stream stream, int maxLineBytes, TimeSpan idleTimeout, CancellationToken cancellationToken, VllmEndpoint? endpoint = null)
     {
         _stream = stream;
+        _endpoint = endpoint;
         _maxLineBytes = maxLineBytes > 0 ? maxLineBytes : int.MaxValue;
         _idleTimeout = idleTimeout > TimeSpan.Zero ? idleTimeout : Timeout.InfiniteTimeSpan;
         _cancellationToken = cancellationToken;
@@ -172,7 +176,10 @@ internal sealed class VllmSseReader : IDisposable
     }
 
     private VllmException Stalled(Exception? inner)
-        => new(null, $"The stream stalled: no data for {_idleTimeout.TotalSeconds:0.###} s (StreamIdleTimeout) after {BytesRead} bytes.", "The server may be overloaded or the connection was cut by a proxy. Raise Vllm:StreamIdleTimeout for very slow generations; check the server with curl its /health.", inner);
+    {
+        _endpoint?.Logger.StreamStalled(_endpoint.BaseUrl, _idleTimeout.TotalSeconds, BytesRead);
+        return new(null, $"The stream stalled: no data for {_idleTimeout.TotalSeconds:0.###} s (StreamIdleTimeout) after {BytesRead} bytes.", "The server may be overloaded or the connection was cut by a proxy. Raise Vllm:StreamIdleTimeout for very slow generations; check the server with curl its /health.", inner);
+    }
 
     public void Dispose()
     {

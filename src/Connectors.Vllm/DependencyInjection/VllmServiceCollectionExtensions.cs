@@ -4,6 +4,7 @@ using Connectors.Vllm;
 using Connectors.Vllm.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -166,13 +167,21 @@ public static class VllmServiceCollectionExtensions
         services.AddHttpClient(name)
             // Our own timeouts (first byte, idle between chunks) apply; HttpClient's 100 s default would cut long generations.
             .ConfigureHttpClient(client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => VllmHttpClientFactory.CreateHandler(options));
+            // IHttpClientFactory's default request logging puts raw header values (the Authorization key included)
+            // into the structured state of its Trace-level header events; only its message text is redacted. Requests
+            // are logged by the OpenAI SDK's pipeline (headers redacted) and by our own events instead.
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(sp => VllmHttpClientFactory.CreateHandler(WithContainerLogging(options, sp)));
         return name;
     }
 
+    /// <summary>The options with the container's <see cref="ILoggerFactory"/> when they name none (the caller's instance is not changed).</summary>
+    internal static VllmProviderOptions WithContainerLogging(VllmProviderOptions options, IServiceProvider services)
+        => options.WithLoggerFactory(services.GetService<ILoggerFactory>());
+
     private static VllmChatClient CreateChatClient(IServiceProvider services, string httpClientName, VllmProviderOptions options, string? modelId)
-        => new(options, modelId, services.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName));
+        => new(WithContainerLogging(options, services), modelId, services.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName));
 
     private static VllmEmbeddingGenerator CreateEmbeddingGenerator(IServiceProvider services, string httpClientName, VllmProviderOptions options, string? modelId)
-        => new(options, modelId, services.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName));
+        => new(WithContainerLogging(options, services), modelId, services.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName));
 }

@@ -53,6 +53,13 @@ internal static class VllmOpenAIClientFactory
             // StreamIdleTimeout between chunks. The SDK's 100 s default would cut long generations.
             NetworkTimeout = endpoint.Options.FirstByteTimeout > TimeSpan.Zero ? endpoint.Options.FirstByteTimeout : System.Threading.Timeout.InfiniteTimeSpan,
         };
+        if (endpoint.Options.LoggerFactory is { } loggerFactory)
+        {
+            // The SDK's own request/response log (System.ClientModel): method, URL, status, timing; header values
+            // redacted outside its allow-list; bodies off (they hold prompts and answers).
+            options.ClientLoggingOptions = new ClientLoggingOptions { LoggerFactory = loggerFactory, EnableMessageContentLogging = false };
+        }
+
         options.AddPolicy(new VllmPayloadPolicy(endpoint), PipelinePosition.BeforeTransport);
         return options;
     }

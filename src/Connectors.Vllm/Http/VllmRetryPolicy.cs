@@ -8,6 +8,8 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.Http;
 
@@ -24,11 +26,13 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
 {
     private readonly VllmRetryOptions _retry;
     private readonly TimeSpan _firstByteTimeout;
+    private readonly ILogger _logger;
 
     public VllmRetryPolicy(VllmProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _retry = options.Retry ?? new VllmRetryOptions();
+        _logger = VllmLog.For(options);
         _firstByteTimeout = options.FirstByteTimeout > TimeSpan.Zero ? options.FirstByteTimeout : Timeout.InfiniteTimeSpan;
     }
 
@@ -40,18 +44,21 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
         {
             message.NetworkTimeout = _firstByteTimeout;
             TimeSpan delay;
+            string reason;
             try
             {
                 ProcessNext(message, pipeline, currentIndex);
-                if (!ShouldRetry(message, attempt, started, out delay))
+                if (!ShouldRetry(message, attempt, started, out delay, out reason))
                 {
                     return;
                 }
             }
             catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
             {
+                reason = "connection refused";
             }
 
+            LogRetry(message, reason, delay, attempt);
             message.CancellationToken.WaitHandle.WaitOne(delay);
             message.CancellationToken.ThrowIfCancellationRequested();
         }
@@ -65,31 +72,36 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
         {
             message.NetworkTimeout = _firstByteTimeout;
             TimeSpan delay;
+            string reason;
             try
             {
                 await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
-                if (!ShouldRetry(message, attempt, started, out delay))
+                if (!ShouldRetry(message, attempt, started, out delay, out reason))
                 {
                     return;
                 }
             }
             catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
             {
+                reason = "connection refused";
             }
 
+            LogRetry(message, reason, delay, attempt);
             await Task.Delay(delay, message.CancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>429 and 503 are retried while attempts and time remain; the response is released before waiting.</summary>
-    private bool ShouldRetry(PipelineMessage message, int attempt, long started, out TimeSpan delay)
+    private bool ShouldRetry(PipelineMessage message, int attempt, long started, out TimeSpan delay, out string reason)
     {
         delay = TimeSpan.Zero;
+        reason = string.Empty;
         if (message.Response is not { Status: 429 or 503 } response)
         {
             return false;
         }
 
+        reason = response.Status == 429 ? "429" : "503";
         delay = NextDelay(attempt, response);
         if (!CanRetry(attempt, started, delay))
         {
@@ -98,6 +110,14 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
 
         response.Dispose();
         return true;
+    }
+
+    private void LogRetry(PipelineMessage message, string reason, TimeSpan delay, int attempt)
+    {
+        if (message.Request.Uri is { } uri)
+        {
+            _logger.RetryScheduled(message.Request.Method, uri, reason, (long)delay.TotalMilliseconds, attempt + 1, _retry.MaxAttempts);
+        }
     }
 
     private bool CanRetry(int attempt, long started, TimeSpan delay)

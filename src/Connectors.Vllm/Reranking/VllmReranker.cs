@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Tokenization;
 using Connectors.Vllm.Wire;
 using Microsoft.Extensions.AI;
@@ -96,7 +97,11 @@ public sealed class VllmReranker : IDisposable
         catch (VllmException ex) when (route == VllmRerankRoute.Auto && ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorType is null)
         {
             // FastAPI's bare 404 {"detail":"Not Found"}: this server predates /rerank; /score has the same data.
-            Volatile.Write(ref _rerankMissing, 1);
+            if (Interlocked.Exchange(ref _rerankMissing, 1) == 0)
+            {
+                _http.Endpoint.Logger.RerankFallbackToScore(_rerankUrl, 404);
+            }
+
             return await ScoreAsync(query, docs, model, options, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -43,7 +43,7 @@ public static class VllmKernelServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
 
         services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>
-            new VllmChatClient(options, modelId, httpClient)
+            new VllmChatClient(VllmServiceCollectionExtensions.WithContainerLogging(options, sp), modelId, httpClient)
                 .AsBuilder()
                 // Outermost: copies reasoning and usage into metadata, which is all SK keeps of them.
                 .Use(inner => new VllmKernelContentChatClient(inner))
@@ -82,7 +82,7 @@ public static class VllmKernelServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(serviceId, (_, _) => new VllmEmbeddingGenerator(options, modelId, httpClient));
+        services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(serviceId, (sp, _) => new VllmEmbeddingGenerator(VllmServiceCollectionExtensions.WithContainerLogging(options, sp), modelId, httpClient));
         return services;
     }
 

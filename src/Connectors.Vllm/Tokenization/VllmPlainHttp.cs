@@ -8,6 +8,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
 
@@ -74,6 +75,7 @@ internal sealed class VllmPlainHttp : IDisposable
             timeout.CancelAfter(_options.FirstByteTimeout);
             TimeSpan? retryAfter = null;
             Exception? failure;
+            string reason;
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, url);
@@ -96,6 +98,7 @@ internal sealed class VllmPlainHttp : IDisposable
                 }
 
                 retryAfter = RetryAfter(response);
+                reason = status.ToString(CultureInfo.InvariantCulture);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -111,6 +114,8 @@ internal sealed class VllmPlainHttp : IDisposable
                 {
                     throw failure; // the private-network gate refused the address: retrying cannot help
                 }
+
+                reason = "connection failed";
             }
 
             var delay = VllmBackoff.Delay(retry, attempt, retryAfter);
@@ -119,6 +124,7 @@ internal sealed class VllmPlainHttp : IDisposable
                 throw failure;
             }
 
+            Endpoint.Logger.RetryScheduled("POST", url, reason, (long)delay.TotalMilliseconds, attempt + 1, retry.MaxAttempts);
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }

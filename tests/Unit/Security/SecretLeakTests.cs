@@ -16,7 +16,7 @@ namespace Connectors.Vllm.Tests.Unit.Security;
 
 /// <summary>
 /// A canary key (and canary values in headers whose names say key/token/secret/authorization) never shows in logs
-/// (MEAI UseLogging at Trace), OpenTelemetry spans (every tag and event of every source), exception text,
+/// (MEAI UseLogging, our own events and the OpenAI SDK's request log, all at Trace), OpenTelemetry spans (every tag and event of every source), exception text,
 /// the options' or health report's text — on the success path and on every error path we can force.
 /// </summary>
 public sealed class SecretLeakTests
@@ -44,6 +44,7 @@ public sealed class SecretLeakTests
 
         await using var server = await ReliabilityHost.StartAsync();
         var options = SecretOptions(server.BaseUrl);
+        options.LoggerFactory = loggerFactory; // our own events and the SDK's request log, at Trace
         using var vllmChat = new VllmChatClient(options, ReliabilityHost.ChatModel);
         using var chat = new ChatClientBuilder(vllmChat)
             .UseOpenTelemetry(loggerFactory, "reliab.secrets", c => c.EnableSensitiveData = true)
@@ -95,11 +96,13 @@ public sealed class SecretLeakTests
         // Where the key actually went: only the Authorization header on the wire.
         Assert.All(server.Requests.Where(r => r.Path.StartsWith("/v1/", StringComparison.Ordinal)), r => Assert.Equal("Bearer " + ReliabilityHost.Canary, r.Headers["Authorization"]));
         Assert.NotEmpty(logs.GetSnapshot());
+        Assert.Contains(logs.GetSnapshot(), r => r.Category == "Connectors.Vllm");
+        Assert.Contains(logs.GetSnapshot(), r => r.Category?.StartsWith("System.ClientModel", StringComparison.Ordinal) == true);
         Assert.Contains(seen, s => s.Contains("reliab.secrets", StringComparison.Ordinal));
         Assert.False(report.IsHealthy);
 
         var haystacks = new List<(string Where, string Text)>();
-        haystacks.AddRange(logs.GetSnapshot().Select(r => ("log", $"{r.Message} {r.Exception} {string.Join(";", r.StructuredState?.Select(kv => kv.Key + "=" + kv.Value) ?? [])}")));
+        haystacks.AddRange(logs.GetSnapshot().Select(r => ("log", $"{r.Category} {r.Message} {r.Exception} {string.Join(";", r.StructuredState?.Select(kv => kv.Key + "=" + kv.Value) ?? [])}")));
         haystacks.AddRange(seen.Select(s => ("span", s)));
         haystacks.AddRange(errors.Select(e => ("exception", e.ToString())));
         haystacks.Add(("options", options.ToString()));

@@ -1,0 +1,59 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Vllm.Diagnostics;
+
+/// <summary>
+/// Every event Connectors.Vllm logs itself, source-generated, in the one category <see cref="Category"/>.
+/// Messages carry addresses, model ids, status codes, counts and durations; never the API key, header values,
+/// prompts, answers or the server's error text (vLLM's validation errors can echo the request's input).
+/// </summary>
+internal static partial class VllmLog
+{
+    /// <summary>The logger category of every event below.</summary>
+    public const string Category = "Connectors.Vllm";
+
+    /// <summary>The logger for <paramref name="options"/>: its <see cref="VllmProviderOptions.LoggerFactory"/>, or none.</summary>
+    public static ILogger For(VllmProviderOptions options)
+        => options.LoggerFactory?.CreateLogger(Category) ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    [LoggerMessage(EventId = 1, EventName = "RetryScheduled", Level = LogLevel.Warning,
+        Message = "{Method} {Url} got {Reason}; retrying in {DelayMs} ms (attempt {NextAttempt} of {MaxAttempts}).")]
+    public static partial void RetryScheduled(this ILogger logger, string method, Uri url, string reason, long delayMs, int nextAttempt, int maxAttempts);
+
+    [LoggerMessage(EventId = 2, EventName = "ModelsDiscovered", Level = LogLevel.Information,
+        Message = "Discovered {ModelCount} model(s) at {BaseUrl}: {ModelIds}.")]
+    public static partial void ModelsDiscovered(this ILogger logger, int modelCount, Uri baseUrl, string modelIds);
+
+    [LoggerMessage(EventId = 3, EventName = "DiscoveryFailed", Level = LogLevel.Warning,
+        Message = "Model discovery at {BaseUrl} failed ({StatusCode}); the next call asks again.")]
+    public static partial void DiscoveryFailed(this ILogger logger, Uri baseUrl, string statusCode, Exception exception);
+
+    [LoggerMessage(EventId = 4, EventName = "ServerVersionRead", Level = LogLevel.Debug,
+        Message = "The server at {BaseUrl} reports version {Version}.")]
+    public static partial void ServerVersionRead(this ILogger logger, Uri baseUrl, string version);
+
+    [LoggerMessage(EventId = 5, EventName = "ServerVersionUnknown", Level = LogLevel.Information,
+        Message = "The server version at {BaseUrl} could not be read ({StatusCode}); sending the request forms every vLLM version accepts.")]
+    public static partial void ServerVersionUnknown(this ILogger logger, Uri baseUrl, string statusCode);
+
+    [LoggerMessage(EventId = 6, EventName = "PrivateNetworkRefused", Level = LogLevel.Warning,
+        Message = "Refused to connect to {Host} ({Address}, {Range}): private-network addresses need AllowPrivateNetwork = true.")]
+    public static partial void PrivateNetworkRefused(this ILogger logger, string host, string address, string range);
+
+    [LoggerMessage(EventId = 7, EventName = "StreamStalled", Level = LogLevel.Warning,
+        Message = "The stream from {BaseUrl} sent nothing for {IdleSeconds} s (StreamIdleTimeout) after {BytesRead} bytes; the request was aborted.")]
+    public static partial void StreamStalled(this ILogger logger, Uri baseUrl, double idleSeconds, long bytesRead);
+
+    [LoggerMessage(EventId = 8, EventName = "RerankFallbackToScore", Level = LogLevel.Information,
+        Message = "{Url} is not served ({StatusCode}); reranking through /score from now on.")]
+    public static partial void RerankFallbackToScore(this ILogger logger, Uri url, int statusCode);
+
+    [LoggerMessage(EventId = 9, EventName = "HealthProbed", Level = LogLevel.Debug,
+        Message = "Health of {BaseUrl}: healthy {IsHealthy}, reachable {Reachable}, auth ok {AuthOk}, loading {Loading}, {ModelCount} model(s), {ProblemCount} problem(s).")]
+    public static partial void HealthProbed(this ILogger logger, Uri? baseUrl, bool isHealthy, bool reachable, bool authOk, bool loading, int modelCount, int problemCount);
+
+    /// <summary>The status code for a message: the number, or "no response" for a transport failure.</summary>
+    public static string StatusText(VllmException exception)
+        => exception.StatusCode is { } status ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";
+}
