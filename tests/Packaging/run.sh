@@ -28,6 +28,8 @@ for p in Connectors.Vllm.Discovery Connectors.Vllm Connectors.Vllm.Testing; do
   grep -q ' README.md$' <<<"$listing" || { echo "$p: README.md not packed"; exit 1; }
   grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || { echo "$p: no license expression"; exit 1; }
   grep -q '<readme>README.md</readme>' <<<"$nuspec" || { echo "$p: no readme in nuspec"; exit 1; }
+  # Repository metadata from SourceLink: the commit the package was built from (the URL too, once a remote exists).
+  grep -qE '<repository type="git"[^>]* commit="[0-9a-f]{40}"' <<<"$nuspec" || { echo "$p: no repository commit in nuspec"; exit 1; }
 done
 
 cd "$work/consumer"
