@@ -42,8 +42,8 @@ internal static partial class VllmLog
     public static partial void PrivateNetworkRefused(this ILogger logger, string host, string address, string range);
 
     [LoggerMessage(EventId = 7, EventName = "StreamStalled", Level = LogLevel.Warning,
-        Message = "The stream from {BaseUrl} sent nothing for {IdleSeconds} s (StreamIdleTimeout) after {BytesRead} bytes; the request was aborted.")]
-    public static partial void StreamStalled(this ILogger logger, Uri baseUrl, double idleSeconds, long bytesRead);
+        Message = "The stream from {BaseUrl} sent nothing for {IdleSeconds} s ({Setting}) after {BytesRead} bytes; the request was aborted.")]
+    public static partial void StreamStalled(this ILogger logger, Uri baseUrl, double idleSeconds, string setting, long bytesRead);
 
     [LoggerMessage(EventId = 8, EventName = "RerankFallbackToScore", Level = LogLevel.Information,
         Message = "{Url} is not served ({StatusCode}); reranking through /score from now on.")]

@@ -148,6 +148,23 @@ public sealed class VllmChatClientErrorTests
     }
 
     [Fact]
+    public async Task Stream_StallWithFirstByteTimeoutShorterThanIdle_NamesFirstByteTimeout()
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(server, o =>
+        {
+            o.Headers[VllmTestFault.HeaderName] = "stall;2";
+            o.FirstByteTimeout = TimeSpan.FromSeconds(2); // the SDK applies it to every read of the stream
+            o.StreamIdleTimeout = TimeSpan.FromSeconds(60);
+        });
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => ChatTestHost.CallAsync(client, "Hello", null, stream: true));
+
+        Assert.Contains("no data for 2 s (FirstByteTimeout", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("raise Vllm:FirstByteTimeout", ex.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stream_SlowConsumer_NotMistakenForAStalledServer()
     {
         await using var server = await ChatTestHost.StartAsync();

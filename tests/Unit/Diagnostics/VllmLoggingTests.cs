@@ -162,6 +162,7 @@ public sealed class VllmLoggingTests
         var stalled = Assert.Single(Ours(logs, "StreamStalled"));
         Assert.Equal(LogLevel.Warning, stalled.Level);
         Assert.Equal("0.3", State(stalled, "IdleSeconds"));
+        Assert.Equal("StreamIdleTimeout", State(stalled, "Setting"));
         Assert.NotEqual("0", State(stalled, "BytesRead"));
     }
 
