@@ -78,12 +78,112 @@ internal static class VllmChatRequestWriter
     {
         writer.WritePropertyName("messages"u8);
         writer.WriteStartArray();
-        foreach (var message in MergeInstructions(messages, instructions).AsOpenAIChatMessages())
+        var merged = MergeInstructions(messages, instructions);
+        if (!HasAssistantReasoning(merged))
         {
-            ((IJsonModel<OpenAIChatMessage>)message).Write(writer, WireOptions);
+            foreach (var message in merged.AsOpenAIChatMessages())
+            {
+                ((IJsonModel<OpenAIChatMessage>)message).Write(writer, WireOptions);
+            }
+        }
+        else
+        {
+            // Interleaved thinking: vLLM takes an assistant message's earlier reasoning back as "reasoning" and hands it
+            // to the chat template (which decides what the model sees). MEAI's mapping drops TextReasoningContent, so
+            // such messages are mapped one by one and the field is added to the assistant message they become.
+            foreach (var meaiMessage in merged)
+            {
+                var reasoning = meaiMessage.Role == ChatRole.Assistant ? ReasoningText(meaiMessage) : null;
+                foreach (var message in new[] { meaiMessage }.AsOpenAIChatMessages())
+                {
+                    if (reasoning is not null && message is AssistantChatMessage)
+                    {
+                        WriteWithReasoning(writer, message, reasoning);
+                        reasoning = null;
+                    }
+                    else
+                    {
+                        ((IJsonModel<OpenAIChatMessage>)message).Write(writer, WireOptions);
+                    }
+                }
+            }
         }
 
         writer.WriteEndArray();
+    }
+
+    private static bool HasAssistantReasoning(IEnumerable<MeaiChatMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            if (message.Role == ChatRole.Assistant && ReasoningText(message) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The message's reasoning texts joined, or <see langword="null"/> when it has none.</summary>
+    internal static string? ReasoningText(MeaiChatMessage message)
+    {
+        string? single = null;
+        System.Text.StringBuilder? joined = null;
+        foreach (var content in message.Contents)
+        {
+            if (content is TextReasoningContent { Text.Length: > 0 } reasoning)
+            {
+                if (single is null)
+                {
+                    single = reasoning.Text;
+                }
+                else
+                {
+                    (joined ??= new System.Text.StringBuilder(single)).Append(reasoning.Text);
+                }
+            }
+        }
+
+        return joined?.ToString() ?? single;
+    }
+
+    /// <summary>Writes the SDK's JSON of <paramref name="message"/> with <c>"reasoning"</c> added before its closing brace.</summary>
+    private static void WriteWithReasoning(Utf8JsonWriter writer, OpenAIChatMessage message, string reasoning)
+    {
+        var sdk = new ArrayBufferWriter<byte>(256);
+        using (var inner = new Utf8JsonWriter(sdk, new JsonWriterOptions { SkipValidation = true }))
+        {
+            ((IJsonModel<OpenAIChatMessage>)message).Write(inner, WireOptions);
+        }
+
+        if (sdk.WrittenCount < 2 || sdk.WrittenSpan[^1] != (byte)'}')
+        {
+            writer.WriteRawValue(sdk.WrittenSpan, skipInputValidation: true); // not an object: as the SDK wrote it
+            return;
+        }
+
+        var extra = new ArrayBufferWriter<byte>(reasoning.Length + 32);
+        using (var inner = new Utf8JsonWriter(extra))
+        {
+            inner.WriteStartObject();
+            inner.WriteString("reasoning"u8, reasoning);
+            inner.WriteEndObject();
+        }
+
+        // {"role":"assistant",…}  +  {"reasoning":"…"}  →  {"role":"assistant",…,"reasoning":"…"}
+        var head = sdk.WrittenSpan[..^1];    // without its closing brace
+        var field = extra.WrittenSpan[1..];  // without its opening brace
+        var comma = head.Length > 1 ? 1 : 0; // none after a bare "{"
+        var whole = new byte[head.Length + comma + field.Length];
+        head.CopyTo(whole);
+        if (comma == 1)
+        {
+            whole[head.Length] = (byte)',';
+        }
+
+        field.CopyTo(whole.AsSpan(head.Length + comma));
+        writer.WriteRawValue(whole, skipInputValidation: true);
     }
 
     /// <summary>Puts <see cref="ChatOptions.Instructions"/> into the first system message (a new one at the start

@@ -137,6 +137,22 @@ public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddVllmChatCompletion_AutoFunctionCallingWithReasoningModel_ToolTurnReasoningSentBack()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "reasoner").Build();
+        kernel.Plugins.AddFromFunctions("weather", [KernelFunctionFactory.CreateFromMethod((string city) => $"Sunny in {city}", "get_weather")]);
+        var settings = new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
+
+        await kernel.InvokePromptAsync("Use weather_get_weather: what is the weather in Paris?", new KernelArguments(settings), cancellationToken: TestContext.Current.CancellationToken);
+
+        var requests = _server.Requests.Where(r => r.Path == "/v1/chat/completions").ToList();
+        Assert.Equal(2, requests.Count);
+        var assistant = System.Text.Json.Nodes.JsonNode.Parse(requests[1].Body)!["messages"]!.AsArray().Single(m => (string)m!["role"]! == "assistant")!;
+        Assert.NotNull(assistant["tool_calls"]);
+        Assert.False(string.IsNullOrEmpty((string?)assistant["reasoning"]));
+    }
+
+    [Fact]
     public async Task AddVllmChatCompletion_ExtensionData_SentUnderWireNames()
     {
         var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain").Build();

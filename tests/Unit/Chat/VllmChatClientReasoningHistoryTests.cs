@@ -1,0 +1,97 @@
+using System;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Connectors.Vllm.Testing;
+using Microsoft.Extensions.AI;
+using Xunit;
+using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
+
+namespace Connectors.Vllm.Tests.Unit.ChatTests;
+
+/// <summary>
+/// Interleaved thinking: an assistant message's <see cref="TextReasoningContent"/> goes back to vLLM as the message's
+/// <c>reasoning</c> field (which vLLM hands to the chat template); MEAI's own mapping would drop it.
+/// </summary>
+public sealed class VllmChatClientReasoningHistoryTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task History_AssistantWithReasoning_SentAsReasoningField(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(server);
+        ChatMessage[] history =
+        [
+            new(ChatRole.User, "What is 2+2?"),
+            new(ChatRole.Assistant, [new TextReasoningContent("Two plus two "), new TextReasoningContent("is four."), new TextContent("4")]),
+            new(ChatRole.User, "And \"3+3\"?"),
+        ];
+
+        await ChatTestHost.RunAsync(client, history, null, stream);
+
+        ChatTestHost.AssertJsonEqual(
+            """
+            [{"role":"user","content":"What is 2+2?"},
+             {"role":"assistant","content":"4","reasoning":"Two plus two is four."},
+             {"role":"user","content":"And \"3+3\"?"}]
+            """,
+            ChatTestHost.LastChatBody(server)["messages"]!);
+    }
+
+    [Fact]
+    public async Task History_NoReasoningAnywhere_MessagesUnchanged()
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(server);
+        ChatMessage[] history = [new(ChatRole.User, "Hi"), new(ChatRole.Assistant, "Hello!"), new(ChatRole.User, "Bye")];
+
+        await ChatTestHost.RunAsync(client, history, null, stream: false);
+
+        ChatTestHost.AssertJsonEqual(
+            """[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"},{"role":"user","content":"Bye"}]""",
+            ChatTestHost.LastChatBody(server)["messages"]!);
+    }
+
+    [Fact]
+    public async Task History_ReasoningOnUserOrEmpty_NotSent()
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(server);
+        ChatMessage[] history =
+        [
+            new(ChatRole.User, [new TextReasoningContent("not mine to send"), new TextContent("Hi")]),
+            new(ChatRole.Assistant, [new TextReasoningContent(string.Empty), new TextContent("Hello!")]),
+            new(ChatRole.User, "Bye"),
+        ];
+
+        await ChatTestHost.RunAsync(client, history, null, stream: false);
+
+        var messages = ChatTestHost.LastChatBody(server)["messages"]!.AsArray();
+        Assert.All(messages, m => Assert.Null(m!["reasoning"]));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ToolLoop_ReasoningModel_SecondRequestCarriesTheToolCallReasoning(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync(o => o.Models.Add(VllmTestModel.Reasoning("thinker")));
+        using var inner = ChatTestHost.Client(server, model: "thinker");
+        using var client = new ChatClientBuilder(inner).UseFunctionInvocation().Build();
+        var weather = AIFunctionFactory.Create((string city) => $"sunny in {city}", "get_weather");
+
+        var run = await ChatTestHost.RunAsync(client, "What is the weather in Paris? Use get_weather.", new ChatOptions { Tools = [weather] }, stream);
+
+        var firstTurn = run.Response.Messages.First(m => m.Contents.OfType<FunctionCallContent>().Any());
+        var thought = string.Concat(firstTurn.Contents.OfType<TextReasoningContent>().Select(r => r.Text));
+        Assert.NotEmpty(thought);
+        var requests = ChatTestHost.ChatRequests(server);
+        Assert.Equal(2, requests.Count);
+        var assistant = JsonNode.Parse(requests[1].Body)!["messages"]!.AsArray()[1]!;
+        Assert.Equal("assistant", (string)assistant["role"]!);
+        Assert.NotNull(assistant["tool_calls"]);
+        Assert.Equal(thought, (string)assistant["reasoning"]!);
+    }
+}
