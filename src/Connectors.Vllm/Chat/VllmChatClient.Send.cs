@@ -23,6 +23,7 @@ public sealed partial class VllmChatClient
 
     private async ValueTask<VllmChatRequest> PrepareAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, bool stream, CancellationToken cancellationToken)
     {
+        EnsureSingleChoice(options);
         var modelId = options?.ModelId is { } requested && !string.IsNullOrWhiteSpace(requested)
             ? VllmModelRef.ToModelId(requested)
             : _defaultModelId;
@@ -46,6 +47,30 @@ public sealed partial class VllmChatClient
         }
 
         return new VllmChatRequest(modelId, model, features, stream);
+    }
+
+    /// <summary>n &gt; 1 asks for alternative answers; a MEAI response holds one, so the rest would be lost silently.</summary>
+    private static void EnsureSingleChoice(ChatOptions? options)
+    {
+        if (options?.AdditionalProperties?.TryGetValue(VllmChatOptions.N, out var value) != true || value is null)
+        {
+            return;
+        }
+
+        long? n = value switch
+        {
+            int i => i,
+            long l => l,
+            short s => s,
+            byte b => b,
+            uint u => u,
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } e when e.TryGetInt64(out var l) => l,
+            _ => null,
+        };
+        if (n > 1)
+        {
+            throw new NotSupportedException($"ChatOptions.AdditionalProperties[\"n\"] = {n} asks vLLM for {n} alternative answers, but an IChatClient response holds one answer, so all but the first would be lost. Make {n} calls instead (with a different Seed each for different samples), or remove \"n\".");
+        }
     }
 
     private static void EnsureCapabilities(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmModelDefinition model)

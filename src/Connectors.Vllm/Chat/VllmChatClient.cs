@@ -71,7 +71,8 @@ public sealed partial class VllmChatClient : IChatClient
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="VllmException">The server answered with an error, could not be reached, or sent something unreadable.</exception>
-    /// <exception cref="NotSupportedException">The model entry declares that it cannot take images or tools and the request has them.</exception>
+    /// <exception cref="NotSupportedException">The model entry declares that it cannot take images or tools and the request has them,
+    /// or <c>AdditionalProperties["n"]</c> asks for more than one answer.</exception>
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -92,7 +93,8 @@ public sealed partial class VllmChatClient : IChatClient
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="VllmException">The server answered with an error (before or inside the stream), could not be reached,
     /// stalled longer than <see cref="VllmProviderOptions.StreamIdleTimeout"/>, or ended the stream before it was complete.</exception>
-    /// <exception cref="NotSupportedException">The model entry declares that it cannot take images or tools and the request has them.</exception>
+    /// <exception cref="NotSupportedException">The model entry declares that it cannot take images or tools and the request has them,
+    /// or <c>AdditionalProperties["n"]</c> asks for more than one answer.</exception>
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);

@@ -170,7 +170,8 @@ public static class VllmChatOptions
     /// <summary>Wire name <c>logit_bias</c>: Token-id to bias map (object of string to number).</summary>
     public const string LogitBias = "logit_bias";
 
-    /// <summary>Wire name <c>n</c>: Number of choices (int). Only the first choice is read back.</summary>
+    /// <summary>Wire name <c>n</c>: Number of choices (int). Only 1 is accepted: a larger value throws
+    /// <see cref="NotSupportedException"/> before sending, because an <c>IChatClient</c> response holds one answer.</summary>
     public const string N = "n";
 
     /// <summary>Wire name <c>user</c>: End-user id (string; vLLM ignores it).</summary>

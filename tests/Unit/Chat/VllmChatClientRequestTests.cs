@@ -199,6 +199,23 @@ public sealed class VllmChatClientRequestTests
         Assert.False(ChatTestHost.LastChatBody(server).ContainsKey("reasoning_effort"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Request_MoreThanOneChoice_NotSupportedBeforeSendingAndOneIsSent(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(server);
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => ChatTestHost.CallAsync(client, "Hello", new ChatOptions().WithVllmOption(VllmChatOptions.N, 3), stream));
+        await ChatTestHost.RunAsync(client, "Hello", new ChatOptions().WithVllmOption(VllmChatOptions.N, 1), stream);
+
+        Assert.Contains("n\"] = 3", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Make 3 calls", ex.Message, StringComparison.Ordinal);
+        var sent = Assert.Single(ChatTestHost.ChatRequests(server));
+        Assert.Equal(1, (int)System.Text.Json.Nodes.JsonNode.Parse(sent.Body)!["n"]!);
+    }
+
     [Fact]
     public async Task Request_ReasoningEffortNotAcceptedByVllm_ThrowsArgumentExceptionBeforeSending()
     {
