@@ -9,13 +9,21 @@ public sealed class VllmProviderOptionsValidationTests
     [Fact]
     public void Validate_Defaults_Passes()
     {
-        new VllmProviderOptions().Validate();
+        var options = new VllmProviderOptions();
+
+        options.Validate();
+
+        Assert.Empty(options.GetProblems());
     }
 
     [Fact]
     public void Validate_InfiniteTimeouts_Passes()
     {
-        new VllmProviderOptions { FirstByteTimeout = Timeout.InfiniteTimeSpan, StreamIdleTimeout = Timeout.InfiniteTimeSpan, DiscoveryCacheTtl = TimeSpan.Zero }.Validate();
+        var options = new VllmProviderOptions { FirstByteTimeout = Timeout.InfiniteTimeSpan, StreamIdleTimeout = Timeout.InfiniteTimeSpan, DiscoveryCacheTtl = TimeSpan.Zero };
+
+        options.Validate();
+
+        Assert.Empty(options.GetProblems());
     }
 
     public static TheoryData<string, Action<VllmProviderOptions>, string> Problems => new()
