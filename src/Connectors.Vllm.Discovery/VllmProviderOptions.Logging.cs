@@ -7,7 +7,8 @@ public sealed partial class VllmProviderOptions
     /// <summary>Gets or sets where Connectors.Vllm logs; <see langword="null"/> (the default) for nowhere.</summary>
     /// <remarks>
     /// <para>Our own events go to the category <c>Connectors.Vllm</c>: retries (Warning), discovered models
-    /// (Information), a failed discovery, a refused private-network address, a stalled stream (Warning), an unknown
+    /// (Information), a failed discovery, a refused private-network address, a stalled stream, a FirstByteTimeout
+    /// shorter than StreamIdleTimeout (Warning), an unknown
     /// server version and the reranker's switch to <c>/score</c> (Information), the server version and health probe
     /// results (Debug). The OpenAI SDK's request/response log (System.ClientModel: method, URL, status, timing) uses
     /// the same factory; its header values are redacted except for a short allow-list, and bodies are never logged.

@@ -53,6 +53,10 @@ internal static partial class VllmLog
         Message = "Health of {BaseUrl}: healthy {IsHealthy}, reachable {Reachable}, auth ok {AuthOk}, loading {Loading}, {ModelCount} model(s), {ProblemCount} problem(s).")]
     public static partial void HealthProbed(this ILogger logger, Uri? baseUrl, bool isHealthy, bool reachable, bool authOk, bool loading, int modelCount, int problemCount);
 
+    [LoggerMessage(EventId = 10, EventName = "FirstByteTimeoutBelowIdleTimeout", Level = LogLevel.Warning,
+        Message = "FirstByteTimeout ({FirstByteSeconds} s) is shorter than StreamIdleTimeout ({IdleSeconds} s): the OpenAI SDK applies FirstByteTimeout to every read of a stream, so a stream silent for {FirstByteSeconds} s already fails. Set FirstByteTimeout to at least StreamIdleTimeout.")]
+    public static partial void FirstByteTimeoutBelowIdleTimeout(this ILogger logger, double firstByteSeconds, double idleSeconds);
+
     /// <summary>The status code for a message: the number, or "no response" for a transport failure.</summary>
     public static string StatusText(VllmException exception)
         => exception.StatusCode is { } status ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";

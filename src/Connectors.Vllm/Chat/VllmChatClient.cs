@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Http;
 using Microsoft.Extensions.AI;
 using OpenAI;
@@ -60,6 +61,11 @@ public sealed partial class VllmChatClient : IChatClient
         options.Validate();
         _options = options;
         _endpoint = VllmEndpoint.Resolve(options);
+        if (options.FirstByteTimeout > TimeSpan.Zero && options.StreamIdleTimeout > TimeSpan.Zero && options.FirstByteTimeout < options.StreamIdleTimeout)
+        {
+            _endpoint.Logger.FirstByteTimeoutBelowIdleTimeout(options.FirstByteTimeout.TotalSeconds, options.StreamIdleTimeout.TotalSeconds);
+        }
+
         _openAIClient = VllmOpenAIClientFactory.Create(_endpoint, httpClient, out _ownedHttpClient);
         _chatClient = _openAIClient.GetChatClient(defaultModelId ?? "default");
         _discovery = new VllmModelDiscovery(options, _ownedHttpClient ?? httpClient);

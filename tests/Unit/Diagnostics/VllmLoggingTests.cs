@@ -166,6 +166,26 @@ public sealed class VllmLoggingTests
         Assert.NotEqual("0", State(stalled, "BytesRead"));
     }
 
+    [Theory]
+    [InlineData(30, 60, true)]
+    [InlineData(300, 60, false)]
+    [InlineData(60, 60, false)]
+    public void ChatClient_FirstByteTimeoutBelowIdleTimeout_WarnsOnceAtConstruction(int firstByteSeconds, int idleSeconds, bool warns)
+    {
+        var (logs, factory) = CreateLogging();
+        using var _ = factory;
+        var options = new VllmProviderOptions
+        {
+            LoggerFactory = factory,
+            FirstByteTimeout = TimeSpan.FromSeconds(firstByteSeconds),
+            StreamIdleTimeout = TimeSpan.FromSeconds(idleSeconds),
+        };
+
+        using var chat = new VllmChatClient(options, "m");
+
+        Assert.Equal(warns ? 1 : 0, Ours(logs, "FirstByteTimeoutBelowIdleTimeout").Count);
+    }
+
     [Fact]
     public async Task Reranker_NoRerankRoute_LogsFallbackOnce()
     {
