@@ -29,6 +29,8 @@ internal sealed class DemoArguments
 
     public bool AllowPrivateNetwork { get; private init; }
 
+    public bool Verbose { get; private init; }
+
     public bool Help { get; private init; }
 
     public static readonly string Usage = """
@@ -53,6 +55,7 @@ internal sealed class DemoArguments
           --allow-private-network approve a loopback/LAN/private --base-url (the default 127.0.0.1:8000 needs no approval)
           --no-fallback           fail instead of using the built-in test server when no vLLM answers
           --no-color              plain output
+          --verbose               show the library's log (retries, discovery, refused addresses, stalls)
 
         Configuration: appsettings.json "Vllm" section, VLLM_API_KEY, VLLM_BASE_URL.
         """;
@@ -64,7 +67,7 @@ internal sealed class DemoArguments
         string? model = null, embeddingModel = null, apiKey = null;
         Uri? baseUrl = null;
         int port = 8000;
-        bool noColor = false, noFallback = false, allowPrivate = false, help = false;
+        bool noColor = false, noFallback = false, allowPrivate = false, help = false, verbose = false;
         var prompt = new List<string>();
 
         for (var i = 0; i < args.Count; i++)
@@ -110,6 +113,9 @@ internal sealed class DemoArguments
                 case "--no-fallback":
                     noFallback = true;
                     break;
+                case "--verbose":
+                    verbose = true;
+                    break;
                 case "-h" or "--help" or "help":
                     help = true;
                     break;
@@ -137,6 +143,7 @@ internal sealed class DemoArguments
             NoColor = noColor,
             NoFallback = noFallback,
             AllowPrivateNetwork = allowPrivate,
+            Verbose = verbose,
             Help = help,
         };
     }

@@ -35,8 +35,9 @@ internal sealed class DemoServer : IAsyncDisposable
 
     public bool IsTestServer => _testServer is not null;
 
-    /// <summary>Options from appsettings.json ("Vllm" section), then the environment, then <c>--base-url</c>.</summary>
-    public static VllmProviderOptions ConfiguredOptions(DemoArguments args)
+    /// <summary>Options from appsettings.json ("Vllm" section), then the environment, then <c>--base-url</c>;
+    /// with <c>--verbose</c>, the library logs to the demo's output.</summary>
+    public static VllmProviderOptions ConfiguredOptions(DemoArguments args, ConsoleStyle style)
     {
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
@@ -62,19 +63,20 @@ internal sealed class DemoServer : IAsyncDisposable
             options.AllowPrivateNetwork = true;
         }
 
+        options.LoggerFactory = args.Verbose ? new DemoLoggerFactory(style) : null;
         return options;
     }
 
     /// <summary>Finds a server: the configured one if it is reachable, else (unless <c>--no-fallback</c>) the test server.</summary>
     public static async Task<DemoServer> ResolveAsync(DemoArguments args, ConsoleStyle style, CancellationToken cancellationToken)
     {
-        var options = ConfiguredOptions(args);
+        var options = ConfiguredOptions(args, style);
         using (var probeTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             probeTimeout.CancelAfter(TimeSpan.FromSeconds(5));
             try
             {
-                var probe = new VllmHealthProbe(options);
+                using var probe = new VllmHealthProbe(options);
                 var report = await probe.ProbeAsync(probeTimeout.Token).ConfigureAwait(false);
                 if (report.Reachable)
                 {
@@ -97,7 +99,7 @@ internal sealed class DemoServer : IAsyncDisposable
         testOptions.Models.Add(VllmTestModel.Embedding(TestEmbeddingModel, dimensions: 256));
         var server = await VllmTestServer.StartAsync(testOptions, cancellationToken).ConfigureAwait(false);
         style.Dim($"no vLLM at {options.BaseUrl}; using the built-in test server at {server.BaseUrl} — answers are scripted.\n\n");
-        var fallback = new VllmProviderOptions { BaseUrl = server.BaseUrl, AllowPrivateNetwork = true };
+        var fallback = new VllmProviderOptions { BaseUrl = server.BaseUrl, AllowPrivateNetwork = true, LoggerFactory = options.LoggerFactory };
         return new DemoServer(fallback, TestChatModel, TestEmbeddingModel, server);
     }
 

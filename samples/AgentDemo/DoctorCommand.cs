@@ -9,9 +9,10 @@ internal static class DoctorCommand
 {
     public static async Task<int> RunAsync(DemoArguments args, ConsoleStyle style, CancellationToken cancellationToken)
     {
-        var options = DemoServer.ConfiguredOptions(args);
+        var options = DemoServer.ConfiguredOptions(args, style);
         style.Plain($"vLLM doctor for {options.BaseUrl}\n");
-        var report = await new VllmHealthProbe(options).ProbeAsync(cancellationToken).ConfigureAwait(false);
+        using var probe = new VllmHealthProbe(options);
+        var report = await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
 
         Row(style, report.Reachable, "reachable", report.ServerVersion is { } v ? $"vLLM {v}" : (report.Loading ? "loading" : null));
         Row(style, report.AuthOk, "auth ok", null);

@@ -11,7 +11,7 @@ internal static class ModelsCommand
 {
     public static async Task<int> RunAsync(DemoArguments args, ConsoleStyle style, CancellationToken cancellationToken)
     {
-        var options = DemoServer.ConfiguredOptions(args);
+        var options = DemoServer.ConfiguredOptions(args, style);
         var models = await new VllmModelDiscovery(options).GetModelsAsync(cancellationToken).ConfigureAwait(false);
         style.Plain($"{(options.Models.Count > 0 ? "configured" : "discovered")} models at {options.BaseUrl}\n");
         var idWidth = models.Select(m => ("vllm/" + m.Id).Length).DefaultIfEmpty(10).Max();

@@ -67,6 +67,18 @@ public sealed class AgentDemoCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Models_Verbose_ShowsTheLibrarysEventsAndPlainRunDoesNot()
+    {
+        var (verboseExit, verbose) = await RunAsync("models", "--base-url", _server.BaseUrl.ToString(), "--allow-private-network", "--verbose");
+        var (plainExit, plain) = await RunAsync("models", "--base-url", _server.BaseUrl.ToString(), "--allow-private-network");
+
+        Assert.Equal(0, verboseExit);
+        Assert.Equal(0, plainExit);
+        Assert.Contains(verbose.Split('\n'), l => l.StartsWith("log: info Discovered 2 model(s) at " + _server.BaseUrl, StringComparison.Ordinal));
+        Assert.DoesNotContain("log: ", plain, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Models_Table_ListsModelsWithContextWindowAndLoraParent()
     {
         var (exit, output) = await RunAsync("models", "--base-url", _server.BaseUrl.ToString(), "--allow-private-network");
