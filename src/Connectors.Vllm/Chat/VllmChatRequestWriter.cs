@@ -79,6 +79,11 @@ internal static class VllmChatRequestWriter
         writer.WritePropertyName("messages"u8);
         writer.WriteStartArray();
         var merged = MergeInstructions(messages, instructions);
+        if (merged is not ICollection<MeaiChatMessage> and not IReadOnlyCollection<MeaiChatMessage>)
+        {
+            merged = new List<MeaiChatMessage>(merged); // read twice below; a caller's lazy sequence runs once
+        }
+
         if (!HasAssistantReasoning(merged))
         {
             foreach (var message in merged.AsOpenAIChatMessages())
@@ -126,7 +131,7 @@ internal static class VllmChatRequestWriter
     }
 
     /// <summary>The message's reasoning texts joined, or <see langword="null"/> when it has none.</summary>
-    internal static string? ReasoningText(MeaiChatMessage message)
+    private static string? ReasoningText(MeaiChatMessage message)
     {
         string? single = null;
         System.Text.StringBuilder? joined = null;

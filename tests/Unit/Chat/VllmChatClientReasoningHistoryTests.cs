@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
@@ -38,6 +39,28 @@ public sealed class VllmChatClientReasoningHistoryTests
              {"role":"user","content":"And \"3+3\"?"}]
             """,
             ChatTestHost.LastChatBody(server)["messages"]!);
+    }
+
+    [Fact]
+    public async Task History_LazySequenceWithReasoning_ReadOnceAndSentWhole()
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(server);
+        var enumerations = 0;
+        IEnumerable<ChatMessage> History()
+        {
+            enumerations++;
+            yield return new ChatMessage(ChatRole.User, "Hi");
+            yield return new ChatMessage(ChatRole.Assistant, [new TextReasoningContent("greet back"), new TextContent("Hello!")]);
+            yield return new ChatMessage(ChatRole.User, "Bye");
+        }
+
+        await client.GetResponseAsync(History(), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, enumerations);
+        var messages = ChatTestHost.LastChatBody(server)["messages"]!.AsArray();
+        Assert.Equal(3, messages.Count);
+        Assert.Equal("greet back", (string)messages[1]!["reasoning"]!);
     }
 
     [Fact]
