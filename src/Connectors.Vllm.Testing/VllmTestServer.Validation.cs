@@ -162,7 +162,11 @@ public sealed partial class VllmTestServer
                 foreach (var (key, value) in m)
                 {
                     var ok = ChatFields.MessageKeys.Contains(key);
-                    if (key == "reasoning_content" && _version.AtLeast(0, 16, 0) && !_version.AtLeast(0, 22, 0))
+
+                    // Reasoning sent back: "reasoning_content" was dropped from v0.16.0 until PR #42664 (assumed 0.22.0)
+                    // took it again as "reasoning"; before that PR "reasoning" is an unknown key the server ignores.
+                    if ((key == "reasoning_content" && _version.AtLeast(0, 16, 0) && !_version.AtLeast(0, 22, 0))
+                        || (key == "reasoning" && !_version.AtLeast(0, 22, 0)))
                     {
                         ok = false;
                     }

@@ -41,13 +41,18 @@ public sealed partial class VllmChatClient
         }
 
         var features = VllmServerFeatures.Unknown;
-        if (NeedsServerVersion(options))
+        if (NeedsServerVersion(options) || VllmChatRequestWriter.HasAssistantReasoning(messages))
         {
             features = VllmServerFeatures.From(await TryGetServerInfoAsync(cancellationToken).ConfigureAwait(false));
         }
 
         return new VllmChatRequest(modelId, model, features, stream);
     }
+
+    /// <summary>The messages as a collection: they are read more than once (capabilities, reasoning, the body), and a
+    /// caller's lazy sequence must run only once.</summary>
+    private static IEnumerable<MeaiChatMessage> AsCollection(IEnumerable<MeaiChatMessage> messages)
+        => messages is ICollection<MeaiChatMessage> or IReadOnlyCollection<MeaiChatMessage> ? messages : new List<MeaiChatMessage>(messages);
 
     /// <summary>n &gt; 1 asks for alternative answers; a MEAI response holds one, so the rest would be lost silently.</summary>
     private static void EnsureSingleChoice(ChatOptions? options)
@@ -95,8 +100,8 @@ public sealed partial class VllmChatClient
         }
     }
 
-    /// <summary>The version decides only the token-limit field, tool <c>strict</c> and explicit structured outputs;
-    /// other requests never wait for <c>/version</c>.</summary>
+    /// <summary>The version decides only the token-limit field, tool <c>strict</c>, explicit structured outputs and the
+    /// field that sends reasoning back; other requests never wait for <c>/version</c>.</summary>
     private static bool NeedsServerVersion(ChatOptions? options)
         => options is not null
             && (options.MaxOutputTokens is not null

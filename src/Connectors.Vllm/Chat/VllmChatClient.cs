@@ -82,6 +82,7 @@ public sealed partial class VllmChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        messages = AsCollection(messages);
         var request = await PrepareAsync(messages, options, stream: false, cancellationToken).ConfigureAwait(false);
         using var response = await SendAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
         var body = await ReadBodyAsync(response, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
@@ -152,6 +153,7 @@ public sealed partial class VllmChatClient : IChatClient
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        messages = AsCollection(messages);
         var request = await PrepareAsync(messages, options, stream: true, cancellationToken).ConfigureAwait(false);
         using var response = await SendAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
         var parser = new VllmChatStreamParser(ErrorContext(request, servedModels: null));

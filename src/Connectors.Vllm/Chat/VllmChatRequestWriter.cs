@@ -39,7 +39,7 @@ internal static class VllmChatRequestWriter
             writer.WriteStartObject();
             writer.WriteString("model"u8, request.ModelId);
             written.Add("model");
-            WriteMessages(writer, messages, options?.Instructions);
+            WriteMessages(writer, messages, options?.Instructions, request.Features.ReasoningInputField);
             written.Add("messages");
 
             if (options is not null)
@@ -74,17 +74,13 @@ internal static class VllmChatRequestWriter
         return (buffer.WrittenSpan.ToArray(), reasoningEffort);
     }
 
-    private static void WriteMessages(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, string? instructions)
+    /// <remarks><paramref name="messages"/> is read twice when it has reasoning to send back: callers pass a collection.</remarks>
+    private static void WriteMessages(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, string? instructions, string? reasoningField)
     {
         writer.WritePropertyName("messages"u8);
         writer.WriteStartArray();
         var merged = MergeInstructions(messages, instructions);
-        if (merged is not ICollection<MeaiChatMessage> and not IReadOnlyCollection<MeaiChatMessage>)
-        {
-            merged = new List<MeaiChatMessage>(merged); // read twice below; a caller's lazy sequence runs once
-        }
-
-        if (!HasAssistantReasoning(merged))
+        if (reasoningField is null || !HasAssistantReasoning(merged))
         {
             foreach (var message in merged.AsOpenAIChatMessages())
             {
@@ -93,9 +89,10 @@ internal static class VllmChatRequestWriter
         }
         else
         {
-            // Interleaved thinking: vLLM takes an assistant message's earlier reasoning back as "reasoning" and hands it
-            // to the chat template (which decides what the model sees). MEAI's mapping drops TextReasoningContent, so
-            // such messages are mapped one by one and the field is added to the assistant message they become.
+            // Interleaved thinking: vLLM takes an assistant message's earlier reasoning back ("reasoning"; older servers
+            // "reasoning_content") and hands it to the chat template, which decides what the model sees. MEAI's mapping
+            // drops TextReasoningContent, so such messages are mapped one by one and the field is added to the assistant
+            // message they become.
             foreach (var meaiMessage in merged)
             {
                 var reasoning = meaiMessage.Role == ChatRole.Assistant ? ReasoningText(meaiMessage) : null;
@@ -103,7 +100,7 @@ internal static class VllmChatRequestWriter
                 {
                     if (reasoning is not null && message is AssistantChatMessage)
                     {
-                        WriteWithReasoning(writer, message, reasoning);
+                        WriteWithReasoning(writer, message, reasoningField, reasoning);
                         reasoning = null;
                     }
                     else
@@ -117,7 +114,8 @@ internal static class VllmChatRequestWriter
         writer.WriteEndArray();
     }
 
-    private static bool HasAssistantReasoning(IEnumerable<MeaiChatMessage> messages)
+    /// <summary>Whether an assistant message of <paramref name="messages"/> has reasoning to send back.</summary>
+    internal static bool HasAssistantReasoning(IEnumerable<MeaiChatMessage> messages)
     {
         foreach (var message in messages)
         {
@@ -153,8 +151,8 @@ internal static class VllmChatRequestWriter
         return joined?.ToString() ?? single;
     }
 
-    /// <summary>Writes the SDK's JSON of <paramref name="message"/> with <c>"reasoning"</c> added before its closing brace.</summary>
-    private static void WriteWithReasoning(Utf8JsonWriter writer, OpenAIChatMessage message, string reasoning)
+    /// <summary>Writes the SDK's JSON of <paramref name="message"/> with the reasoning field added before its closing brace.</summary>
+    private static void WriteWithReasoning(Utf8JsonWriter writer, OpenAIChatMessage message, string fieldName, string reasoning)
     {
         var sdk = new ArrayBufferWriter<byte>(256);
         using (var inner = new Utf8JsonWriter(sdk, new JsonWriterOptions { SkipValidation = true }))
@@ -172,7 +170,7 @@ internal static class VllmChatRequestWriter
         using (var inner = new Utf8JsonWriter(extra))
         {
             inner.WriteStartObject();
-            inner.WriteString("reasoning"u8, reasoning);
+            inner.WriteString(fieldName, reasoning);
             inner.WriteEndObject();
         }
 

@@ -67,6 +67,26 @@ public abstract partial class VllmIntegrationTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_ReasoningModelFollowUp_HistoryWithReasoningAccepted()
+    {
+        Require(Kind.ReasoningModel is not null, "no reasoning model is configured (VLLM_REASONING_MODEL, served with --reasoning-parser).");
+        using var client = CreateChatClient(Kind.ReasoningModel);
+        var options = new ChatOptions { MaxOutputTokens = 1024, Temperature = 0f };
+        var history = Ask("What is 2 + 3? Answer with the number only.");
+
+        var first = await client.GetResponseAsync(history, options, Ct);
+        history.AddRange(first.Messages);
+        history.Add(new ChatMessage(ChatRole.User, "Now add 4 to that. Answer with the number only."));
+        var second = await client.GetResponseAsync(history, options, Ct);
+
+        // The first answer's reasoning went back in the history (interleaved thinking); the server took it.
+        Assert.Contains(first.Messages.SelectMany(m => m.Contents), c => c is TextReasoningContent { Text.Length: > 0 });
+        Assert.NotNull(second.Usage);
+        Assert.True(second.Usage.InputTokenCount > first.Usage!.InputTokenCount, "the follow-up carried the history");
+        Assert.False(string.IsNullOrWhiteSpace(second.Text) && second.FinishReason == ChatFinishReason.Stop, "a finished follow-up has an answer");
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_ReasoningModel_StreamsReasoningBeforeAnswer()
     {
         Require(Kind.ReasoningModel is not null, "no reasoning model is configured (VLLM_REASONING_MODEL, served with --reasoning-parser).");

@@ -63,6 +63,33 @@ public sealed class VllmChatClientReasoningHistoryTests
         Assert.Equal("greet back", (string)messages[1]!["reasoning"]!);
     }
 
+    [Theory]
+    [InlineData("0.27.1", "reasoning")]
+    [InlineData("0.22.0", "reasoning")]
+    [InlineData("0.18.0", null)]
+    [InlineData("0.15.1", "reasoning_content")]
+    [InlineData("0.10.0", "reasoning_content")]
+    public async Task History_AssistantReasoning_FieldChosenByServerVersion(string version, string? field)
+    {
+        await using var server = await ChatTestHost.StartAsync(o => o.ServerVersion = version); // strict: an ignored key is a 400
+        using var client = ChatTestHost.Client(server);
+        ChatMessage[] history =
+        [
+            new(ChatRole.User, "Hi"),
+            new(ChatRole.Assistant, [new TextReasoningContent("greet back"), new TextContent("Hello!")]),
+            new(ChatRole.User, "Bye"),
+        ];
+
+        await ChatTestHost.RunAsync(client, history, null, stream: false);
+
+        var assistant = ChatTestHost.LastChatBody(server)["messages"]!.AsArray()[1]!.AsObject();
+        Assert.Equal(["role", "content", .. field is null ? Array.Empty<string>() : [field]], assistant.Select(p => p.Key));
+        if (field is not null)
+        {
+            Assert.Equal("greet back", (string)assistant[field]!);
+        }
+    }
+
     [Fact]
     public async Task History_NoReasoningAnywhere_MessagesUnchanged()
     {

@@ -188,6 +188,33 @@ public sealed class VllmTestServerStrictModeTests : IClassFixture<ServerPerVersi
     };
 
     [Theory]
+    [InlineData("0.10.0", "reasoning_content", true)]
+    [InlineData("0.10.0", "reasoning", false)]
+    [InlineData("0.18.0", "reasoning_content", false)]
+    [InlineData("0.18.0", "reasoning", false)]
+    [InlineData("0.22.0", "reasoning_content", true)]
+    [InlineData("0.22.0", "reasoning", true)]
+    public async Task Strict_AssistantReasoningKey_AcceptedOnlyWhereVllmReadsIt(string version, string key, bool accepted)
+    {
+        var server = await _servers.GetAsync(version);
+        using var client = Client(server);
+        var request = TestServerHttp.Chat("hi");
+        request["messages"] = new JsonArray(
+            new JsonObject { ["role"] = "user", ["content"] = "hi" },
+            new JsonObject { ["role"] = "assistant", ["content"] = "hello", [key] = "I should greet back." },
+            new JsonObject { ["role"] = "user", ["content"] = "bye" });
+
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
+
+        Assert.Equal(accepted ? HttpStatusCode.OK : HttpStatusCode.BadRequest, response.StatusCode);
+        if (!accepted)
+        {
+            var body = await JsonAsync(response);
+            Assert.Equal($"messages[1].{key}", Str((body["error"] ?? body)["param"])); // flat error bodies before 0.10.1
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(NestedViolations))]
     public async Task Strict_NestedKeyVllmDoesNotKnow_Is400NamingIt(string patch, string param)
     {
