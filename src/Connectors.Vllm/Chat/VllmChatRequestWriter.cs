@@ -117,6 +117,20 @@ internal static class VllmChatRequestWriter
     /// <summary>Whether an assistant message of <paramref name="messages"/> has reasoning to send back.</summary>
     internal static bool HasAssistantReasoning(IEnumerable<MeaiChatMessage> messages)
     {
+        if (messages is IList<MeaiChatMessage> list)
+        {
+            // Indexed: no enumerator allocated on every request.
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i].Role == ChatRole.Assistant && ReasoningText(list[i]) is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         foreach (var message in messages)
         {
             if (message.Role == ChatRole.Assistant && ReasoningText(message) is not null)
@@ -133,9 +147,10 @@ internal static class VllmChatRequestWriter
     {
         string? single = null;
         System.Text.StringBuilder? joined = null;
-        foreach (var content in message.Contents)
+        var contents = message.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
-            if (content is TextReasoningContent { Text.Length: > 0 } reasoning)
+            if (contents[i] is TextReasoningContent { Text.Length: > 0 } reasoning)
             {
                 if (single is null)
                 {
