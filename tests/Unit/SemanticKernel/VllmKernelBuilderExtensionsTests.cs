@@ -153,6 +153,27 @@ public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddVllmChatCompletion_ChatHistoryNextTurn_EarlierReasoningSentBackFromMetadata()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "reasoner").Build();
+        var chat = kernel.GetRequiredService<IChatCompletionService>();
+        var history = new ChatHistory();
+        history.AddUserMessage("What is 2 + 3?");
+
+        var first = await chat.GetChatMessageContentAsync(history, cancellationToken: TestContext.Current.CancellationToken);
+        history.Add(first);
+        history.AddUserMessage("And 4 more?");
+        await chat.GetChatMessageContentAsync(history, cancellationToken: TestContext.Current.CancellationToken);
+
+        var thought = Assert.IsType<string>(first.Metadata!["reasoning"]);
+        var second = _server.Requests.Where(r => r.Path == "/v1/chat/completions").Last();
+        var assistant = System.Text.Json.Nodes.JsonNode.Parse(second.Body)!["messages"]!.AsArray().Single(m => (string)m!["role"]! == "assistant")!;
+        Assert.Equal(thought, (string?)assistant["reasoning"]);
+        Assert.Equal(first.Content, (string?)assistant["content"]);
+        Assert.IsType<string>(history[1].Metadata!["reasoning"]); // the caller's history is unchanged
+    }
+
+    [Fact]
     public async Task AddVllmChatCompletion_ExtensionData_SentUnderWireNames()
     {
         var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain").Build();
