@@ -40,13 +40,14 @@ public sealed partial class VllmChatClient
             EnsureCapabilities(messages, options, model);
         }
 
+        var sendsReasoning = VllmChatRequestWriter.HasAssistantReasoning(messages);
         var features = VllmServerFeatures.Unknown;
-        if (NeedsServerVersion(options) || VllmChatRequestWriter.HasAssistantReasoning(messages))
+        if (sendsReasoning || NeedsServerVersion(options))
         {
             features = VllmServerFeatures.From(await TryGetServerInfoAsync(cancellationToken).ConfigureAwait(false));
         }
 
-        return new VllmChatRequest(modelId, model, features, stream);
+        return new VllmChatRequest(modelId, model, features, stream) { ReasoningField = sendsReasoning ? features.ReasoningInputField : null };
     }
 
     /// <summary>The messages as a collection: they are read more than once (capabilities, reasoning, the body), and a

@@ -5,4 +5,9 @@ namespace Connectors.Vllm.ChatProtocol;
 /// <param name="Model">The model entry (configured or discovered), or <see langword="null"/>.</param>
 /// <param name="Features">What the server version accepts.</param>
 /// <param name="Stream">Whether the response is streamed.</param>
-internal sealed record VllmChatRequest(string ModelId, VllmModelDefinition? Model, VllmServerFeatures Features, bool Stream);
+internal sealed record VllmChatRequest(string ModelId, VllmModelDefinition? Model, VllmServerFeatures Features, bool Stream)
+{
+    /// <summary>The assistant-message field that sends the history's reasoning back, or <see langword="null"/> when
+    /// there is none to send or the server version reads no such field.</summary>
+    public string? ReasoningField { get; init; }
+}

@@ -39,7 +39,7 @@ internal static class VllmChatRequestWriter
             writer.WriteStartObject();
             writer.WriteString("model"u8, request.ModelId);
             written.Add("model");
-            WriteMessages(writer, messages, options?.Instructions, request.Features.ReasoningInputField);
+            WriteMessages(writer, messages, options?.Instructions, request.ReasoningField);
             written.Add("messages");
 
             if (options is not null)
@@ -74,13 +74,12 @@ internal static class VllmChatRequestWriter
         return (buffer.WrittenSpan.ToArray(), reasoningEffort);
     }
 
-    /// <remarks><paramref name="messages"/> is read twice when it has reasoning to send back: callers pass a collection.</remarks>
     private static void WriteMessages(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, string? instructions, string? reasoningField)
     {
         writer.WritePropertyName("messages"u8);
         writer.WriteStartArray();
         var merged = MergeInstructions(messages, instructions);
-        if (reasoningField is null || !HasAssistantReasoning(merged))
+        if (reasoningField is null)
         {
             foreach (var message in merged.AsOpenAIChatMessages())
             {
