@@ -142,7 +142,7 @@ internal static class VllmChatRequestWriter
     }
 
     /// <summary>The message's reasoning texts joined, or <see langword="null"/> when it has none.</summary>
-    private static string? ReasoningText(MeaiChatMessage message)
+    internal static string? ReasoningText(MeaiChatMessage message)
     {
         string? single = null;
         System.Text.StringBuilder? joined = null;

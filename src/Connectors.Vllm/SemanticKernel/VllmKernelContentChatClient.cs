@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.ChatProtocol;
 using Microsoft.Extensions.AI;
 
 namespace Microsoft.SemanticKernel;
@@ -26,18 +26,9 @@ internal sealed class VllmKernelContentChatClient(IChatClient innerClient) : Del
         var response = await base.GetResponseAsync(WithReasoningContents(messages), options, cancellationToken).ConfigureAwait(false);
         foreach (var message in response.Messages)
         {
-            StringBuilder? reasoning = null;
-            foreach (var content in message.Contents)
+            if (VllmChatRequestWriter.ReasoningText(message) is { } reasoning)
             {
-                if (content is TextReasoningContent { Text.Length: > 0 } r)
-                {
-                    (reasoning ??= new()).Append(r.Text);
-                }
-            }
-
-            if (reasoning is not null)
-            {
-                (message.AdditionalProperties ??= [])[ReasoningKey] = reasoning.ToString();
+                (message.AdditionalProperties ??= [])[ReasoningKey] = reasoning;
             }
         }
 
@@ -81,7 +72,7 @@ internal sealed class VllmKernelContentChatClient(IChatClient innerClient) : Del
             if (message.Role == ChatRole.Assistant
                 && message.AdditionalProperties?.TryGetValue(ReasoningKey, out var value) == true
                 && value is string { Length: > 0 } reasoning
-                && !HasReasoningContent(message))
+                && VllmChatRequestWriter.ReasoningText(message) is null)
             {
                 copy ??= new List<ChatMessage>(list);
                 var contents = new List<AIContent>(message.Contents.Count + 1) { new TextReasoningContent(reasoning) };
@@ -98,18 +89,5 @@ internal sealed class VllmKernelContentChatClient(IChatClient innerClient) : Del
         }
 
         return copy ?? list;
-    }
-
-    private static bool HasReasoningContent(ChatMessage message)
-    {
-        foreach (var content in message.Contents)
-        {
-            if (content is TextReasoningContent)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
