@@ -10,7 +10,11 @@ namespace Connectors.Vllm;
 /// </summary>
 /// <remarks>
 /// <para><see cref="ServerMessage"/> is the server's own text, unchanged; <see cref="Hint"/> names the
-/// setting or command that usually fixes the problem. <see cref="Exception.Message"/> combines both.</para>
+/// setting or command that usually fixes the problem. <see cref="Exception.Message"/> says who failed and joins the
+/// hint as its own sentence: <c>vLLM returned 401 (Unauthorized): Unauthorized. Hint: …</c> for a server's answer,
+/// <c>vLLM request failed: …</c> for a failed exchange, or a sentence naming the part of this library that refused
+/// before anything was sent (<c>The private-network gate refused …</c>, <c>The token-budget reducer …</c>; those leave
+/// <see cref="ServerMessage"/> <see langword="null"/>).</para>
 /// <para>The exception never carries the API key: neither the message nor the hint repeats request headers.</para>
 /// </remarks>
 public sealed class VllmException : Exception
@@ -59,12 +63,40 @@ public sealed class VllmException : Exception
     /// <summary>Gets vLLM's error <c>param</c> (the request field at fault), or <see langword="null"/>.</summary>
     public string? Param { get; init; }
 
+    /// <summary>Builds an exception for a failure on this side, before or instead of a request (the private-network
+    /// gate, the token-budget reducer): the message names who failed itself, so it gets no "vLLM …" head, and
+    /// <see cref="ServerMessage"/> stays <see langword="null"/> because no server said anything.</summary>
+    /// <param name="message">The sentence saying who failed and why (for example "The private-network gate refused …").</param>
+    /// <param name="hint">What to change to fix it, or <see langword="null"/>.</param>
+    /// <param name="innerException">The exception that caused this one, or <see langword="null"/>.</param>
+    internal static VllmException ClientSide(string message, string? hint, Exception? innerException = null)
+        => new(Join(message, hint), hint, innerException);
+
+    private VllmException(string composedMessage, string? hint, Exception? innerException)
+        : base(composedMessage, innerException)
+    {
+        Hint = hint;
+    }
+
     private static string ComposeMessage(HttpStatusCode? statusCode, string? serverMessage, string? hint)
     {
         var head = statusCode is { } code
             ? $"vLLM returned {(int)code} ({code})"
             : "vLLM request failed";
         var text = string.IsNullOrEmpty(serverMessage) ? head + "." : $"{head}: {serverMessage}";
-        return string.IsNullOrEmpty(hint) ? text : $"{text} Hint: {hint}";
+        return Join(text, hint);
+    }
+
+    /// <summary>Joins a message and its hint as two sentences: "…: Unauthorized. Hint: …", never "…: Unauthorized Hint: …".</summary>
+    private static string Join(string text, string? hint)
+    {
+        if (string.IsNullOrEmpty(hint))
+        {
+            return text;
+        }
+
+        text = text.TrimEnd();
+        var ended = text.Length > 0 && text[^1] is '.' or '!' or '?' or '…';
+        return ended ? $"{text} Hint: {hint}" : $"{text}. Hint: {hint}";
     }
 }

@@ -33,7 +33,7 @@ public sealed class VllmHealthProbe : IDisposable
     private readonly IReadOnlyList<string> _configurationProblems;
     private readonly VllmNetworkPolicy _policy;
     private readonly Uri? _baseUrl;
-    private readonly string? _apiKeySetting;
+    private readonly string _modelsKey;
     private readonly string[] _configuredModelIds;
     private readonly HttpClient _httpClient;
     private readonly bool _ownsHttpClient;
@@ -48,7 +48,7 @@ public sealed class VllmHealthProbe : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _baseUrl = options.BaseUrl;
-        _apiKeySetting = options.ApiKey;
+        _modelsKey = options.KeyOf(nameof(VllmProviderOptions.Models));
         _policy = VllmNetworkPolicy.From(options);
         _logger = VllmLog.For(options);
         var problems = options.GetProblems();
@@ -132,9 +132,9 @@ public sealed class VllmHealthProbe : IDisposable
             }
             else if (!authOk)
             {
-                problems.Add(_apiKeySetting is null
-                    ? $"The server requires an API key: GET {modelsUrl} answered {models.Status.ToString(CultureInfo.InvariantCulture)}. Set VLLM_API_KEY (or Vllm:ApiKey) to the key the server was started with (--api-key)."
-                    : $"The server rejected the API key: GET {modelsUrl} answered {models.Status.ToString(CultureInfo.InvariantCulture)}. Set VLLM_API_KEY (or Vllm:ApiKey) to the key the server was started with (--api-key).");
+                problems.Add(endpoint.ApiKey is null
+                    ? $"The server requires an API key: GET {modelsUrl} answered {models.Status.ToString(CultureInfo.InvariantCulture)}. {VllmErrors.NoKeySentHint}"
+                    : $"The server rejected the API key: GET {modelsUrl} answered {models.Status.ToString(CultureInfo.InvariantCulture)}. Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable) to the key the server was started with (--api-key).");
             }
             else if (models.Status == (int)HttpStatusCode.ServiceUnavailable)
             {
@@ -154,7 +154,7 @@ public sealed class VllmHealthProbe : IDisposable
             }
             else
             {
-                problems.Add(Sentence(VllmErrors.FromResponse(models.Status, models.Body, new VllmErrorContext(endpoint.BaseUrl))) + $" (curl {modelsUrl})");
+                problems.Add(Sentence(VllmErrors.FromResponse(models.Status, models.Body, VllmErrorContext.For(endpoint))) + $" (curl {modelsUrl})");
             }
 
             version = await ReadVersionAsync(endpoint, cancellationToken).ConfigureAwait(false);
@@ -240,7 +240,7 @@ public sealed class VllmHealthProbe : IDisposable
 
             if (!found)
             {
-                problems.Add($"The model '{id}' in Vllm:Models is not served by the server (it serves: {string.Join(", ", served)}). Fix the model entry's Id, or start vLLM with --served-model-name {id} (curl {modelsUrl}).");
+                problems.Add($"The model '{id}' in {_modelsKey} is not served by the server (it serves: {string.Join(", ", served)}). Fix the model entry's Id, or start vLLM with --served-model-name {id} (curl {modelsUrl}).");
             }
         }
     }
@@ -303,7 +303,7 @@ public sealed class VllmHealthProbe : IDisposable
         return (
             false,
             $"{r.Address} is a {r.Range} address and AllowPrivateNetwork is false",
-            $"The private-network gate refuses {host} ({r.Address}, a {r.Range} address). If you trust this server, set AllowPrivateNetwork = true (Vllm:AllowPrivateNetwork).");
+            $"The private-network gate refuses {host} ({r.Address}, a {r.Range} address). {_policy.RefusalHint}");
     }
 
     private static string Sentence(VllmException ex)

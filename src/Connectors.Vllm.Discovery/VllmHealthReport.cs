@@ -35,7 +35,8 @@ public sealed class VllmHealthReport
     /// <summary>Gets whether the private-network gate lets the base URL's address through.</summary>
     public bool PrivateNetworkApproved { get; internal init; }
 
-    /// <summary>Gets why <see cref="PrivateNetworkApproved"/> has its value: <c>"public address"</c>, <c>"default loopback"</c>,
+    /// <summary>Gets why <see cref="PrivateNetworkApproved"/> has its value: <c>"public address"</c>,
+    /// <c>"default loopback: 127.0.0.1, localhost or [::1] on port 8000 with /v1"</c> (the documented default base URL),
     /// <c>"AllowPrivateNetwork is true"</c>, or the refused address and its range.</summary>
     public string PrivateNetworkReason { get; internal init; } = "not checked";
 
@@ -51,7 +52,7 @@ public sealed class VllmHealthReport
     /// <summary>Gets whether no problem was found.</summary>
     public bool IsHealthy => Problems.Count == 0;
 
-    /// <summary>The row as one line, for example <c>reachable ✓ · auth ok ✓ · models 2 · private network approved (default loopback) · vLLM 0.27.1</c>.</summary>
+    /// <summary>The row as one line, for example <c>reachable ✓ · auth ok ✓ · models 2 · private network approved (public address) · vLLM 0.27.1</c>.</summary>
     /// <returns>The row.</returns>
     public override string ToString()
     {

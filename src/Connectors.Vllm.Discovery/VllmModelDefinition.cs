@@ -29,7 +29,8 @@ public sealed class VllmModelDefinition
     /// <summary>Gets or sets the model's cost, or <see langword="null"/>.</summary>
     public VllmModelCost? Cost { get; set; }
 
-    /// <summary>Gets or sets the context window in tokens (vLLM's <c>max_model_len</c>); <see langword="null"/> when unknown.</summary>
+    /// <summary>Gets or sets the context window in tokens (vLLM's <c>max_model_len</c>; for a discovered LoRA adapter, its
+    /// parent's); <see langword="null"/> when unknown.</summary>
     public int? ContextWindow { get; set; }
 
     /// <summary>Gets or sets the maximum number of output tokens; <see langword="null"/> unless configured.</summary>

@@ -23,7 +23,8 @@ namespace Connectors.Vllm;
 /// <para>When <see cref="VllmProviderOptions.Models"/> is not empty those models are used and discovery is
 /// skipped. Otherwise each model card becomes a <see cref="VllmModelDefinition"/>: <c>max_model_len</c> becomes
 /// <see cref="VllmModelDefinition.ContextWindow"/>, LoRA adapters keep <see cref="VllmModelDefinition.Parent"/> and
-/// <see cref="VllmModelDefinition.Root"/>, and capabilities and <see cref="VllmModelDefinition.MaxTokens"/> stay
+/// <see cref="VllmModelDefinition.Root"/> and take their parent's context window (vLLM lists none for an adapter, which
+/// runs inside its base model's window), and capabilities and <see cref="VllmModelDefinition.MaxTokens"/> stay
 /// undeclared (<see langword="null"/>): they are never guessed from a model id.</para>
 /// <para>Results are cached for <see cref="VllmProviderOptions.DiscoveryCacheTtl"/>. Concurrent callers share one
 /// request; a caller's cancellation ends only that caller's wait; a failure is not cached. After the first
@@ -68,7 +69,7 @@ public sealed class VllmModelDiscovery : IDisposable
         {
             var copy = new VllmModelDefinition[options.Models.Count];
             options.Models.CopyTo(copy, 0);
-            _configured = new VllmModelsSnapshot(new ReadOnlyCollection<VllmModelDefinition>(copy), BaseUrl, configured: true);
+            _configured = new VllmModelsSnapshot(new ReadOnlyCollection<VllmModelDefinition>(copy), BaseUrl, options.KeyOf(nameof(VllmProviderOptions.Models)));
         }
 
         _httpClient = VllmHttpClientFactory.Create(options, httpClient);
@@ -175,8 +176,30 @@ public sealed class VllmModelDiscovery : IDisposable
         return models is not null;
     }
 
-    /// <summary>The model ids for error hints ("the server serves: …"), without I/O; <see langword="null"/> when unknown.</summary>
-    internal IReadOnlyList<string>? CachedServedModelIds => (_configured ?? _models.LastSuccess)?.ServedIds;
+    /// <summary>The model ids the server listed last (never the configured ones), without I/O; <see langword="null"/> when unknown.</summary>
+    internal IReadOnlyList<string>? CachedServedModelIds => _models.LastSuccess?.ServedIds;
+
+    /// <summary>The model ids the server serves, for the hint of an unknown-model 404: <c>GET {BaseUrl}/models</c>
+    /// through the same cache, even when models are configured (the configured list is what the caller believes, not
+    /// what the server serves). With configured models the list is asked once and cached; with discovered models the
+    /// cache is refreshed first, since the 404 says it may be stale.</summary>
+    /// <returns>The ids, or <see langword="null"/> when the server could not say (the hint then only names the command).</returns>
+    internal async Task<IReadOnlyList<string>?> GetServedModelIdsForHintAsync(CancellationToken cancellationToken)
+    {
+        if (_configured is null)
+        {
+            _models.Invalidate();
+        }
+
+        try
+        {
+            return (await _models.GetAsync(cancellationToken).ConfigureAwait(false)).ServedIds;
+        }
+        catch (VllmException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Gets what the server says about itself (<c>GET /version</c> at the server root, cached).</summary>
     /// <param name="cancellationToken">Ends this caller's wait.</param>
@@ -260,7 +283,7 @@ public sealed class VllmModelDiscovery : IDisposable
             throw;
         }
 
-        var snapshot = new VllmModelsSnapshot(models, BaseUrl, configured: false);
+        var snapshot = new VllmModelsSnapshot(models, BaseUrl, configuredKey: null);
         if (_endpoint.Logger.IsEnabled(LogLevel.Information))
         {
             var ids = snapshot.ServedIds;

@@ -38,7 +38,7 @@ public sealed partial class VllmProviderOptions
         ArgumentNullException.ThrowIfNull(section);
         var problems = new List<string>();
         var reader = new VllmConfigurationReader(problems);
-        var options = new VllmProviderOptions();
+        var options = new VllmProviderOptions { ConfigurationPath = section is IConfigurationSection { Path.Length: > 0 } bound ? bound.Path : null };
 
         options.BaseUrl = reader.ReadUri(section, nameof(BaseUrl)) ?? options.BaseUrl;
         options.ApiKey = VllmConfigurationReader.Text(section, nameof(ApiKey));
@@ -83,6 +83,10 @@ public sealed partial class VllmProviderOptions
 
         return options;
     }
+
+    /// <summary>The path of the configuration section these options were read from (<c>Vllm</c>), or <see langword="null"/>
+    /// when they were built in code; every message that names a setting uses it (<see cref="KeyOf"/>).</summary>
+    internal string? ConfigurationPath { get; set; }
 
     /// <summary>
     /// The implicit provider: options for a server at <c>VLLM_BASE_URL</c> (default <see cref="DefaultBaseUrl"/>)

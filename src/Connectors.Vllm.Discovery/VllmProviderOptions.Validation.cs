@@ -34,50 +34,55 @@ public sealed partial class VllmProviderOptions
 
         if (!string.Equals(Api, OpenAICompletionsApi, StringComparison.Ordinal))
         {
-            problems.Add($"Api: '{Api}' is not supported; the only supported value is '{OpenAICompletionsApi}'.");
+            problems.Add($"{KeyOf("Api")}: '{Api}' is not supported; the only supported value is '{OpenAICompletionsApi}'.");
         }
 
         ValidateHeaders(problems);
         ValidateModels(problems);
 
-        Positive(problems, nameof(ConnectTimeout), ConnectTimeout, allowInfinite: true);
-        Positive(problems, nameof(FirstByteTimeout), FirstByteTimeout, allowInfinite: true);
-        Positive(problems, nameof(StreamIdleTimeout), StreamIdleTimeout, allowInfinite: true);
+        Positive(problems, KeyOf(nameof(ConnectTimeout)), ConnectTimeout, allowInfinite: true);
+        Positive(problems, KeyOf(nameof(FirstByteTimeout)), FirstByteTimeout, allowInfinite: true);
+        Positive(problems, KeyOf(nameof(StreamIdleTimeout)), StreamIdleTimeout, allowInfinite: true);
         if (DiscoveryCacheTtl < TimeSpan.Zero)
         {
-            problems.Add($"DiscoveryCacheTtl: {DiscoveryCacheTtl} is negative; use 00:00:00 to turn the cache off.");
+            problems.Add($"{KeyOf(nameof(DiscoveryCacheTtl))}: {DiscoveryCacheTtl} is negative; use 00:00:00 to turn the cache off.");
         }
 
-        Positive(problems, nameof(MaxSseLineBytes), MaxSseLineBytes);
-        Positive(problems, nameof(MaxResponseBytes), MaxResponseBytes);
-        Positive(problems, nameof(MaxModelsBodyBytes), MaxModelsBodyBytes);
+        Positive(problems, KeyOf(nameof(MaxSseLineBytes)), MaxSseLineBytes);
+        Positive(problems, KeyOf(nameof(MaxResponseBytes)), MaxResponseBytes);
+        Positive(problems, KeyOf(nameof(MaxModelsBodyBytes)), MaxModelsBodyBytes);
 
         if (Retry is null)
         {
-            problems.Add("Retry: must not be null; set Retry.MaxAttempts = 1 to turn retries off.");
+            problems.Add($"{KeyOf("Retry")}: must not be null; set Retry.MaxAttempts = 1 to turn retries off.");
         }
         else
         {
             if (Retry.MaxAttempts < 1)
             {
-                problems.Add($"Retry:MaxAttempts: {Retry.MaxAttempts.ToString(CultureInfo.InvariantCulture)} must be at least 1 (1 turns retries off).");
+                problems.Add($"{KeyOf("Retry:MaxAttempts")}: {Retry.MaxAttempts.ToString(CultureInfo.InvariantCulture)} must be at least 1 (1 turns retries off).");
             }
 
             if (Retry.BaseDelay < TimeSpan.Zero)
             {
-                problems.Add($"Retry:BaseDelay: {Retry.BaseDelay} must not be negative.");
+                problems.Add($"{KeyOf("Retry:BaseDelay")}: {Retry.BaseDelay} must not be negative.");
             }
 
             if (Retry.MaxDelay < Retry.BaseDelay)
             {
-                problems.Add($"Retry:MaxDelay: {Retry.MaxDelay} must not be less than Retry:BaseDelay ({Retry.BaseDelay}).");
+                problems.Add($"{KeyOf("Retry:MaxDelay")}: {Retry.MaxDelay} must not be less than {KeyOf("Retry:BaseDelay")} ({Retry.BaseDelay}).");
             }
 
-            Positive(problems, "Retry:MaxTotalTime", Retry.MaxTotalTime, allowInfinite: true);
+            Positive(problems, KeyOf("Retry:MaxTotalTime"), Retry.MaxTotalTime, allowInfinite: true);
         }
 
         return problems;
     }
+
+    /// <summary>The full configuration key of <paramref name="key"/>: under the section these options were read from
+    /// (<c>Vllm:Models:0:MaxTokens</c>), or the bare property path when they were built in code.</summary>
+    internal string KeyOf(string key)
+        => string.IsNullOrEmpty(ConfigurationPath) ? key : Microsoft.Extensions.Configuration.ConfigurationPath.Combine(ConfigurationPath, key);
 
     internal static VllmException ConfigurationException(IReadOnlyList<string> problems)
         => new($"The Vllm configuration is invalid ({problems.Count.ToString(CultureInfo.InvariantCulture)} problem{(problems.Count == 1 ? string.Empty : "s")}):{Environment.NewLine} - {string.Join(Environment.NewLine + " - ", problems)}");
@@ -86,29 +91,29 @@ public sealed partial class VllmProviderOptions
     {
         if (BaseUrl is null)
         {
-            problems.Add("BaseUrl: must be set, for example http://127.0.0.1:8000/v1.");
+            problems.Add($"{KeyOf(nameof(BaseUrl))}: must be set, for example http://127.0.0.1:8000/v1.");
             return;
         }
 
         if (!BaseUrl.IsAbsoluteUri)
         {
-            problems.Add($"BaseUrl: '{BaseUrl}' is not an absolute URL; write it like http://127.0.0.1:8000/v1.");
+            problems.Add($"{KeyOf(nameof(BaseUrl))}: '{BaseUrl}' is not an absolute URL; write it like http://127.0.0.1:8000/v1.");
             return;
         }
 
         if (BaseUrl.Scheme != Uri.UriSchemeHttp && BaseUrl.Scheme != Uri.UriSchemeHttps)
         {
-            problems.Add($"BaseUrl: the scheme '{BaseUrl.Scheme}' is not supported; use http or https.");
+            problems.Add($"{KeyOf(nameof(BaseUrl))}: the scheme '{BaseUrl.Scheme}' is not supported; use http or https.");
         }
 
         if (BaseUrl.UserInfo.Length > 0)
         {
-            problems.Add("BaseUrl: must not contain a user name or password; put the key in ApiKey.");
+            problems.Add($"{KeyOf(nameof(BaseUrl))}: must not contain a user name or password; put the key in {KeyOf(nameof(ApiKey))}.");
         }
 
         if (BaseUrl.Query.Length > 0 || BaseUrl.Fragment.Length > 0)
         {
-            problems.Add("BaseUrl: must not contain a query or fragment.");
+            problems.Add($"{KeyOf(nameof(BaseUrl))}: must not contain a query or fragment.");
         }
     }
 
@@ -116,7 +121,7 @@ public sealed partial class VllmProviderOptions
     {
         if (Headers is null)
         {
-            problems.Add("Headers: must not be null.");
+            problems.Add($"{KeyOf(nameof(Headers))}: must not be null.");
             return;
         }
 
@@ -124,20 +129,20 @@ public sealed partial class VllmProviderOptions
         {
             if (string.IsNullOrWhiteSpace(name) || name.AsSpan().IndexOfAny(" :\r\n\t") >= 0)
             {
-                problems.Add($"Headers: '{name}' is not a valid header name.");
+                problems.Add($"{KeyOf(nameof(Headers))}: '{name}' is not a valid header name.");
             }
             else if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
             {
-                problems.Add("Headers:Authorization: set ApiKey instead; the key is sent only as Authorization: Bearer.");
+                problems.Add($"{KeyOf("Headers:Authorization")}: set {KeyOf(nameof(ApiKey))} instead; the key is sent only as Authorization: Bearer.");
             }
 
             if (value is null)
             {
-                problems.Add($"Headers:{name}: the value must not be null.");
+                problems.Add($"{KeyOf("Headers:" + name)}: the value must not be null.");
             }
             else if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
             {
-                problems.Add($"Headers:{name}: the value must not contain line breaks.");
+                problems.Add($"{KeyOf("Headers:" + name)}: the value must not contain line breaks.");
             }
         }
     }
@@ -146,7 +151,7 @@ public sealed partial class VllmProviderOptions
     {
         if (Models is null)
         {
-            problems.Add("Models: must not be null; leave it empty to discover the models from the server.");
+            problems.Add($"{KeyOf(nameof(Models))}: must not be null; leave it empty to discover the models from the server.");
             return;
         }
 
@@ -154,7 +159,7 @@ public sealed partial class VllmProviderOptions
         for (var i = 0; i < Models.Count; i++)
         {
             var model = Models[i];
-            var at = $"Models:{i.ToString(CultureInfo.InvariantCulture)}";
+            var at = KeyOf($"Models:{i.ToString(CultureInfo.InvariantCulture)}");
             if (model is null)
             {
                 problems.Add($"{at}: the entry is null.");

@@ -12,7 +12,8 @@ namespace Connectors.Vllm;
 /// When <see cref="Models"/> is empty the models are discovered from <c>GET {BaseUrl}/models</c>.</para>
 /// <para>Security defaults: private, loopback and link-local addresses are refused unless
 /// <see cref="AllowPrivateNetwork"/> is true, with one exception: the documented default
-/// <see cref="BaseUrl"/> (<c>http://127.0.0.1:8000/v1</c>) counts as approved.</para>
+/// <see cref="BaseUrl"/> (<c>http://127.0.0.1:8000/v1</c>, also written <c>http://localhost:8000/v1</c> or
+/// <c>http://[::1]:8000/v1</c>) counts as approved for loopback addresses.</para>
 /// <para>Instances are read when a client is built; change them before, not after.</para>
 /// </remarks>
 public sealed partial class VllmProviderOptions

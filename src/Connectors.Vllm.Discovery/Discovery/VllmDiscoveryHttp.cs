@@ -143,7 +143,7 @@ internal static class VllmDiscoveryHttp
 
         if (!result.IsSuccess)
         {
-            throw VllmErrors.FromResponse(result.Status, result.Body, new VllmErrorContext(endpoint.BaseUrl));
+            throw VllmErrors.FromResponse(result.Status, result.Body, VllmErrorContext.For(endpoint));
         }
 
         if (result.TooLarge)
@@ -164,14 +164,15 @@ internal static class VllmDiscoveryHttp
         var result = await GetAsync(client, endpoint, endpoint.AtRoot("/version"), MaxSmallBodyBytes, cancellationToken, retry).ConfigureAwait(false);
         if (result.Status >= 500)
         {
-            throw VllmErrors.FromResponse(result.Status, result.Body, new VllmErrorContext(endpoint.BaseUrl));
+            throw VllmErrors.FromResponse(result.Status, result.Body, VllmErrorContext.For(endpoint));
         }
 
         var version = result.IsSuccess && !result.TooLarge ? ParseVersion(result.Body) : null;
         return new VllmServerInfo(endpoint.BaseUrl, version);
     }
 
-    /// <summary>Converts a <c>/v1/models</c> body: <c>max_model_len</c> → ContextWindow, <c>parent</c>/<c>root</c> kept,
+    /// <summary>Converts a <c>/v1/models</c> body: <c>max_model_len</c> → ContextWindow (a LoRA adapter takes its parent's),
+    /// <c>parent</c>/<c>root</c> kept,
     /// capabilities left undeclared, MaxTokens null. Throws a <see cref="VllmException"/> for anything that is not a model list.</summary>
     public static IReadOnlyList<VllmModelDefinition> ParseModels(ReadOnlySpan<byte> body, Uri url)
     {
@@ -218,7 +219,38 @@ internal static class VllmDiscoveryHttp
             };
         }
 
+        InheritParentWindows(models);
         return new ReadOnlyCollection<VllmModelDefinition>(models);
+    }
+
+    /// <summary>A LoRA adapter's card has no <c>max_model_len</c>, but the adapter runs inside its base model's window:
+    /// give it the window of the card its <c>parent</c> names (in the same list), so token budgets and context hints work
+    /// for adapters too. An adapter whose parent is not listed (or has no window) keeps <see langword="null"/>.</summary>
+    private static void InheritParentWindows(VllmModelDefinition[] models)
+    {
+        Dictionary<string, int>? windows = null;
+        foreach (var model in models)
+        {
+            if (model.Parent is not null && model.ContextWindow is null)
+            {
+                if (windows is null)
+                {
+                    windows = new Dictionary<string, int>(StringComparer.Ordinal);
+                    foreach (var candidate in models)
+                    {
+                        if (candidate.Parent is null && candidate.ContextWindow is { } window)
+                        {
+                            windows.TryAdd(candidate.Id, window);
+                        }
+                    }
+                }
+
+                if (windows.TryGetValue(model.Parent, out var parentWindow))
+                {
+                    model.ContextWindow = parentWindow;
+                }
+            }
+        }
     }
 
     /// <summary>The <c>version</c> of a <c>/version</c> body, or <see langword="null"/> when the body is not <c>{"version":"…"}</c>.</summary>

@@ -13,7 +13,10 @@ internal sealed class VllmModelsSnapshot
 {
     private readonly Dictionary<string, VllmModelDefinition> _byId;
 
-    public VllmModelsSnapshot(IReadOnlyList<VllmModelDefinition> models, Uri baseUrl, bool configured)
+    /// <param name="models">The models.</param>
+    /// <param name="baseUrl">The server's base URL.</param>
+    /// <param name="configuredKey">The configuration key the models came from (<c>Vllm:Models</c>), or <see langword="null"/> when discovered.</param>
+    public VllmModelsSnapshot(IReadOnlyList<VllmModelDefinition> models, Uri baseUrl, string? configuredKey)
     {
         Models = models;
         ModelsTask = Task.FromResult(models);
@@ -33,7 +36,7 @@ internal sealed class VllmModelsSnapshot
         }
         else
         {
-            var source = configured ? "configured in Vllm:Models" : $"served by {baseUrl}";
+            var source = configuredKey is not null ? $"configured in {configuredKey}" : $"served by {baseUrl}";
             var message = models.Count == 0
                 ? $"No model id was given and there are no models {source}. Check the server's models with curl {Errors.VllmErrors.Combine(baseUrl, "models")}."
                 : $"No model id was given and {models.Count} models are {source}: {string.Join(", ", ids)}. Name one of them (for example ChatOptions.ModelId or the client's default model id).";

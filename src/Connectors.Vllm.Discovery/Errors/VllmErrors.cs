@@ -18,6 +18,9 @@ internal static class VllmErrors
 {
     private const int MaxQuotedBodyChars = 500;
 
+    /// <summary>The hint for a 401 when no key was configured, so none was sent: not "rejected", since there was nothing to reject.</summary>
+    public const string NoKeySentHint = "No API key was sent, because none is configured, and the server requires one (it was started with --api-key). Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable) to that key.";
+
     /// <summary>Parses any of vLLM's error bodies: nested <c>{"error":{…}}</c> (v0.10.1 on), flat
     /// <c>{"object":"error",…}</c> (older), <c>{"error":"Unauthorized"}</c>, FastAPI's <c>{"detail":…}</c>;
     /// anything else becomes its (shortened) text.</summary>
@@ -150,7 +153,12 @@ internal static class VllmErrors
 
         if (status is 401 or 403)
         {
-            return "The server rejected the API key. Set VLLM_API_KEY (or Vllm:ApiKey) to the key the server was started with (--api-key).";
+            return context.ApiKeySent switch
+            {
+                false => NoKeySentHint,
+                true => "The server rejected the API key that was sent. Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable) to the key the server was started with (--api-key).",
+                null => "The server requires an API key (it was started with --api-key). Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable) to that key.",
+            };
         }
 
         if (status == 404)
@@ -270,4 +278,10 @@ internal static class VllmErrors
 /// <param name="Model">The model the request named, if any.</param>
 /// <param name="ServedModels">The model ids the server serves, when known.</param>
 /// <param name="ContextWindow">The model's context window, when known.</param>
-internal sealed record VllmErrorContext(Uri BaseUrl, string? Model = null, IReadOnlyList<string>? ServedModels = null, int? ContextWindow = null);
+/// <param name="ApiKeySent">Whether the request carried an API key (a 401 then means "wrong key", otherwise "no key"); <see langword="null"/> when unknown.</param>
+internal sealed record VllmErrorContext(Uri BaseUrl, string? Model = null, IReadOnlyList<string>? ServedModels = null, int? ContextWindow = null, bool? ApiKeySent = null)
+{
+    /// <summary>The context for a request to <paramref name="endpoint"/>: its base URL and whether its key was sent.</summary>
+    public static VllmErrorContext For(Http.VllmEndpoint endpoint, string? model = null, IReadOnlyList<string>? servedModels = null, int? contextWindow = null)
+        => new(endpoint.BaseUrl, model, servedModels, contextWindow, endpoint.ApiKey is not null);
+}

@@ -37,7 +37,7 @@ internal sealed class VllmEndpoint
     public static VllmEndpoint Resolve(VllmProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var apiKey = VllmEnvironment.Expand(options.ApiKey, "ApiKey");
+        var apiKey = VllmEnvironment.Expand(options.ApiKey, options.KeyOf(nameof(VllmProviderOptions.ApiKey)));
         if (string.IsNullOrEmpty(apiKey))
         {
             apiKey = null;
@@ -46,7 +46,7 @@ internal sealed class VllmEndpoint
         var headers = new List<KeyValuePair<string, string>>(options.Headers.Count);
         foreach (var (name, value) in options.Headers)
         {
-            headers.Add(new(name, VllmEnvironment.Expand(value, $"Headers:{name}") ?? string.Empty));
+            headers.Add(new(name, VllmEnvironment.Expand(value, options.KeyOf($"Headers:{name}")) ?? string.Empty));
         }
 
         return new VllmEndpoint(options, apiKey, headers.ToArray());

@@ -26,8 +26,8 @@ namespace Connectors.Vllm;
 /// multicast addresses, including IPv4 addresses embedded in IPv6 forms (IPv4-mapped, IPv4-compatible,
 /// NAT64, 6to4), are refused unless <see cref="VllmProviderOptions.AllowPrivateNetwork"/> is true. It then
 /// connects to an allowed address, so a public name that resolves to a private address is refused too.
-/// The documented default base URL (<see cref="VllmProviderOptions.DefaultBaseUrl"/>) counts as approved
-/// for loopback addresses.</para>
+/// The documented default base URL (<see cref="VllmProviderOptions.DefaultBaseUrl"/>, also written with
+/// <c>localhost</c> or <c>[::1]</c> as host) counts as approved for loopback addresses.</para>
 /// <para>While the gate is active (<see cref="VllmProviderOptions.AllowPrivateNetwork"/> false) the handler
 /// does not use a proxy: through a proxy the gate would see the proxy's address, not the server's.</para>
 /// <para>A refused connection fails the request with an <see cref="HttpRequestException"/> whose
@@ -83,7 +83,7 @@ public static class VllmHttpHandler
             if (firstRefusal is { } refused)
             {
                 policy.Logger.PrivateNetworkRefused(bare, refused.Address.ToString(), refused.Range);
-                throw VllmNetworkPolicy.RefusedException(bare, refused.Address, refused.Range);
+                throw policy.RefusedException(bare, refused.Address, refused.Range);
             }
 
             throw new SocketException((int)SocketError.HostNotFound);

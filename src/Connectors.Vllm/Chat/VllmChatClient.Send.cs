@@ -193,7 +193,7 @@ public sealed partial class VllmChatClient
         IReadOnlyList<string>? served = null;
         if (response.Status == 404)
         {
-            served = await TryGetServedModelsAsync(cancellationToken).ConfigureAwait(false);
+            served = await _discovery.GetServedModelIdsForHintAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var inner = new ClientResultException($"Service request failed. Status: {response.Status} ({response.ReasonPhrase})", response);
@@ -201,26 +201,8 @@ public sealed partial class VllmChatClient
         return VllmErrors.FromResponse(response.Status, body.Span, context, inner);
     }
 
-    private async Task<IReadOnlyList<string>?> TryGetServedModelsAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (!_discovery.UsesConfiguredModels)
-            {
-                _discovery.Invalidate();
-            }
-
-            var models = await _discovery.GetModelsAsync(cancellationToken).ConfigureAwait(false);
-            return models.Select(m => m.Id).ToArray();
-        }
-        catch (VllmException)
-        {
-            return null;
-        }
-    }
-
     private VllmErrorContext ErrorContext(VllmChatRequest request, IReadOnlyList<string>? servedModels)
-        => new(_options.BaseUrl, request.ModelId, servedModels, request.Model?.ContextWindow);
+        => VllmErrorContext.For(_endpoint, request.ModelId, servedModels, request.Model?.ContextWindow);
 
     /// <summary>Reads a whole (non-streamed) body, refusing one larger than <paramref name="limit"/>.</summary>
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(PipelineResponse response, long limit, CancellationToken cancellationToken, bool truncate = false)

@@ -258,7 +258,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
                 var (error, errorLength) = await ReadPooledAsync(stream, 64 * 1024, response, bodyTimeout.Token).ConfigureAwait(false);
                 try
                 {
-                    throw VllmErrors.FromResponse(response.Status, error.AsSpan(0, errorLength), new VllmErrorContext(_endpoint.BaseUrl, plan.Model));
+                    throw VllmErrors.FromResponse(response.Status, error.AsSpan(0, errorLength), VllmErrorContext.For(_endpoint, plan.Model));
                 }
                 finally
                 {

@@ -131,7 +131,7 @@ internal sealed class VllmPlainHttp : IDisposable
 
     /// <summary>The error context for hints.</summary>
     public VllmErrorContext Context(string? model)
-        => new(Endpoint.BaseUrl, model, ContextWindow: FindModel(model)?.ContextWindow);
+        => VllmErrorContext.For(Endpoint, model, contextWindow: FindModel(model)?.ContextWindow);
 
     private async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -109,7 +109,7 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
         // Counted as the chat client sends them: ChatOptions.Instructions merged into the system prompt.
         var measured = await _tokenizer.TokenizeAsync(VllmChatRequestWriter.MergeInstructions(all, instructions), tokenizeOptions, cancellationToken).ConfigureAwait(false);
         var window = _contextWindow ?? entry?.ContextWindow ?? measured.MaxModelLen
-            ?? throw new VllmException(null, "The model's context window is unknown: the server's /tokenize answer has no max_model_len.", "Set ContextWindow on the model entry (Vllm:Models) or on VllmTokenBudgetOptions.");
+            ?? throw VllmException.ClientSide("The token-budget reducer cannot tell the model's context window: the model entry has none and the server's /tokenize answer has no max_model_len.", "Set ContextWindow on the model entry (Vllm:Models) or on VllmTokenBudgetOptions.");
 
         var requested = chatOptions?.MaxOutputTokens ?? _maxOutputTokens ?? entry?.MaxTokens;
         var reserve = _clamp ? Math.Min(_minOutputTokens, requested ?? _minOutputTokens) : requested ?? _minOutputTokens;
@@ -172,10 +172,9 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
     private static VllmException TooLarge(int tokens, int window, int reserve, int budget, bool single)
     {
         var inv = CultureInfo.InvariantCulture;
-        var what = single ? "The conversation" : "The newest turn alone (with the system messages)";
-        return new VllmException(
-            null,
-            $"{what} needs {tokens.ToString(inv)} tokens, but the model's context window is {window.ToString(inv)} tokens and {reserve.ToString(inv)} are reserved for the output, leaving {Math.Max(0, budget).ToString(inv)} for the prompt.",
+        var what = single ? "the conversation" : "the newest turn alone (with the system messages)";
+        return VllmException.ClientSide(
+            $"The token-budget reducer cannot fit the prompt into the context window, so nothing was sent: {what} needs {tokens.ToString(inv)} tokens, but the model's context window is {window.ToString(inv)} tokens and {reserve.ToString(inv)} are reserved for the output, leaving {Math.Max(0, budget).ToString(inv)} for the prompt.",
             "Shorten the last message (or the tool results it carries), lower ChatOptions.MaxOutputTokens / the model entry's MaxTokens (or set ClampMaxOutputTokens), or use a model with a larger context window (vllm serve --max-model-len).");
     }
 

@@ -32,6 +32,63 @@ public sealed class VllmChatClientErrorTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Error_UnauthorizedWithoutConfiguredKey_SaysNoKeyWasSentAndHowToSetOne(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync(o => o.ApiKey = "secret-key");
+        using var client = ChatTestHost.Client(server);
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => ChatTestHost.CallAsync(client, "Hello", null, stream));
+
+        Assert.Equal(
+            "vLLM returned 401 (Unauthorized): Unauthorized. Hint: No API key was sent, because none is configured, and the server requires one "
+            + "(it was started with --api-key). Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable) to that key.",
+            ex.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Error_UnauthorizedWithWrongKey_SaysTheSentKeyWasRejected(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync(o => o.ApiKey = "secret-key");
+        using var client = ChatTestHost.Client(server, o => o.ApiKey = "wrong-key");
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => ChatTestHost.CallAsync(client, "Hello", null, stream));
+
+        Assert.Equal(
+            "vLLM returned 401 (Unauthorized): Unauthorized. Hint: The server rejected the API key that was sent. "
+            + "Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable) to the key the server was started with (--api-key).",
+            ex.Message);
+        Assert.DoesNotContain("wrong-key", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Error_UnknownModelWithConfiguredModels_HintListsWhatTheServerServesAskedOnce(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(
+            server,
+            o =>
+            {
+                o.Models.Add(new VllmModelDefinition { Id = "configured-a" });
+                o.Models.Add(new VllmModelDefinition { Id = "configured-b" });
+            },
+            model: "configured-b");
+
+        var first = await Assert.ThrowsAsync<VllmException>(() => ChatTestHost.CallAsync(client, "Hello", null, stream));
+        var second = await Assert.ThrowsAsync<VllmException>(() => ChatTestHost.CallAsync(client, "Hello", null, stream));
+
+        Assert.Equal(HttpStatusCode.NotFound, first.StatusCode);
+        Assert.Equal($"The server serves: {VllmTestServerOptions.DefaultModelId}. Use one of these model ids (curl {server.BaseUrl.ToString().TrimEnd('/')}/models).", first.Hint);
+        Assert.Equal(first.Hint, second.Hint);
+        Assert.Single(server.Requests, r => r.Path == "/v1/models"); // asked once, then cached
+    }
+
+    [Theory]
     [InlineData(false, "0.27.1")]
     [InlineData(true, "0.27.1")]
     [InlineData(false, "0.9.2")]

@@ -43,7 +43,7 @@ public sealed class VllmDiscoveryTestServerTests
         Assert.Null(models[0].Parent);
         Assert.Equal("Qwen/Qwen3-8B", models[1].Parent);
         Assert.Equal("/adapters/sql-lora", models[1].Root);
-        Assert.Null(models[1].ContextWindow);
+        Assert.Equal(32768, models[1].ContextWindow); // the adapter's card has max_model_len null; it runs in its parent's window
         Assert.All(models, m => Assert.Null(m.MaxTokens));
         Assert.All(models, m => Assert.Null(m.Reasoning));
         var request = Assert.Single(server.Requests);

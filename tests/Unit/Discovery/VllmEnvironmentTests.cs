@@ -40,7 +40,7 @@ public sealed class VllmEnvironmentTests
     [Fact]
     public void Expand_UnsetVariable_ThrowsNamingVariableAndSetting()
     {
-        var ex = Assert.Throws<VllmException>(() => VllmEnvironment.Expand("${NOT_SET_ANYWHERE}", "Headers:X-Team", Lookup));
+        var ex = Assert.Throws<VllmException>(() => VllmEnvironment.Expand("${NOT_SET_ANYWHERE}", "Vllm:Headers:X-Team", Lookup));
 
         Assert.Contains("NOT_SET_ANYWHERE", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Vllm:Headers:X-Team", ex.Message, StringComparison.Ordinal);

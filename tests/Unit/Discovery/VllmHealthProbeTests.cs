@@ -71,7 +71,7 @@ public sealed class VllmHealthProbeTests
         Assert.Equal(0, report.ModelsDiscovered);
         var problem = Assert.Single(report.Problems);
         Assert.Contains("rejected the API key", problem, StringComparison.Ordinal);
-        Assert.Contains("set VLLM_API_KEY", problem, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable)", problem, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-test", problem, StringComparison.Ordinal);
     }
 
@@ -85,7 +85,10 @@ public sealed class VllmHealthProbeTests
         var report = await probe.ProbeAsync(Ct);
 
         Assert.False(report.AuthOk);
-        Assert.Contains("requires an API key", Assert.Single(report.Problems), StringComparison.Ordinal);
+        Assert.Equal(
+            $"The server requires an API key: GET {PublicBaseUrl.ToString().TrimEnd('/')}/models answered 401. No API key was sent, because none is configured, and the server "
+            + "requires one (it was started with --api-key). Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable) to that key.",
+            Assert.Single(report.Problems));
     }
 
     [Fact]
@@ -181,7 +184,7 @@ public sealed class VllmHealthProbeTests
         var report = await probe.ProbeAsync(Ct);
 
         Assert.True(report.PrivateNetworkApproved);
-        Assert.Equal("default loopback", report.PrivateNetworkReason);
+        Assert.Equal("default loopback: 127.0.0.1, localhost or [::1] on port 8000 with /v1", report.PrivateNetworkReason);
     }
 
     [Fact]

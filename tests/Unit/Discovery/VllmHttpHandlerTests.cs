@@ -113,7 +113,7 @@ public sealed class VllmHttpHandlerTests
     [Fact]
     public void Translate_GateRefusalWrappedTwice_ReturnsGateException()
     {
-        var refusal = VllmNetworkPolicy.RefusedException("h", IPAddress.Loopback, "loopback (127.0.0.0/8)");
+        var refusal = VllmNetworkPolicy.From(new VllmProviderOptions()).RefusedException("h", IPAddress.Loopback, "loopback (127.0.0.0/8)");
         var wrapped = new InvalidOperationException("sdk", new HttpRequestException("connect", refusal));
 
         Assert.Same(refusal, VllmTransportErrors.Translate(wrapped, new Uri("http://h/v1")));

@@ -47,7 +47,7 @@ public sealed class VllmModelDiscoveryTests
         Assert.Equal("sql-lora", lora.Id);
         Assert.Equal("meta-llama/Llama-3.2-3B-Instruct", lora.Parent);
         Assert.Equal("jeeejeee/llama32-3b-text2sql-spider", lora.Root);
-        Assert.Null(lora.ContextWindow); // vLLM sends max_model_len: null for adapters
+        Assert.Equal(131072, lora.ContextWindow); // vLLM sends max_model_len: null for adapters; the adapter runs in its parent's window
         foreach (var model in models)
         {
             // Capabilities are never guessed; MaxTokens is never invented.
@@ -276,7 +276,7 @@ public sealed class VllmModelDiscoveryTests
     [Fact]
     public async Task GetModelsAsync_GateRefusalInsideHttpRequestException_SurfacesGateException()
     {
-        var refusal = VllmNetworkPolicy.RefusedException("vllm.test", IPAddress.Parse("10.0.0.1"), "private (10.0.0.0/8)");
+        var refusal = VllmNetworkPolicy.From(new VllmProviderOptions()).RefusedException("vllm.test", IPAddress.Parse("10.0.0.1"), "private (10.0.0.0/8)");
         var handler = new InMemoryHandler((_, _) => Task.FromException<HttpResponseMessage>(new HttpRequestException("connect failed", refusal)));
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
@@ -412,6 +412,29 @@ public sealed class VllmModelDiscoveryTests
         Assert.True(discovery.TryGetCachedChatClientMetadata(null, out var metadata));
         Assert.Equal("Qwen/Qwen3-8B", metadata.DefaultModelId);
         Assert.Equal(1, handler.Count);
+    }
+
+    [Fact]
+    public async Task GetModelsAsync_AdaptersOfTwoBaseModels_EachTakesItsParentsWindow()
+    {
+        const string body = """
+            {"object":"list","data":[
+              {"id":"base-a","object":"model","owned_by":"vllm","root":"org/a","parent":null,"max_model_len":4096},
+              {"id":"base-b","object":"model","owned_by":"vllm","root":"org/b","parent":null,"max_model_len":32768},
+              {"id":"lora-b","object":"model","owned_by":"vllm","root":"/adapters/b","parent":"base-b","max_model_len":null},
+              {"id":"lora-a","object":"model","owned_by":"vllm","root":"/adapters/a","parent":"base-a","max_model_len":null},
+              {"id":"lora-orphan","object":"model","owned_by":"vllm","root":"/adapters/o","parent":"not-listed","max_model_len":null}]}
+            """;
+        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(body));
+        using var client = handler.CreateClient();
+        using var discovery = new VllmModelDiscovery(Options(), client);
+
+        await discovery.GetModelsAsync(Ct);
+
+        Assert.Equal(32768, discovery.FindModel("lora-b")?.ContextWindow);
+        Assert.Equal(4096, discovery.FindModel("vllm/lora-a")?.ContextWindow);
+        Assert.Null(discovery.FindModel("lora-orphan")?.ContextWindow); // no parent card to take it from: unknown, not guessed
+        Assert.Equal(4096, discovery.FindModel("base-a")?.ContextWindow);
     }
 
     [Fact]

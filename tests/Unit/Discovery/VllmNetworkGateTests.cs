@@ -1,6 +1,8 @@
 using System;
 using System.Net;
+using System.Threading.Tasks;
 using Connectors.Vllm.Http;
+using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.Discovery;
@@ -107,7 +109,7 @@ public sealed class VllmNetworkGateTests
 
         Assert.True(policy.DefaultLoopbackApproved);
         Assert.Null(policy.Refusal(IPAddress.Parse(address)));
-        Assert.Equal("default loopback", policy.Approval(IPAddress.Parse(address)));
+        Assert.Equal(VllmNetworkPolicy.DefaultLoopbackReason, policy.Approval(IPAddress.Parse(address)));
     }
 
     [Theory]
@@ -125,11 +127,14 @@ public sealed class VllmNetworkGateTests
     [InlineData("http://127.0.0.1:8000/v1", true)]
     [InlineData("http://127.0.0.1:8000/v1/", true)]
     [InlineData("http://127.0.0.1:8001/v1", false)]
-    [InlineData("http://localhost:8000/v1", false)]
+    [InlineData("http://localhost:8000/v1", true)]
+    [InlineData("http://[::1]:8000/v1", true)]
+    [InlineData("http://localhost:8001/v1", false)]
+    [InlineData("http://localhost.example.com:8000/v1", false)]
     [InlineData("https://127.0.0.1:8000/v1", false)]
     [InlineData("http://127.0.0.1:8000/", false)]
     [InlineData("http://192.168.1.5:8000/v1", false)]
-    public void IsDefaultBaseUrl_OnlyTheDocumentedDefault(string url, bool expected)
+    public void IsDefaultBaseUrl_DocumentedDefaultOnThisMachine_True(string url, bool expected)
     {
         Assert.Equal(expected, VllmNetworkPolicy.IsDefaultBaseUrl(new Uri(url)));
     }
@@ -137,10 +142,104 @@ public sealed class VllmNetworkGateTests
     [Fact]
     public void RefusedException_HintNamesAllowPrivateNetwork()
     {
-        var ex = VllmNetworkPolicy.RefusedException("intranet.local", IPAddress.Parse("10.0.0.1"), "private (10.0.0.0/8)");
+        var ex = VllmNetworkPolicy.From(new VllmProviderOptions()).RefusedException("intranet.local", IPAddress.Parse("10.0.0.1"), "private (10.0.0.0/8)");
 
         Assert.Null(ex.StatusCode);
         Assert.Contains("AllowPrivateNetwork", ex.Hint, StringComparison.Ordinal);
         Assert.Contains("10.0.0.1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RefusedException_NothingSent_MessageNamesTheGateNotVllm()
+    {
+        var ex = VllmNetworkPolicy.From(new VllmProviderOptions()).RefusedException("intranet.local", IPAddress.Parse("10.0.0.1"), "private (10.0.0.0/8)");
+
+        Assert.Equal(
+            "The private-network gate refused to connect to intranet.local (10.0.0.1, a private (10.0.0.0/8) address); nothing was sent. "
+            + "Hint: If you trust this server, set AllowPrivateNetwork = true (Vllm:AllowPrivateNetwork in configuration).",
+            ex.Message);
+        Assert.Null(ex.ServerMessage);
+    }
+
+    [Fact]
+    public void RefusedException_OptionsFromNestedSection_HintNamesThatSectionsKey()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonStream(new System.IO.MemoryStream(System.Text.Encoding.UTF8.GetBytes("""{"Ai":{"Local":{"BaseUrl":"http://10.0.0.1:8000/v1"}}}""")))
+            .Build();
+        var options = VllmProviderOptions.FromConfiguration(configuration.GetSection("Ai:Local"));
+
+        var ex = VllmNetworkPolicy.From(options).RefusedException("10.0.0.1", IPAddress.Parse("10.0.0.1"), "private (10.0.0.0/8)");
+
+        Assert.Equal("If you trust this server, set AllowPrivateNetwork = true (Ai:Local:AllowPrivateNetwork in configuration).", ex.Hint);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:8000/v1")]
+    [InlineData("http://LOCALHOST:8000/v1/")]
+    [InlineData("http://[::1]:8000/v1")]
+    public void Refusal_LocalhostOrIpv6LoopbackOnDefaultPort_ApprovesLoopbackOnly(string url)
+    {
+        var policy = VllmNetworkPolicy.From(new VllmProviderOptions { BaseUrl = new Uri(url) });
+
+        Assert.True(policy.DefaultLoopbackApproved);
+        Assert.Null(policy.Refusal(IPAddress.Loopback));
+        Assert.Null(policy.Refusal(IPAddress.IPv6Loopback));
+        Assert.Equal(VllmNetworkPolicy.DefaultLoopbackReason, policy.Approval(IPAddress.Loopback));
+        Assert.NotNull(policy.Refusal(IPAddress.Parse("10.0.0.1"))); // a localhost that resolves elsewhere is still refused
+        Assert.NotNull(policy.Refusal(IPAddress.Parse("192.168.1.20")));
+    }
+
+    [Theory]
+    [InlineData("http://localhost:8001/v1")]
+    [InlineData("http://[::1]:8001/v1")]
+    [InlineData("http://localhost:8000/")]
+    public void Refusal_LocalhostNotTheDocumentedDefault_RefusesLoopback(string url)
+    {
+        var policy = VllmNetworkPolicy.From(new VllmProviderOptions { BaseUrl = new Uri(url) });
+
+        Assert.False(policy.DefaultLoopbackApproved);
+        Assert.NotNull(policy.Refusal(IPAddress.Loopback));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_LocalhostDefaultPortWithoutAllowPrivateNetwork_Connects()
+    {
+        System.Net.Sockets.TcpListener listener;
+        try
+        {
+            listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 8000);
+            listener.Start();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            Assert.Skip("Port 8000 is in use on this machine; the policy decision is covered by Refusal_LocalhostOrIpv6LoopbackOnDefaultPort_ApprovesLoopbackOnly.");
+            return;
+        }
+
+        try
+        {
+            var policy = VllmNetworkPolicy.From(new VllmProviderOptions { BaseUrl = new Uri("http://localhost:8000/v1") });
+            var accept = listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
+
+            await using var stream = await VllmHttpHandler.ConnectAsync(policy, new DnsEndPoint("localhost", 8000), TestContext.Current.CancellationToken);
+            using var accepted = await accept;
+
+            Assert.True(stream.CanWrite);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task ConnectAsync_LocalhostOtherPortWithoutAllowPrivateNetwork_RefusedByGate()
+    {
+        var policy = VllmNetworkPolicy.From(new VllmProviderOptions { BaseUrl = new Uri("http://localhost:8001/v1") });
+
+        var ex = await Assert.ThrowsAsync<VllmException>(async () => await VllmHttpHandler.ConnectAsync(policy, new DnsEndPoint("localhost", 8001), TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("The private-network gate refused to connect to localhost (", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -165,4 +165,59 @@ public sealed class VllmProviderOptionsConfigurationTests
 
         Assert.Equal(["text"], Assert.Single(options.Models).Input);
     }
+
+    [Fact]
+    public void FromConfiguration_InvalidSettingsOfEveryKind_EveryKeyIsTheSectionsFullPath()
+    {
+        var section = Section("""
+            {"Vllm":{"BaseUrl":"ftp://vllm.test/v1","Api":"openai-responses","Headers":{"Authorization":"Bearer x"},
+              "Models":[{"Id":"a","ContextWindow":8192,"MaxTokens":9000},{"Id":"a","Cost":{"Input":-1}}],
+              "ConnectTimeout":"-00:00:01","DiscoveryCacheTtl":"-00:00:01","MaxSseLineBytes":0,
+              "Retry":{"MaxAttempts":0,"BaseDelay":"00:00:02","MaxDelay":"00:00:01"}}}
+            """);
+
+        var ex = Assert.Throws<VllmException>(() => VllmProviderOptions.FromConfiguration(section));
+
+        var lines = ex.Message.Split(Environment.NewLine)[1..];
+        Assert.Equal(
+            [
+                " - Vllm:BaseUrl: the scheme 'ftp' is not supported; use http or https.",
+                " - Vllm:Api: 'openai-responses' is not supported; the only supported value is 'openai-completions'.",
+                " - Vllm:Headers:Authorization: set Vllm:ApiKey instead; the key is sent only as Authorization: Bearer.",
+                " - Vllm:Models:0:MaxTokens: 9000 is larger than ContextWindow (8192).",
+                " - Vllm:Models:1:Id: 'a' is listed more than once.",
+                " - Vllm:Models:1:Cost: costs must not be negative.",
+                " - Vllm:ConnectTimeout: -00:00:01 must be positive.",
+                " - Vllm:DiscoveryCacheTtl: -00:00:01 is negative; use 00:00:00 to turn the cache off.",
+                " - Vllm:MaxSseLineBytes: 0 must be positive.",
+                " - Vllm:Retry:MaxAttempts: 0 must be at least 1 (1 turns retries off).",
+                " - Vllm:Retry:MaxDelay: 00:00:01 must not be less than Vllm:Retry:BaseDelay (00:00:02).",
+            ],
+            lines);
+    }
+
+    [Fact]
+    public void FromConfiguration_NestedSection_KeysUseThatSectionsPath()
+    {
+        var section = new ConfigurationBuilder()
+            .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes("""{"Ai":{"Local":{"AllowPrivateNetwork":"yes","Models":[{"Id":"m","MaxTokens":0}]}}}""")))
+            .Build()
+            .GetSection("Ai:Local");
+
+        var ex = Assert.Throws<VllmException>(() => VllmProviderOptions.FromConfiguration(section));
+
+        Assert.Equal(
+            [" - Ai:Local:AllowPrivateNetwork: 'yes' is not true or false.", " - Ai:Local:Models:0:MaxTokens: 0 must be positive."],
+            ex.Message.Split(Environment.NewLine)[1..]);
+    }
+
+    [Fact]
+    public void FromConfiguration_UnsetPlaceholderInApiKey_ErrorNamesTheFullKey()
+    {
+        var options = VllmProviderOptions.FromConfiguration(Section("""{"Vllm":{"ApiKey":"${CONNECTORS_VLLM_TEST_NEVER_SET_1F3A}"}}"""));
+
+        var ex = Assert.Throws<VllmException>(() => VllmEndpoint.Resolve(options));
+
+        Assert.StartsWith("Configuration error in Vllm:ApiKey: the environment variable CONNECTORS_VLLM_TEST_NEVER_SET_1F3A is not set.", ex.Message, StringComparison.Ordinal);
+    }
 }
