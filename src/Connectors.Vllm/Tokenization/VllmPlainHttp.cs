@@ -17,7 +17,7 @@ namespace Connectors.Vllm.Tokenization;
 /// <summary>
 /// Plain <see cref="HttpClient"/> calls for vLLM's routes that the OpenAI SDK does not model
 /// (<c>/tokenize</c>, <c>/detokenize</c>, <c>/rerank</c>, <c>/score</c>): key and headers from
-/// <see cref="VllmEndpoint"/>, the first-byte timeout, a bounded body, retries of these idempotent
+/// <see cref="VllmEndpoint"/>, this library's <c>User-Agent</c>, the first-byte timeout, a bounded body, retries of these idempotent
 /// calls on 429/503 and refused connections, and vLLM's errors as <see cref="VllmException"/>.
 /// </summary>
 internal sealed class VllmPlainHttp : IDisposable
@@ -83,6 +83,12 @@ internal sealed class VllmPlainHttp : IDisposable
                 content.Headers.ContentType = JsonContentType;
                 request.Content = content;
                 Endpoint.Apply(request);
+                if (!request.Headers.Contains("User-Agent"))
+                {
+                    // As on the OpenAI SDK path (VllmPayloadPolicy): this library names itself unless a configured header says otherwise.
+                    request.Headers.TryAddWithoutValidation("User-Agent", VllmUserAgent.Value);
+                }
+
                 using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 var bytes = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
