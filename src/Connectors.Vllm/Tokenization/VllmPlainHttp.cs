@@ -62,9 +62,14 @@ internal sealed class VllmPlainHttp : IDisposable
     }
 
     /// <summary>POSTs <paramref name="body"/> as JSON and returns the success body; throws <see cref="VllmException"/> otherwise.</summary>
+    /// <param name="url">The route.</param>
+    /// <param name="body">The JSON body.</param>
+    /// <param name="model">The model the body names, for hints.</param>
+    /// <param name="missingRouteHint">The hint when the server has no such route (bare 404): the routes tried and what serves them.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="VllmException">The server answered an error status, could not be reached, or did not answer in time.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
-    public async Task<byte[]> PostJsonAsync(Uri url, ReadOnlyMemory<byte> body, string? model, CancellationToken cancellationToken)
+    public async Task<byte[]> PostJsonAsync(Uri url, ReadOnlyMemory<byte> body, string? model, string missingRouteHint, CancellationToken cancellationToken)
     {
         var retry = _options.Retry;
         var started = Stopwatch.GetTimestamp();
@@ -97,7 +102,7 @@ internal sealed class VllmPlainHttp : IDisposable
                 }
 
                 var status = (int)response.StatusCode;
-                failure = VllmErrors.FromResponse(status, bytes, Context(model));
+                failure = VllmErrors.FromResponse(status, bytes, Context(model) with { MissingRouteHint = missingRouteHint });
                 if (status is not (429 or 503))
                 {
                     throw failure;
