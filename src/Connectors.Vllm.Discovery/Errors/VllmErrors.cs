@@ -170,7 +170,9 @@ internal static class VllmErrors
                     : $"Use a model id the server serves: curl {modelsUrl}";
             }
 
-            return $"The server has no such route. Check that BaseUrl ends in /v1 and that the served model supports this task (curl {modelsUrl}).";
+            // FastAPI's bare 404: the route itself is absent. A caller that knows which routes it tried names them and the fix.
+            return context.MissingRouteHint
+                ?? $"The server has no such route. Check that BaseUrl ends in /v1 and that the served model supports this task (curl {modelsUrl}).";
         }
 
         if (message.Contains("maximum context length", StringComparison.Ordinal))
@@ -279,7 +281,9 @@ internal static class VllmErrors
 /// <param name="ServedModels">The model ids the server serves, when known.</param>
 /// <param name="ContextWindow">The model's context window, when known.</param>
 /// <param name="ApiKeySent">Whether the request carried an API key (a 401 then means "wrong key", otherwise "no key"); <see langword="null"/> when unknown.</param>
-internal sealed record VllmErrorContext(Uri BaseUrl, string? Model = null, IReadOnlyList<string>? ServedModels = null, int? ContextWindow = null, bool? ApiKeySent = null)
+/// <param name="MissingRouteHint">The hint for a 404 that means the route is absent (not an unknown model), when the caller
+/// knows better than the generic one: which routes it tried and what makes the server offer them.</param>
+internal sealed record VllmErrorContext(Uri BaseUrl, string? Model = null, IReadOnlyList<string>? ServedModels = null, int? ContextWindow = null, bool? ApiKeySent = null, string? MissingRouteHint = null)
 {
     /// <summary>The context for a request to <paramref name="endpoint"/>: its base URL and whether its key was sent.</summary>
     public static VllmErrorContext For(Http.VllmEndpoint endpoint, string? model = null, IReadOnlyList<string>? servedModels = null, int? contextWindow = null)

@@ -7,12 +7,13 @@ namespace Connectors.Vllm.Http;
 /// <summary>Builds the User-Agent: <c>Connectors.Vllm/&lt;version&gt; (.NET &lt;runtime&gt;; &lt;OS&gt;)</c>.</summary>
 internal static class VllmUserAgent
 {
-    public static string Value { get; } = Build();
-
+    // Static initialisers run in the order written: Version must come before Value, which uses it.
     public static string Version { get; } = ReadVersion();
 
-    private static string Build()
-        => $"Connectors.Vllm/{Version} ({RuntimeInformation.FrameworkDescription}; {RuntimeInformation.OSDescription})"
+    public static string Value { get; } = Build(Version);
+
+    private static string Build(string version)
+        => $"Connectors.Vllm/{version} ({RuntimeInformation.FrameworkDescription}; {RuntimeInformation.OSDescription})"
             .Replace('\r', ' ').Replace('\n', ' ');
 
     private static string ReadVersion()

@@ -27,6 +27,9 @@ public sealed class VllmReranker : IDisposable
     private readonly VllmPlainHttp _http;
     private readonly Uri _rerankUrl;
     private readonly Uri _scoreUrl;
+    private readonly string _noRerankHint;
+    private readonly string _noScoreHint;
+    private readonly string _neitherHint;
     private int _rerankMissing;
 
     /// <summary>Initializes a new instance.</summary>
@@ -42,6 +45,12 @@ public sealed class VllmReranker : IDisposable
         DefaultModelId = defaultModelId is null ? null : VllmModelRef.ToModelId(defaultModelId);
         _rerankUrl = _http.Endpoint.AtRoot("/rerank");
         _scoreUrl = _http.Endpoint.AtRoot("/score");
+        const string Serves = "vLLM offers /rerank and /score only while it serves a reranker (a cross-encoder, that is a classifier with one label, "
+            + "for example BAAI/bge-reranker-v2-m3) or an embedding model, on the pooling runner: vllm serve <model> --runner pooling "
+            + "(--task score on older vLLM). A server started with a chat model has neither route.";
+        _noRerankHint = $"The server has no /rerank route (tried {_rerankUrl}). {Serves} A server that has only /score is used with VllmRerankRoute.Auto or Score.";
+        _noScoreHint = $"The server has no /score route (tried {_scoreUrl}). {Serves}";
+        _neitherHint = $"The server has neither /rerank nor /score (tried {_rerankUrl} and {_scoreUrl}). {Serves}";
     }
 
     /// <summary>Gets the model used when a call names none, or <see langword="null"/>.</summary>
@@ -87,7 +96,8 @@ public sealed class VllmReranker : IDisposable
         var route = options?.Route ?? VllmRerankRoute.Auto;
         if (route == VllmRerankRoute.Score || (route == VllmRerankRoute.Auto && Volatile.Read(ref _rerankMissing) == 1))
         {
-            return await ScoreAsync(query, docs, model, options, cancellationToken).ConfigureAwait(false);
+            var missing = route == VllmRerankRoute.Score ? _noScoreHint : _neitherHint;
+            return await ScoreAsync(query, docs, model, options, missing, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -102,7 +112,7 @@ public sealed class VllmReranker : IDisposable
                 _http.Endpoint.Logger.RerankFallbackToScore(_rerankUrl, 404);
             }
 
-            return await ScoreAsync(query, docs, model, options, cancellationToken).ConfigureAwait(false);
+            return await ScoreAsync(query, docs, model, options, _neitherHint, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -126,7 +136,7 @@ public sealed class VllmReranker : IDisposable
 
             WriteCommon(writer, options);
         });
-        var bytes = await _http.PostJsonAsync(_rerankUrl, body, model, cancellationToken).ConfigureAwait(false);
+        var bytes = await _http.PostJsonAsync(_rerankUrl, body, model, _noRerankHint, cancellationToken).ConfigureAwait(false);
         var response = VllmTokenizer.Deserialize(bytes, PoolingWireJsonContext.Default.RerankResponse, "/rerank");
         var results = new List<VllmRerankedDocument>(response.Results?.Length ?? 0);
         foreach (var item in response.Results ?? [])
@@ -142,7 +152,7 @@ public sealed class VllmReranker : IDisposable
         return new VllmRerankResult(Order(results, options?.TopN), response.Model, ToUsage(response.Usage), response.Id);
     }
 
-    private async Task<VllmRerankResult> ScoreAsync(string query, List<string> docs, string? model, VllmRerankOptions? options, CancellationToken cancellationToken)
+    private async Task<VllmRerankResult> ScoreAsync(string query, List<string> docs, string? model, VllmRerankOptions? options, string missingRouteHint, CancellationToken cancellationToken)
     {
         var body = VllmJsonValues.Build(writer =>
         {
@@ -157,7 +167,7 @@ public sealed class VllmReranker : IDisposable
             writer.WriteEndArray();
             WriteCommon(writer, options);
         });
-        var bytes = await _http.PostJsonAsync(_scoreUrl, body, model, cancellationToken).ConfigureAwait(false);
+        var bytes = await _http.PostJsonAsync(_scoreUrl, body, model, missingRouteHint, cancellationToken).ConfigureAwait(false);
         var response = VllmTokenizer.Deserialize(bytes, PoolingWireJsonContext.Default.ScoreResponse, "/score");
         var results = new List<VllmRerankedDocument>(docs.Count);
         foreach (var item in response.Data ?? [])

@@ -17,7 +17,7 @@ namespace Connectors.Vllm.Tokenization;
 /// <summary>
 /// Plain <see cref="HttpClient"/> calls for vLLM's routes that the OpenAI SDK does not model
 /// (<c>/tokenize</c>, <c>/detokenize</c>, <c>/rerank</c>, <c>/score</c>): key and headers from
-/// <see cref="VllmEndpoint"/>, the first-byte timeout, a bounded body, retries of these idempotent
+/// <see cref="VllmEndpoint"/>, this library's <c>User-Agent</c>, the first-byte timeout, a bounded body, retries of these idempotent
 /// calls on 429/503 and refused connections, and vLLM's errors as <see cref="VllmException"/>.
 /// </summary>
 internal sealed class VllmPlainHttp : IDisposable
@@ -62,9 +62,14 @@ internal sealed class VllmPlainHttp : IDisposable
     }
 
     /// <summary>POSTs <paramref name="body"/> as JSON and returns the success body; throws <see cref="VllmException"/> otherwise.</summary>
+    /// <param name="url">The route.</param>
+    /// <param name="body">The JSON body.</param>
+    /// <param name="model">The model the body names, for hints.</param>
+    /// <param name="missingRouteHint">The hint when the server has no such route (bare 404): the routes tried and what serves them.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="VllmException">The server answered an error status, could not be reached, or did not answer in time.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
-    public async Task<byte[]> PostJsonAsync(Uri url, ReadOnlyMemory<byte> body, string? model, CancellationToken cancellationToken)
+    public async Task<byte[]> PostJsonAsync(Uri url, ReadOnlyMemory<byte> body, string? model, string missingRouteHint, CancellationToken cancellationToken)
     {
         var retry = _options.Retry;
         var started = Stopwatch.GetTimestamp();
@@ -83,6 +88,12 @@ internal sealed class VllmPlainHttp : IDisposable
                 content.Headers.ContentType = JsonContentType;
                 request.Content = content;
                 Endpoint.Apply(request);
+                if (!request.Headers.Contains("User-Agent"))
+                {
+                    // As on the OpenAI SDK path (VllmPayloadPolicy): this library names itself unless a configured header says otherwise.
+                    request.Headers.TryAddWithoutValidation("User-Agent", VllmUserAgent.Value);
+                }
+
                 using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 var bytes = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
@@ -91,7 +102,7 @@ internal sealed class VllmPlainHttp : IDisposable
                 }
 
                 var status = (int)response.StatusCode;
-                failure = VllmErrors.FromResponse(status, bytes, Context(model));
+                failure = VllmErrors.FromResponse(status, bytes, Context(model) with { MissingRouteHint = missingRouteHint });
                 if (status is not (429 or 503))
                 {
                     throw failure;

@@ -117,7 +117,7 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
 
         if (measured.Count <= budget)
         {
-            return new VllmTokenBudgetResult(all, measured.Count, window, OutputFor(requested, window, measured.Count), 0, calls);
+            return new VllmTokenBudgetResult(all, measured.Count, window, OutputFor(requested, window, measured.Count), 0, calls, reserve);
         }
 
         var units = Split(all);
@@ -155,7 +155,7 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
             }
         }
 
-        return new VllmTokenBudgetResult(candidate, candidateTokens, window, OutputFor(requested, window, candidateTokens), all.Count - candidate.Count, calls);
+        return new VllmTokenBudgetResult(candidate, candidateTokens, window, OutputFor(requested, window, candidateTokens), all.Count - candidate.Count, calls, reserve);
     }
 
     private int? OutputFor(int? requested, int window, int promptTokens)

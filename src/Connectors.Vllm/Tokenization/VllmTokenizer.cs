@@ -26,6 +26,8 @@ public sealed class VllmTokenizer : IDisposable
     private readonly VllmPlainHttp _http;
     private readonly Uri _tokenizeUrl;
     private readonly Uri _detokenizeUrl;
+    private readonly string _tokenizeMissing;
+    private readonly string _detokenizeMissing;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="options">Where the server is and how to reach it.</param>
@@ -40,6 +42,8 @@ public sealed class VllmTokenizer : IDisposable
         DefaultModelId = defaultModelId is null ? null : VllmModelRef.ToModelId(defaultModelId);
         _tokenizeUrl = _http.Endpoint.AtRoot("/tokenize");
         _detokenizeUrl = _http.Endpoint.AtRoot("/detokenize");
+        _tokenizeMissing = MissingRouteHint("/tokenize", _tokenizeUrl);
+        _detokenizeMissing = MissingRouteHint("/detokenize", _detokenizeUrl);
     }
 
     /// <summary>Gets the model used when a call names none, or <see langword="null"/>.</summary>
@@ -147,7 +151,7 @@ public sealed class VllmTokenizer : IDisposable
 
             writer.WriteEndArray();
         });
-        var bytes = await _http.PostJsonAsync(_detokenizeUrl, body, model, cancellationToken).ConfigureAwait(false);
+        var bytes = await _http.PostJsonAsync(_detokenizeUrl, body, model, _detokenizeMissing, cancellationToken).ConfigureAwait(false);
         var response = Deserialize(bytes, PoolingWireJsonContext.Default.DetokenizeResponse, "/detokenize");
         return response.Prompt ?? string.Empty;
     }
@@ -187,11 +191,17 @@ public sealed class VllmTokenizer : IDisposable
 
     internal async Task<VllmTokenizeResult> SendTokenizeAsync(byte[] body, string? model, CancellationToken cancellationToken)
     {
-        var bytes = await _http.PostJsonAsync(_tokenizeUrl, body, model, cancellationToken).ConfigureAwait(false);
+        var bytes = await _http.PostJsonAsync(_tokenizeUrl, body, model, _tokenizeMissing, cancellationToken).ConfigureAwait(false);
         var response = Deserialize(bytes, PoolingWireJsonContext.Default.TokenizeResponse, "/tokenize");
         var tokens = response.Tokens ?? [];
         return new VllmTokenizeResult(response.Count, response.MaxModelLen, tokens, response.TokenStrs);
     }
+
+    /// <summary>What to do when the server answers a bare 404 for <paramref name="route"/>: vLLM always has it, so something else answered.</summary>
+    private static string MissingRouteHint(string route, Uri url)
+        => $"The server has no {route} route (tried {url}). Every vLLM server offers /tokenize and /detokenize at the server root "
+            + "(not under /v1), whatever the model, so the server at BaseUrl is not vLLM or a proxy in front of it forwards only /v1: "
+            + "point BaseUrl at the vLLM server itself, or let the proxy forward /tokenize and /detokenize.";
 
     private static void WriteModel(Utf8JsonWriter writer, string? model)
     {

@@ -59,14 +59,17 @@ public sealed class VllmRerankerServerTests
     }
 
     [Fact]
-    public async Task RerankAsync_ChatModelOnlyServer_ThrowsVllmException()
+    public async Task RerankAsync_ChatModelOnlyServer_ThrowsNamingBothRoutesAndPoolingModel()
     {
         await using var server = await VllmTestServer.StartAsync(null, TestContext.Current.CancellationToken);
         var reranker = new VllmReranker(Options(server), "test-model");
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, null, TestContext.Current.CancellationToken));
 
-        Assert.NotNull(ex.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, ex.StatusCode);
         Assert.NotNull(ex.ServerMessage);
+        Assert.Equal(["/rerank", "/score"], server.Requests.Select(r => r.Path));
+        Assert.StartsWith("The server has neither /rerank nor /score", ex.Hint, StringComparison.Ordinal);
+        Assert.Contains("vllm serve <model> --runner pooling", ex.Hint, StringComparison.Ordinal);
     }
 }

@@ -88,8 +88,58 @@ public sealed class VllmRerankerTests
         var ex = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, new VllmRerankOptions { Route = VllmRerankRoute.Rerank }, TestContext.Current.CancellationToken));
 
         Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
-        Assert.NotNull(ex.Hint);
+        Assert.StartsWith("The server has no /rerank route (tried http://127.0.0.1:8000/rerank).", ex.Hint, StringComparison.Ordinal);
+        Assert.Contains("vllm serve <model> --runner pooling", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("VllmRerankRoute.Auto or Score", ex.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("/v1", ex.Hint, StringComparison.Ordinal);
         Assert.Single(handler.RequestList);
+    }
+
+    [Fact]
+    public async Task RerankAsync_NeitherRerankNorScoreRoute_HintNamesBothRoutesAndPoolingModel()
+    {
+        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("error-route-not-found.example.json"), HttpStatusCode.NotFound));
+        var reranker = new VllmReranker(Options(), "m", handler.CreateClient());
+
+        var first = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, cancellationToken: TestContext.Current.CancellationToken));
+        var second = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(["/rerank", "/score", "/score"], handler.RequestList.Select(r => r.Path));
+        foreach (var ex in new[] { first, second })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
+            Assert.StartsWith("The server has neither /rerank nor /score (tried http://127.0.0.1:8000/rerank and http://127.0.0.1:8000/score).", ex.Hint, StringComparison.Ordinal);
+            Assert.Contains("cross-encoder", ex.Hint, StringComparison.Ordinal);
+            Assert.Contains("embedding model", ex.Hint, StringComparison.Ordinal);
+            Assert.Contains("vllm serve <model> --runner pooling", ex.Hint, StringComparison.Ordinal);
+            Assert.DoesNotContain("BaseUrl ends in /v1", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task RerankAsync_ScoreRouteOnlyAndNotFound_HintNamesScoreRoute()
+    {
+        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("error-route-not-found.example.json"), HttpStatusCode.NotFound));
+        var reranker = new VllmReranker(Options(), "m", handler.CreateClient());
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, new VllmRerankOptions { Route = VllmRerankRoute.Score }, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("The server has no /score route (tried http://127.0.0.1:8000/score).", ex.Hint, StringComparison.Ordinal);
+        Assert.Contains("--runner pooling", ex.Hint, StringComparison.Ordinal);
+        Assert.Equal("/score", Assert.Single(handler.RequestList).Path);
+    }
+
+    [Fact]
+    public async Task RerankAsync_UnknownModel_KeepsModelHintNotRouteHint()
+    {
+        const string error = """{"error":{"message":"The model `nope` does not exist.","type":"NotFoundError","param":null,"code":404}}""";
+        var handler = new RecordingHandler(_ => RecordingHandler.Json(error, HttpStatusCode.NotFound));
+        var reranker = new VllmReranker(Options(), "nope", handler.CreateClient());
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("Use a model id the server serves", ex.Hint, StringComparison.Ordinal);
+        Assert.Equal("/rerank", Assert.Single(handler.RequestList).Path);
     }
 
     [Fact]

@@ -174,6 +174,43 @@ public sealed class VllmTokenBudgetChatReducerTests
     }
 
     [Fact]
+    public async Task ReduceWithBudgetAsync_NothingSetsReserve_ResultSaysMinOutputTokensWereReserved()
+    {
+        var (reducer, _) = Create(400, new VllmTokenBudgetOptions { MinOutputTokens = 300 });
+
+        var result = await reducer.ReduceWithBudgetAsync(Conversation(), null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(300, result.ReservedOutputTokens);
+        Assert.Null(result.MaxOutputTokens); // nothing to put on the request: the server sizes the output
+        Assert.Equal(40, result.PromptTokens); // system 14 + newest turn 24 + 2: only that fits in 400 - 300
+        Assert.True(result.PromptTokens + result.ReservedOutputTokens <= result.ContextWindow);
+    }
+
+    [Theory]
+    [InlineData(null, 150)]   // the reducer's own MaxOutputTokens
+    [InlineData(120, 120)]    // the request's MaxOutputTokens wins
+    public async Task ReduceWithBudgetAsync_ReserveRequestedOrConfigured_ResultReportsIt(int? requested, int reserved)
+    {
+        var (reducer, _) = Create(1000, new VllmTokenBudgetOptions { MaxOutputTokens = 150 });
+
+        var result = await reducer.ReduceWithBudgetAsync(Conversation(), new ChatOptions { MaxOutputTokens = requested }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(reserved, result.ReservedOutputTokens);
+        Assert.Equal(reserved, result.MaxOutputTokens);
+    }
+
+    [Fact]
+    public async Task ReduceWithBudgetAsync_Clamp_ReservesMinOutputTokensAndReportsWhatFits()
+    {
+        var (reducer, _) = Create(500, new VllmTokenBudgetOptions { ClampMaxOutputTokens = true, MinOutputTokens = 20 });
+
+        var result = await reducer.ReduceWithBudgetAsync(Conversation(), new ChatOptions { MaxOutputTokens = 1000 }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(20, result.ReservedOutputTokens);
+        Assert.Equal(44, result.MaxOutputTokens); // 500 - 456
+    }
+
+    [Fact]
     public async Task UseVllmTokenBudget_RequestMaxOutputTokens_ReservesItAndForwardsReducedMessages()
     {
         var (reducer, _) = Create(400);

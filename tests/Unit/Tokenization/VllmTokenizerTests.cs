@@ -138,6 +138,27 @@ public sealed class VllmTokenizerTests
     }
 
     [Fact]
+    public async Task TokenizeAndDetokenize_ServerWithoutTheRoutes_HintNamesRouteAndWhatServesIt()
+    {
+        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("error-route-not-found.example.json"), HttpStatusCode.NotFound));
+        var tokenizer = new VllmTokenizer(Options(), "m", handler.CreateClient());
+        var ct = TestContext.Current.CancellationToken;
+
+        var tokenize = await Assert.ThrowsAsync<VllmException>(() => tokenizer.CountTokensAsync("x", ct));
+        var detokenize = await Assert.ThrowsAsync<VllmException>(() => tokenizer.DetokenizeAsync([1, 2], cancellationToken: ct));
+
+        Assert.Equal(HttpStatusCode.NotFound, tokenize.StatusCode);
+        Assert.StartsWith("The server has no /tokenize route (tried http://127.0.0.1:8000/tokenize).", tokenize.Hint, StringComparison.Ordinal);
+        Assert.StartsWith("The server has no /detokenize route (tried http://127.0.0.1:8000/detokenize).", detokenize.Hint, StringComparison.Ordinal);
+        foreach (var ex in new[] { tokenize, detokenize })
+        {
+            Assert.Contains("Every vLLM server offers /tokenize and /detokenize at the server root", ex.Hint, StringComparison.Ordinal);
+            Assert.Contains("point BaseUrl at the vLLM server itself", ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("BaseUrl ends in /v1", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task TokenizeAsync_ServiceUnavailableThenOk_Retries()
     {
         var calls = 0;
