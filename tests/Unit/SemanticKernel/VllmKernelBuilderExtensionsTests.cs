@@ -26,6 +26,7 @@ public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
         options.Models.Add(VllmTestModel.Reasoning("reasoner"));
         options.Models.Add(VllmTestModel.Chat("plain"));
         options.Models.Add(VllmTestModel.Embedding("embedder", dimensions: 32));
+        options.Models.Add(VllmTestModel.Reasoning("small-reasoner", maxModelLen: 300));
         _server = await VllmTestServer.StartAsync(options, TestContext.Current.CancellationToken);
     }
 
@@ -324,6 +325,81 @@ public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
         Assert.Equal(20, original.TopK);
         Assert.Equal(false, original.ChatTemplateKwargs!["enable_thinking"]);
         Assert.Equal("tenant-a", original.ExtensionData!["cache_salt"]);
+    }
+
+    private static ChatHistory OverflowingHistory()
+    {
+        static string Words(int n) => string.Join(' ', Enumerable.Repeat("word", n));
+        var history = new ChatHistory("Be brief.");
+        history.AddUserMessage(Words(100));
+        history.AddAssistantMessage(Words(100));
+        history.AddUserMessage(Words(60));
+        history.AddAssistantMessage(Words(20));
+        history.AddUserMessage("And now?");
+        return history;
+    }
+
+    private IKernelBuilder WithTokenBudget(IKernelBuilder builder)
+    {
+        var reducer = new VllmTokenBudgetChatReducer(new VllmTokenizer(Options(), "small-reasoner"), new VllmTokenBudgetOptions { MaxOutputTokens = 50 });
+        return builder.AddVllmChatCompletion(Options(), "small-reasoner", configure: b => b.UseVllmTokenBudget(reducer));
+    }
+
+    [Fact]
+    public async Task AddVllmChatCompletion_ConfigureWithTokenBudget_ReducesHistoryAndFillsReasoningAndUsage()
+    {
+        var kernel = WithTokenBudget(Kernel.CreateBuilder()).Build();
+        var history = OverflowingHistory();
+
+        var message = await kernel.GetRequiredService<IChatCompletionService>().GetChatMessageContentAsync(history, cancellationToken: TestContext.Current.CancellationToken);
+
+        var chatRequest = Assert.Single(_server.Requests, r => r.Path == "/v1/chat/completions");
+        Assert.Equal(200, chatRequest.StatusCode);
+        var sent = JsonDocument.Parse(chatRequest.Body).RootElement.GetProperty("messages").EnumerateArray().ToArray();
+        Assert.True(sent.Length < history.Count, $"{sent.Length} of {history.Count} messages sent");
+        Assert.Contains("And now?", sent[^1].GetProperty("content").ToString(), StringComparison.Ordinal);
+        Assert.Contains(_server.Requests, r => r.Path == "/tokenize");
+        Assert.False(string.IsNullOrEmpty(Assert.IsType<string>(message.Metadata!["reasoning"])));
+        Assert.IsType<UsageDetails>(message.Metadata["Usage"]);
+        Assert.Equal(6, history.Count); // the caller's history is not reduced
+    }
+
+    [Fact]
+    public async Task AddVllmChatCompletion_ConfigureWithTokenBudgetStreaming_ReducesHistoryAndFillsReasoningAndUsage()
+    {
+        var kernel = WithTokenBudget(Kernel.CreateBuilder()).Build();
+        var history = OverflowingHistory();
+
+        var reasoning = new StringBuilder();
+        UsageContent? usage = null;
+        await foreach (var update in kernel.GetRequiredService<IChatCompletionService>().GetStreamingChatMessageContentsAsync(history, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            if (update.Metadata?.TryGetValue("reasoning", out var r) == true)
+            {
+                reasoning.Append((string)r!);
+            }
+
+            if (update.Metadata?.TryGetValue("Usage", out var u) == true)
+            {
+                usage = Assert.IsType<UsageContent>(u);
+            }
+        }
+
+        var chatRequest = Assert.Single(_server.Requests, r => r.Path == "/v1/chat/completions");
+        Assert.Equal(200, chatRequest.StatusCode);
+        Assert.True(JsonDocument.Parse(chatRequest.Body).RootElement.GetProperty("messages").GetArrayLength() < history.Count);
+        Assert.NotEqual(0, reasoning.Length);
+        Assert.NotNull(usage);
+    }
+
+    [Fact]
+    public void AddVllmChatCompletion_ConfigureReturnsNull_ResolvingThrowsNamingTheParameter()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain", configure: _ => null!).Build();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => kernel.GetRequiredService<IChatCompletionService>());
+
+        Assert.Contains("'configure'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
