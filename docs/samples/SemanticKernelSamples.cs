@@ -2,11 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using Connectors.Vllm;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 
 namespace DocsSamples;
 
-/// <summary>The Semantic Kernel snippet of docs/vllm-features.md.</summary>
+/// <summary>
+/// The Semantic Kernel snippets of docs/vllm-features.md. This file imports both Microsoft.SemanticKernel and
+/// Microsoft.Extensions.DependencyInjection, as a normal app does, so the registrations shown compile with both.
+/// </summary>
 public static class SemanticKernelSamples
 {
     /// <summary>Semantic Kernel.</summary>
@@ -32,6 +36,37 @@ public static class SemanticKernelSamples
 
         FunctionResult result = await kernel.InvokePromptAsync("Why is the sky blue?", new KernelArguments(settings));
         Console.WriteLine(result);
+        #endregion
+    }
+
+    /// <summary>Semantic Kernel with a token budget (Microsoft.Extensions.AI middleware beneath SK).</summary>
+    public static async Task TokenBudgetAsync(VllmProviderOptions providerOptions)
+    {
+        #region snippet_semantic_kernel_token_budget
+        var tokenizer = new VllmTokenizer(providerOptions, "Qwen/Qwen3-8B");
+        var reducer = new VllmTokenBudgetChatReducer(tokenizer, new VllmTokenBudgetOptions { MaxOutputTokens = 1024 });
+
+        Kernel kernel = Kernel.CreateBuilder()
+            .AddVllmChatCompletion(providerOptions, "Qwen/Qwen3-8B", configure: chat => chat.UseVllmTokenBudget(reducer))
+            .Build();
+
+        var answer = (await kernel.InvokePromptAsync("Summarise our conversation so far.")).GetValue<ChatMessageContent>();
+        Console.WriteLine(answer?.Metadata?["Usage"]); // Metadata["reasoning"] and ["Usage"] are filled as without the budget
+        #endregion
+    }
+
+    /// <summary>Semantic Kernel from the application's service collection.</summary>
+    public static async Task HostedAsync(VllmProviderOptions providerOptions)
+    {
+        #region snippet_semantic_kernel_services
+        var services = new ServiceCollection();
+        services.AddVllmChatCompletion(providerOptions, "Qwen/Qwen3-8B"); // IChatCompletionService (+ its IChatClient)
+        services.AddVllmEmbeddingGenerator(providerOptions, "BAAI/bge-m3"); // IEmbeddingGenerator, used by SK as well
+        services.AddKernel();
+
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        Kernel kernel = provider.GetRequiredService<Kernel>();
+        Console.WriteLine(await kernel.InvokePromptAsync("Why is the sky blue?"));
         #endregion
     }
 }

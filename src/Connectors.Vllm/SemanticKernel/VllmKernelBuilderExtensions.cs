@@ -1,6 +1,8 @@
 using System;
 using System.Net.Http;
 using Connectors.Vllm;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.SemanticKernel;
 
@@ -15,22 +17,27 @@ namespace Microsoft.SemanticKernel;
 /// Semantic Kernel keeps only text, images and function calls of an answer, so reasoning is put in the message's
 /// <c>Metadata["reasoning"]</c> (in a stream: each update's reasoning delta) and usage in <c>Metadata["Usage"]</c>
 /// (a <c>UsageDetails</c> on a full answer, the <c>UsageContent</c> on the last streamed update).
+/// Microsoft.Extensions.AI middleware such as <c>UseVllmTokenBudget</c> goes in through the <c>configure</c> parameter,
+/// beneath that layer, so the metadata is filled either way.
 /// </remarks>
 public static class VllmKernelBuilderExtensions
 {
-    /// <summary>Adds a vLLM <see cref="ChatCompletion.IChatCompletionService"/> (and the <see cref="Microsoft.Extensions.AI.IChatClient"/> behind it).</summary>
+    /// <summary>Adds a vLLM <see cref="ChatCompletion.IChatCompletionService"/> (and the <see cref="IChatClient"/> behind it).</summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="modelId">The model (<c>vllm/&lt;id&gt;</c> or <c>&lt;id&gt;</c>); <see langword="null"/> for the only served model.</param>
     /// <param name="endpoint">The base URL ending in <c>/v1</c>; <see langword="null"/> for <c>VLLM_BASE_URL</c> or the default <c>http://127.0.0.1:8000/v1</c>.</param>
     /// <param name="apiKey">The API key; <see langword="null"/> for <c>VLLM_API_KEY</c> or none.</param>
     /// <param name="serviceId">The service id (key) to register under, or <see langword="null"/>.</param>
     /// <param name="httpClient">An <see cref="HttpClient"/> to use; build it on <c>VllmHttpHandler</c> to keep the private-network gate.</param>
+    /// <param name="configure">Adds Microsoft.Extensions.AI middleware directly over the <see cref="VllmChatClient"/>, beneath
+    /// Semantic Kernel's function invocation and the layer that fills <c>Metadata["reasoning"]</c> / <c>Metadata["Usage"]</c>
+    /// (for example <c>b =&gt; b.UseVllmTokenBudget(reducer)</c>); it must return the builder. <see langword="null"/> for none.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
-    public static IKernelBuilder AddVllmChatCompletion(this IKernelBuilder builder, string? modelId = null, Uri? endpoint = null, string? apiKey = null, string? serviceId = null, HttpClient? httpClient = null)
+    public static IKernelBuilder AddVllmChatCompletion(this IKernelBuilder builder, string? modelId = null, Uri? endpoint = null, string? apiKey = null, string? serviceId = null, HttpClient? httpClient = null, Func<ChatClientBuilder, ChatClientBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddVllmChatCompletion(modelId, endpoint, apiKey, serviceId, httpClient);
+        builder.Services.AddVllmChatCompletion(modelId, endpoint, apiKey, serviceId, httpClient, configure);
         return builder;
     }
 
@@ -40,17 +47,20 @@ public static class VllmKernelBuilderExtensions
     /// <param name="modelId">The model; <see langword="null"/> for the only served model.</param>
     /// <param name="serviceId">The service id (key) to register under, or <see langword="null"/>.</param>
     /// <param name="httpClient">An <see cref="HttpClient"/> to use, or <see langword="null"/>.</param>
+    /// <param name="configure">Adds Microsoft.Extensions.AI middleware directly over the <see cref="VllmChatClient"/>, beneath
+    /// Semantic Kernel's function invocation and the layer that fills <c>Metadata["reasoning"]</c> / <c>Metadata["Usage"]</c>
+    /// (for example <c>b =&gt; b.UseVllmTokenBudget(reducer)</c>); it must return the builder. <see langword="null"/> for none.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
-    public static IKernelBuilder AddVllmChatCompletion(this IKernelBuilder builder, VllmProviderOptions options, string? modelId = null, string? serviceId = null, HttpClient? httpClient = null)
+    public static IKernelBuilder AddVllmChatCompletion(this IKernelBuilder builder, VllmProviderOptions options, string? modelId = null, string? serviceId = null, HttpClient? httpClient = null, Func<ChatClientBuilder, ChatClientBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        builder.Services.AddVllmChatCompletion(options, modelId, serviceId, httpClient);
+        builder.Services.AddVllmChatCompletion(options, modelId, serviceId, httpClient, configure);
         return builder;
     }
 
-    /// <summary>Adds a vLLM embedding generator (<see cref="Microsoft.Extensions.AI.IEmbeddingGenerator{TInput, TEmbedding}"/>).</summary>
+    /// <summary>Adds a vLLM embedding generator (<see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>).</summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="modelId">The embedding model; <see langword="null"/> for the only served model.</param>
     /// <param name="endpoint">The base URL ending in <c>/v1</c>; <see langword="null"/> for <c>VLLM_BASE_URL</c> or the default.</param>
@@ -62,8 +72,7 @@ public static class VllmKernelBuilderExtensions
     public static IKernelBuilder AddVllmEmbeddingGenerator(this IKernelBuilder builder, string? modelId = null, Uri? endpoint = null, string? apiKey = null, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddVllmEmbeddingGenerator(modelId, endpoint, apiKey, serviceId, httpClient);
-        return builder;
+        return builder.AddVllmEmbeddingGenerator(VllmKernelServiceCollectionExtensions.OptionsFor(endpoint, apiKey), modelId, serviceId, httpClient);
     }
 
     /// <summary>Adds a vLLM embedding generator from full provider options.</summary>
@@ -78,7 +87,8 @@ public static class VllmKernelBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        builder.Services.AddVllmEmbeddingGenerator(options, modelId, serviceId, httpClient);
+        builder.Services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(serviceId, (sp, _) =>
+            new VllmEmbeddingGenerator(VllmServiceCollectionExtensions.WithContainerLogging(options, sp), modelId, httpClient));
         return builder;
     }
 }

@@ -150,4 +150,24 @@ public sealed class VllmPromptExecutionSettings : PromptExecutionSettings
             _chatTemplateKwargs = value;
         }
     }
+
+    /// <summary>Copies these settings, every vLLM field included; the copy is not frozen, even when this instance is.</summary>
+    /// <returns>A new <see cref="VllmPromptExecutionSettings"/> with the same values (dictionaries are copied, not shared).</returns>
+    public override PromptExecutionSettings Clone() => new VllmPromptExecutionSettings
+    {
+        ModelId = ModelId,
+        ServiceId = ServiceId,
+        FunctionChoiceBehavior = FunctionChoiceBehavior,
+        ExtensionData = ExtensionData is null ? null : new Dictionary<string, object>(ExtensionData),
+        Temperature = _temperature,
+        TopP = _topP,
+        TopK = _topK,
+        MinP = _minP,
+        RepetitionPenalty = _repetitionPenalty,
+        MaxTokens = _maxTokens,
+        MinTokens = _minTokens,
+        Seed = _seed,
+        Priority = _priority,
+        ChatTemplateKwargs = _chatTemplateKwargs is null ? null : new Dictionary<string, object?>(_chatTemplateKwargs),
+    };
 }

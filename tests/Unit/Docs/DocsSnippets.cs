@@ -37,6 +37,33 @@ internal static partial class DocsSnippets
         return blocks;
     }
 
+    /// <summary>
+    /// Every ```csharp block of README.md and src/*/README.md that calls a registration method (<c>.AddVllm…(</c>,
+    /// <c>.AddKeyedVllm…(</c>), as (file, normalised text): those must compile like the docs' blocks.
+    /// </summary>
+    public static IReadOnlyList<(string File, string Code)> ReadmeRegistrationBlocks(string root)
+    {
+        var files = Directory.GetDirectories(Path.Combine(root, "src"))
+            .Select(project => Path.Combine(project, "README.md"))
+            .Prepend(Path.Combine(root, "README.md"))
+            .Where(File.Exists)
+            .Order(StringComparer.Ordinal);
+        var blocks = new List<(string, string)>();
+        foreach (var file in files)
+        {
+            foreach (Match match in CsharpFence().Matches(File.ReadAllText(file).Replace("\r\n", "\n", StringComparison.Ordinal)))
+            {
+                var code = Normalize(match.Groups["code"].Value);
+                if (RegistrationCall().IsMatch(code))
+                {
+                    blocks.Add((Path.GetRelativePath(root, file), code));
+                }
+            }
+        }
+
+        return blocks;
+    }
+
     /// <summary>Every #region of docs/samples/*.cs, by name, normalised.</summary>
     public static IReadOnlyDictionary<string, string> SampleRegions(string root)
     {
@@ -72,6 +99,9 @@ internal static partial class DocsSnippets
 
     [GeneratedRegex(@"^```csharp[ \t]*\n(?<code>.*?)^```[ \t]*$", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex CsharpFence();
+
+    [GeneratedRegex(@"\.Add(Keyed)?Vllm\w*\(")]
+    private static partial Regex RegistrationCall();
 
     [GeneratedRegex(@"^[ \t]*#region (?<name>\S+)[ \t]*\n(?<code>.*?)^[ \t]*#endregion", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex Region();

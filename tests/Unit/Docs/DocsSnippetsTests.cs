@@ -20,10 +20,22 @@ public sealed class DocsSnippetsTests
     }
 
     [Fact]
+    public void ReadmeCsharpBlocks_WithARegistrationCall_EachEqualsACompiledSampleRegion()
+    {
+        var root = DocsSnippets.RepoRoot();
+        var regionTexts = DocsSnippets.SampleRegions(root).Values.ToHashSet();
+        var blocks = DocsSnippets.ReadmeRegistrationBlocks(root);
+
+        Assert.NotEmpty(blocks);
+        var drifted = blocks.Where(b => !regionTexts.Contains(b.Code)).Select(b => $"{b.File}:\n{b.Code}").ToList();
+        Assert.True(drifted.Count == 0, "These README blocks register services but match no #region in docs/samples:\n" + string.Join("\n---\n", drifted));
+    }
+
+    [Fact]
     public void SampleRegions_EachRegion_IsShownInTheDocs()
     {
         var root = DocsSnippets.RepoRoot();
-        var shown = DocsSnippets.MarkdownBlocks(root).Select(b => b.Code).ToHashSet();
+        var shown = DocsSnippets.MarkdownBlocks(root).Concat(DocsSnippets.ReadmeRegistrationBlocks(root)).Select(b => b.Code).ToHashSet();
 
         var unused = DocsSnippets.SampleRegions(root).Where(r => !shown.Contains(r.Value)).Select(r => r.Key).ToList();
 

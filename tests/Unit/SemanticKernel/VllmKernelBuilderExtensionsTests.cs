@@ -1,4 +1,6 @@
 using System;
+using System.Collections;
+using System.Collections.Generic;
 using System.ComponentModel;
 using System.Linq;
 using System.Text;
@@ -24,6 +26,7 @@ public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
         options.Models.Add(VllmTestModel.Reasoning("reasoner"));
         options.Models.Add(VllmTestModel.Chat("plain"));
         options.Models.Add(VllmTestModel.Embedding("embedder", dimensions: 32));
+        options.Models.Add(VllmTestModel.Reasoning("small-reasoner", maxModelLen: 300));
         _server = await VllmTestServer.StartAsync(options, TestContext.Current.CancellationToken);
     }
 
@@ -238,6 +241,165 @@ public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
 
         Assert.Equal(2, embeddings.Count);
         Assert.All(embeddings, e => Assert.Equal(32, e.Vector.Length));
+    }
+
+    private static VllmPromptExecutionSettings FullSettings() => new()
+    {
+        ServiceId = "local",
+        FunctionChoiceBehavior = FunctionChoiceBehavior.None(),
+        ExtensionData = new Dictionary<string, object> { ["cache_salt"] = "tenant-a" },
+        Temperature = 0.2,
+        TopP = 0.9,
+        TopK = 20,
+        MinP = 0.05,
+        RepetitionPenalty = 1.1,
+        MaxTokens = 64,
+        MinTokens = 2,
+        Seed = 42,
+        Priority = 3,
+        ChatTemplateKwargs = new Dictionary<string, object?> { ["enable_thinking"] = false },
+    };
+
+    [Fact]
+    public void VllmPromptExecutionSettings_Clone_CopiesEveryField()
+    {
+        var original = FullSettings();
+        original.ModelId = "plain";
+
+        var clone = Assert.IsType<VllmPromptExecutionSettings>(original.Clone());
+
+        Assert.Equal(original.ModelId, clone.ModelId);
+        Assert.Equal(original.ServiceId, clone.ServiceId);
+        Assert.Same(original.FunctionChoiceBehavior, clone.FunctionChoiceBehavior);
+        Assert.Equal(original.ExtensionData, clone.ExtensionData);
+        Assert.NotSame(original.ExtensionData, clone.ExtensionData);
+        // Every vLLM property: set in FullSettings (so a new one must be added there) and equal on the clone.
+        foreach (var property in typeof(VllmPromptExecutionSettings).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly))
+        {
+            var expected = property.GetValue(original);
+            Assert.True(expected is not null, property.Name + " is not set in FullSettings");
+            var actual = property.GetValue(clone);
+            if (expected is IEnumerable sequence)
+            {
+                Assert.Equal(sequence.Cast<object?>(), Assert.IsAssignableFrom<IEnumerable>(actual).Cast<object?>());
+                Assert.NotSame(expected, actual);
+            }
+            else
+            {
+                Assert.Equal(expected, actual);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task VllmPromptExecutionSettings_Clone_SendsTheSameRequestBody()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain", serviceId: "local").Build();
+        var original = FullSettings();
+
+        await kernel.InvokePromptAsync("same request", new KernelArguments(original), cancellationToken: TestContext.Current.CancellationToken);
+        await kernel.InvokePromptAsync("same request", new KernelArguments(original.Clone()), cancellationToken: TestContext.Current.CancellationToken);
+
+        var requests = _server.Requests.Where(r => r.Path == "/v1/chat/completions").ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.Equal(requests[0].Body, requests[1].Body);
+        using var body = JsonDocument.Parse(requests[1].Body);
+        Assert.Equal(20, body.RootElement.GetProperty("top_k").GetInt32());
+        Assert.Equal(3, body.RootElement.GetProperty("priority").GetInt32());
+        Assert.False(body.RootElement.GetProperty("chat_template_kwargs").GetProperty("enable_thinking").GetBoolean());
+    }
+
+    [Fact]
+    public void VllmPromptExecutionSettings_CloneOfFrozen_IsNotFrozenAndDoesNotShareState()
+    {
+        var original = FullSettings();
+        original.Freeze();
+
+        var clone = Assert.IsType<VllmPromptExecutionSettings>(original.Clone());
+        clone.TopK = 7;
+        clone.ChatTemplateKwargs!["enable_thinking"] = true;
+        clone.ExtensionData!["cache_salt"] = "tenant-b";
+
+        Assert.False(clone.IsFrozen);
+        Assert.True(original.IsFrozen);
+        Assert.Equal(20, original.TopK);
+        Assert.Equal(false, original.ChatTemplateKwargs!["enable_thinking"]);
+        Assert.Equal("tenant-a", original.ExtensionData!["cache_salt"]);
+    }
+
+    private static ChatHistory OverflowingHistory()
+    {
+        static string Words(int n) => string.Join(' ', Enumerable.Repeat("word", n));
+        var history = new ChatHistory("Be brief.");
+        history.AddUserMessage(Words(100));
+        history.AddAssistantMessage(Words(100));
+        history.AddUserMessage(Words(60));
+        history.AddAssistantMessage(Words(20));
+        history.AddUserMessage("And now?");
+        return history;
+    }
+
+    private IKernelBuilder WithTokenBudget(IKernelBuilder builder)
+    {
+        var reducer = new VllmTokenBudgetChatReducer(new VllmTokenizer(Options(), "small-reasoner"), new VllmTokenBudgetOptions { MaxOutputTokens = 50 });
+        return builder.AddVllmChatCompletion(Options(), "small-reasoner", configure: b => b.UseVllmTokenBudget(reducer));
+    }
+
+    [Fact]
+    public async Task AddVllmChatCompletion_ConfigureWithTokenBudget_ReducesHistoryAndFillsReasoningAndUsage()
+    {
+        var kernel = WithTokenBudget(Kernel.CreateBuilder()).Build();
+        var history = OverflowingHistory();
+
+        var message = await kernel.GetRequiredService<IChatCompletionService>().GetChatMessageContentAsync(history, cancellationToken: TestContext.Current.CancellationToken);
+
+        var chatRequest = Assert.Single(_server.Requests, r => r.Path == "/v1/chat/completions");
+        Assert.Equal(200, chatRequest.StatusCode);
+        var sent = JsonDocument.Parse(chatRequest.Body).RootElement.GetProperty("messages").EnumerateArray().ToArray();
+        Assert.True(sent.Length < history.Count, $"{sent.Length} of {history.Count} messages sent");
+        Assert.Contains("And now?", sent[^1].GetProperty("content").ToString(), StringComparison.Ordinal);
+        Assert.Contains(_server.Requests, r => r.Path == "/tokenize");
+        Assert.False(string.IsNullOrEmpty(Assert.IsType<string>(message.Metadata!["reasoning"])));
+        Assert.IsType<UsageDetails>(message.Metadata["Usage"]);
+        Assert.Equal(6, history.Count); // the caller's history is not reduced
+    }
+
+    [Fact]
+    public async Task AddVllmChatCompletion_ConfigureWithTokenBudgetStreaming_ReducesHistoryAndFillsReasoningAndUsage()
+    {
+        var kernel = WithTokenBudget(Kernel.CreateBuilder()).Build();
+        var history = OverflowingHistory();
+
+        var reasoning = new StringBuilder();
+        UsageContent? usage = null;
+        await foreach (var update in kernel.GetRequiredService<IChatCompletionService>().GetStreamingChatMessageContentsAsync(history, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            if (update.Metadata?.TryGetValue("reasoning", out var r) == true)
+            {
+                reasoning.Append((string)r!);
+            }
+
+            if (update.Metadata?.TryGetValue("Usage", out var u) == true)
+            {
+                usage = Assert.IsType<UsageContent>(u);
+            }
+        }
+
+        var chatRequest = Assert.Single(_server.Requests, r => r.Path == "/v1/chat/completions");
+        Assert.Equal(200, chatRequest.StatusCode);
+        Assert.True(JsonDocument.Parse(chatRequest.Body).RootElement.GetProperty("messages").GetArrayLength() < history.Count);
+        Assert.NotEqual(0, reasoning.Length);
+        Assert.NotNull(usage);
+    }
+
+    [Fact]
+    public void AddVllmChatCompletion_ConfigureReturnsNull_ResolvingThrowsNamingTheParameter()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain", configure: _ => null!).Build();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => kernel.GetRequiredService<IChatCompletionService>());
+
+        Assert.Contains("'configure'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
