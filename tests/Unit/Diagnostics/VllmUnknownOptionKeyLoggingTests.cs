@@ -20,17 +20,11 @@ public sealed class VllmUnknownOptionKeyLoggingTests
     private const string EventName = "UnknownOptionKey";
     private const string SecretValue = "value-that-must-not-be-logged";
 
-    private static (FakeLogCollector Logs, ILoggerFactory Factory) CreateLogging()
-    {
-        var logs = new FakeLogCollector();
-        return (logs, LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs))));
-    }
+    private static (FakeLogCollector Logs, ILoggerFactory Factory) CreateLogging() => VllmLoggingTests.CreateLogging();
 
-    private static List<FakeLogRecord> Warnings(FakeLogCollector logs)
-        => logs.GetSnapshot().Where(r => r.Category == "Connectors.Vllm" && r.Id.Name == EventName).ToList();
+    private static IReadOnlyList<FakeLogRecord> Warnings(FakeLogCollector logs) => VllmLoggingTests.Ours(logs, EventName);
 
-    private static string? State(FakeLogRecord record, string key)
-        => record.StructuredState?.FirstOrDefault(kv => kv.Key == key).Value;
+    private static string? State(FakeLogRecord record, string key) => VllmLoggingTests.State(record, key);
 
     [Theory]
     [InlineData(false)]
