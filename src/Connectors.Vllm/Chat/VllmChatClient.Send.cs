@@ -126,8 +126,9 @@ public sealed partial class VllmChatClient
         }
     }
 
-    /// <summary>The version decides only the token-limit field, tool <c>strict</c>, explicit structured outputs and the
-    /// field that sends reasoning back; other requests never wait for <c>/version</c>.</summary>
+    /// <summary>The version decides only the token-limit field, tool <c>strict</c>, explicit structured outputs, the
+    /// field that sends reasoning back and the reasoning fields (checked by the caller); other requests never wait for
+    /// <c>/version</c>.</summary>
     private static bool NeedsServerVersion(ChatOptions? options)
         => options is not null
             && (options.MaxOutputTokens is not null

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Generic;
+using System.Threading;
 using Connectors.Vllm.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -52,6 +53,7 @@ internal sealed class VllmUnknownKeyReporter
     private readonly string[] _wireNames;
     private readonly FrozenDictionary<string, string> _typed;
     private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
+    private int _reportedCount;
 
     private VllmUnknownKeyReporter(ILogger logger, string optionsType, IEnumerable<string> wireNames, IEnumerable<string> alsoHandled, KeyValuePair<string, string>[] typed)
     {
@@ -82,10 +84,12 @@ internal sealed class VllmUnknownKeyReporter
 
         foreach (var (key, _) in properties)
         {
-            if (_handled.Contains(key) || _reported.ContainsKey(key) || _reported.Count >= MaxReportedKeys || !_reported.TryAdd(key, 0))
+            if (_handled.Contains(key) || _reported.ContainsKey(key) || Volatile.Read(ref _reportedCount) >= MaxReportedKeys || !_reported.TryAdd(key, 0))
             {
                 continue;
             }
+
+            Interlocked.Increment(ref _reportedCount);
 
             _logger.UnknownOptionKey(_optionsType, key, Suggest(key));
         }
