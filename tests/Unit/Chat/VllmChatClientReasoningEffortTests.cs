@@ -26,6 +26,9 @@ public sealed class VllmChatClientReasoningEffortTests
         // No configured models: the model comes from /v1/models, and discovery never declares Reasoning.
         await using var server = await ChatTestHost.StartAsync(o => o.Models.Add(VllmTestModel.Reasoning("Qwen/Qwen3-8B")));
         using var client = ChatTestHost.Client(server, model: "vllm/Qwen/Qwen3-8B");
+        var discovery = client.GetService<VllmModelDiscovery>()!;
+        await discovery.GetModelsAsync(TestContext.Current.CancellationToken);
+        Assert.Null(discovery.FindModel("Qwen/Qwen3-8B")!.Reasoning);
 
         var run = await ChatTestHost.RunAsync(client, "Hello", Effort(effort), stream);
 
