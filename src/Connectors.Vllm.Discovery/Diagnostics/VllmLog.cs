@@ -57,6 +57,14 @@ internal static partial class VllmLog
         Message = "FirstByteTimeout ({FirstByteSeconds} s) is shorter than StreamIdleTimeout ({IdleSeconds} s): the OpenAI SDK applies FirstByteTimeout to every read of a stream, so a stream silent for {FirstByteSeconds} s already fails. Set FirstByteTimeout to at least StreamIdleTimeout.")]
     public static partial void FirstByteTimeoutBelowIdleTimeout(this ILogger logger, double firstByteSeconds, double idleSeconds);
 
+    [LoggerMessage(EventId = 11, EventName = "UnknownOptionKey", Level = LogLevel.Warning,
+        Message = "{OptionsType}.AdditionalProperties[\"{Key}\"] is not a vLLM request field this library sends, so it is not sent (reported once per client). {Suggestion}")]
+    public static partial void UnknownOptionKey(this ILogger logger, string optionsType, string key, string suggestion);
+
+    [LoggerMessage(EventId = 12, EventName = "ReasoningEffortAdjusted", Level = LogLevel.Debug,
+        Message = "Reasoning effort \"{Requested}\" is sent as {Sent}: vLLM {Version} does not accept it.")]
+    public static partial void ReasoningEffortAdjusted(this ILogger logger, string requested, string sent, string version);
+
     /// <summary>The status code for a message: the number, or "no response" for a transport failure.</summary>
     public static string StatusText(VllmException exception)
         => exception.StatusCode is { } status ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";

@@ -34,20 +34,40 @@ public sealed partial class VllmChatClient
             modelId = metadata.DefaultModelId!;
         }
 
+        _extraKeys.Report(options?.AdditionalProperties);
+        var effort = VllmChatRequestWriter.RequestedEffort(options);
         var model = _discovery.FindModel(modelId);
         if (model is not null)
         {
-            EnsureCapabilities(messages, options, model);
+            EnsureCapabilities(messages, options, model, effort);
+            if (model.Reasoning == false)
+            {
+                effort = null; // "none" for a model declared not to reason: already so, nothing to send.
+            }
         }
 
+        var excludeReasoning = VllmChatRequestWriter.RequestsNoReasoningOutput(options);
         var sendsReasoning = VllmChatRequestWriter.HasAssistantReasoning(messages);
         var features = VllmServerFeatures.Unknown;
-        if (sendsReasoning || NeedsServerVersion(options))
+        if (sendsReasoning || effort is not null || excludeReasoning || NeedsServerVersion(options))
         {
             features = VllmServerFeatures.From(await TryGetServerInfoAsync(cancellationToken).ConfigureAwait(false));
         }
 
-        return new VllmChatRequest(modelId, model, features, stream) { ReasoningField = sendsReasoning ? features.ReasoningInputField : null };
+        // Undeclared means unknown, not "no": the effort is sent unless the model entry says Reasoning = false
+        // (refused above), in the nearest value the server's version accepts, or not at all when it accepts none.
+        var sentEffort = effort is null ? null : features.ReasoningEffortFor(effort);
+        if (effort is not null && sentEffort != effort)
+        {
+            _endpoint.Logger.ReasoningEffortAdjusted(effort, sentEffort ?? "(not sent)", features.Version?.ToString() ?? "unknown");
+        }
+
+        return new VllmChatRequest(modelId, model, features, stream)
+        {
+            ReasoningField = sendsReasoning ? features.ReasoningInputField : null,
+            ReasoningEffort = sentEffort,
+            ExcludeReasoning = excludeReasoning && features.AcceptsReasoningFields,
+        };
     }
 
     /// <summary>The messages as a collection: they are read more than once (capabilities, reasoning, the body), and a
@@ -79,8 +99,13 @@ public sealed partial class VllmChatClient
         }
     }
 
-    private static void EnsureCapabilities(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmModelDefinition model)
+    private static void EnsureCapabilities(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmModelDefinition model, string? effort)
     {
+        if (model.Reasoning == false && effort is not null and not "none")
+        {
+            throw new NotSupportedException($"The model '{model.Id}' is configured with Reasoning = false, but the request asks for reasoning effort \"{effort}\". Remove ChatOptions.Reasoning.Effort (or the \"reasoning_effort\" extra), or set Reasoning = true on the model entry (or leave it unset) if the model can reason.");
+        }
+
         if (model.Tools == false && options?.Tools is { Count: > 0 })
         {
             throw new NotSupportedException($"The model '{model.Id}' is configured with Tools = false, but the request has {options.Tools.Count} tool(s). Remove the tools, or set Tools = true on the model entry if the server was started with --enable-auto-tool-choice --tool-call-parser <parser>.");
@@ -101,8 +126,9 @@ public sealed partial class VllmChatClient
         }
     }
 
-    /// <summary>The version decides only the token-limit field, tool <c>strict</c>, explicit structured outputs and the
-    /// field that sends reasoning back; other requests never wait for <c>/version</c>.</summary>
+    /// <summary>The version decides only the token-limit field, tool <c>strict</c>, explicit structured outputs, the
+    /// field that sends reasoning back and the reasoning fields (checked by the caller); other requests never wait for
+    /// <c>/version</c>.</summary>
     private static bool NeedsServerVersion(ChatOptions? options)
         => options is not null
             && (options.MaxOutputTokens is not null

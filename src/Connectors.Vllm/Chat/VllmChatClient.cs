@@ -25,8 +25,11 @@ namespace Connectors.Vllm;
 /// streams are read directly from the wire. vLLM extras go in <see cref="ChatOptions.AdditionalProperties"/> under their
 /// wire names; see <see cref="VllmChatOptions"/>.</para>
 /// <para>Capabilities are never guessed: when the model entry declares <see cref="VllmModelDefinition.Input"/> without
-/// <c>"image"</c>, or <see cref="VllmModelDefinition.Tools"/> = <see langword="false"/>, such requests fail with
-/// <see cref="NotSupportedException"/> before anything is sent; undeclared capabilities pass through.</para>
+/// <c>"image"</c>, <see cref="VllmModelDefinition.Tools"/> = <see langword="false"/>, or
+/// <see cref="VllmModelDefinition.Reasoning"/> = <see langword="false"/> (and a reasoning effort other than none is asked
+/// for), such requests fail with <see cref="NotSupportedException"/> before anything is sent; undeclared capabilities pass
+/// through. <see cref="ChatOptions.Reasoning"/> is sent as <c>reasoning_effort</c> (in a value the server's version
+/// accepts) and <see cref="ReasoningOutput.None"/> as <c>include_reasoning: false</c>.</para>
 /// <para>Thread-safe. Dispose it to release the <see cref="HttpClient"/> it created (a supplied one is left alone).</para>
 /// </remarks>
 public sealed partial class VllmChatClient : IChatClient
@@ -39,6 +42,7 @@ public sealed partial class VllmChatClient : IChatClient
     private readonly VllmModelDiscovery _discovery;
     private readonly string? _defaultModelId;
     private readonly ChatClientMetadata _metadata;
+    private readonly VllmUnknownKeyReporter _extraKeys;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="options">The server, key, models and limits; validated and read now.</param>
@@ -72,13 +76,15 @@ public sealed partial class VllmChatClient : IChatClient
         _defaultModelId = defaultModelId;
         var metadataModel = defaultModelId ?? (options.Models.Count == 1 ? options.Models[0].Id : null);
         _metadata = new ChatClientMetadata(VllmModelRef.ProviderName, options.BaseUrl, metadataModel);
+        _extraKeys = VllmUnknownKeyReporter.ForChat(_endpoint.Logger);
     }
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="VllmException">The server answered with an error, could not be reached, or sent something unreadable.</exception>
-    /// <exception cref="NotSupportedException">The model entry declares that it cannot take images or tools and the request has them,
-    /// or <c>AdditionalProperties["n"]</c> asks for more than one answer.</exception>
+    /// <exception cref="NotSupportedException">The model entry declares that it cannot take images or tools or cannot reason and the
+    /// request has them or asks for a reasoning effort, or <c>AdditionalProperties["n"]</c> asks for more than one answer.</exception>
+    /// <exception cref="ArgumentException">The reasoning effort asked for is not one vLLM knows.</exception>
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -100,8 +106,9 @@ public sealed partial class VllmChatClient : IChatClient
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="VllmException">The server answered with an error (before or inside the stream), could not be reached,
     /// stalled longer than <see cref="VllmProviderOptions.StreamIdleTimeout"/>, or ended the stream before it was complete.</exception>
-    /// <exception cref="NotSupportedException">The model entry declares that it cannot take images or tools and the request has them,
-    /// or <c>AdditionalProperties["n"]</c> asks for more than one answer.</exception>
+    /// <exception cref="NotSupportedException">The model entry declares that it cannot take images or tools or cannot reason and the
+    /// request has them or asks for a reasoning effort, or <c>AdditionalProperties["n"]</c> asks for more than one answer.</exception>
+    /// <exception cref="ArgumentException">The reasoning effort asked for is not one vLLM knows.</exception>
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);

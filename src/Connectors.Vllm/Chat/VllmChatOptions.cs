@@ -180,7 +180,10 @@ public static class VllmChatOptions
     /// <summary>Wire name <c>structured_outputs</c>: An explicit structured-output constraint: a <see cref="VllmStructuredOutputs"/> (or a raw JSON object).</summary>
     public const string StructuredOutputs = "structured_outputs";
 
-    /// <summary>Wire name <c>reasoning_effort</c>: Reasoning effort ("none", "minimal", "low", "medium", "high", "xhigh", "max"). Sent only when the model entry declares Reasoning = true.</summary>
+    /// <summary>Wire name <c>reasoning_effort</c>: Reasoning effort ("none", "minimal", "low", "medium", "high", "xhigh", "max");
+    /// wins over <c>ChatOptions.Reasoning.Effort</c>. Sent unless the model entry declares Reasoning = false (then a value
+    /// other than "none" is refused before sending), mapped to the nearest value the server's version accepts
+    /// (see docs/vllm-features.md).</summary>
     public const string ReasoningEffort = "reasoning_effort";
 
     /// <summary>Wire name <c>continuous_usage_stats</c>: Streaming only: usage on every chunk (bool); the client still reports one usage total.</summary>
@@ -375,7 +378,9 @@ public static class VllmChatOptions
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     public static ChatOptions WithIncludeReasoning(this ChatOptions options, bool include) => Set(options, IncludeReasoning, include);
 
-    /// <summary>Sets <c>reasoning_effort</c> by its vLLM value. Sent only when the model entry declares Reasoning = true.</summary>
+    /// <summary>Sets <c>reasoning_effort</c> by its vLLM value (it wins over <c>ChatOptions.Reasoning.Effort</c>). Sent unless
+    /// the model entry declares Reasoning = false, in which case the call fails with <see cref="NotSupportedException"/>
+    /// before sending (except for "none"); an older server gets the nearest value its version accepts, or none.</summary>
     /// <param name="options">The options to change.</param>
     /// <param name="effort">One of none, minimal, low, medium, high, xhigh, max.</param>
     /// <returns><paramref name="options"/>, for chaining.</returns>

@@ -10,4 +10,11 @@ internal sealed record VllmChatRequest(string ModelId, VllmModelDefinition? Mode
     /// <summary>The assistant-message field that sends the history's reasoning back, or <see langword="null"/> when
     /// there is none to send or the server version reads no such field.</summary>
     public string? ReasoningField { get; init; }
+
+    /// <summary>The <c>reasoning_effort</c> to send (already in a value the server version accepts), or
+    /// <see langword="null"/> for none.</summary>
+    public string? ReasoningEffort { get; init; }
+
+    /// <summary>Whether to send <c>include_reasoning: false</c> (<see cref="Microsoft.Extensions.AI.ReasoningOutput.None"/>).</summary>
+    public bool ExcludeReasoning { get; init; }
 }

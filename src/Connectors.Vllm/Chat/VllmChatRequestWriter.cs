@@ -46,7 +46,7 @@ internal static class VllmChatRequestWriter
             {
                 WriteRaw(writer, options, client, request, written);
                 WriteTyped(writer, options, request, written);
-                reasoningEffort = WriteReasoningEffort(writer, options, request, written);
+                reasoningEffort = WriteReasoning(writer, request, written);
                 WriteExtras(writer, options, request, written);
             }
             else
@@ -421,28 +421,16 @@ internal static class VllmChatRequestWriter
         writer.WriteEndObject();
     }
 
-    /// <summary>Writes <c>reasoning_effort</c> only for a model declared as a reasoning model when the caller asked.</summary>
-    private static bool WriteReasoningEffort(Utf8JsonWriter writer, ChatOptions options, VllmChatRequest request, HashSet<string> written)
+    /// <summary>Writes what <see cref="VllmChatRequest"/> decided about reasoning: <c>reasoning_effort</c> and
+    /// <c>include_reasoning: false</c>. Returns whether <c>reasoning_effort</c> was written (the payload policy keeps it then).</summary>
+    private static bool WriteReasoning(Utf8JsonWriter writer, VllmChatRequest request, HashSet<string> written)
     {
-        string? effort = null;
-        if (options.AdditionalProperties?.TryGetValue(VllmChatOptions.ReasoningEffort, out var value) == true && value is not null)
+        if (request.ExcludeReasoning && written.Add(VllmChatOptions.IncludeReasoning))
         {
-            effort = NormalizeEffort(value.ToString() ?? string.Empty);
-        }
-        else if (options.Reasoning?.Effort is { } level)
-        {
-            effort = level switch
-            {
-                ReasoningEffort.None => "none",
-                ReasoningEffort.Low => "low",
-                ReasoningEffort.Medium => "medium",
-                ReasoningEffort.High => "high",
-                ReasoningEffort.ExtraHigh => "xhigh",
-                _ => throw new ArgumentException($"ReasoningEffort '{level}' has no vLLM equivalent. vLLM accepts none, minimal, low, medium, high, xhigh and max.", nameof(options)),
-            };
+            writer.WriteBoolean("include_reasoning"u8, false);
         }
 
-        if (effort is null || request.Model?.Reasoning != true || !written.Add("reasoning_effort"))
+        if (request.ReasoningEffort is not { } effort || !written.Add(VllmChatOptions.ReasoningEffort))
         {
             return false;
         }
@@ -450,6 +438,39 @@ internal static class VllmChatRequestWriter
         writer.WriteString("reasoning_effort"u8, effort);
         return true;
     }
+
+    /// <summary>The reasoning effort the caller asked for, as a vLLM value, or <see langword="null"/>: the
+    /// <c>reasoning_effort</c> extra wins over <see cref="ReasoningOptions.Effort"/>.</summary>
+    /// <exception cref="ArgumentException">The value is not one vLLM knows.</exception>
+    internal static string? RequestedEffort(ChatOptions? options)
+    {
+        if (options is null)
+        {
+            return null;
+        }
+
+        if (options.AdditionalProperties?.TryGetValue(VllmChatOptions.ReasoningEffort, out var value) == true && value is not null)
+        {
+            return NormalizeEffort(value.ToString() ?? string.Empty);
+        }
+
+        return options.Reasoning?.Effort switch
+        {
+            null => null,
+            ReasoningEffort.None => "none",
+            ReasoningEffort.Low => "low",
+            ReasoningEffort.Medium => "medium",
+            ReasoningEffort.High => "high",
+            ReasoningEffort.ExtraHigh => "xhigh",
+            { } level => throw new ArgumentException($"ReasoningEffort '{level}' has no vLLM equivalent. vLLM accepts none, minimal, low, medium, high, xhigh and max.", nameof(options)),
+        };
+    }
+
+    /// <summary>Whether the caller asked for no reasoning output (<see cref="ReasoningOutput.None"/>) and did not set
+    /// <c>include_reasoning</c> itself (which wins).</summary>
+    internal static bool RequestsNoReasoningOutput(ChatOptions? options)
+        => options?.Reasoning?.Output == ReasoningOutput.None
+            && options.AdditionalProperties?.ContainsKey(VllmChatOptions.IncludeReasoning) != true;
 
     internal static string NormalizeEffort(string value)
     {

@@ -8,6 +8,8 @@ internal sealed class VllmServerFeatures
 {
     public static readonly VllmServerFeatures Unknown = new(null);
 
+    private readonly EffortLevel _effortLevel;
+
     public VllmServerFeatures(Version? version)
     {
         Version = version;
@@ -27,6 +29,25 @@ internal sealed class VllmServerFeatures
         ReasoningInputField = version is null || version >= new Version(0, 22, 0)
             ? "reasoning"
             : version < new Version(0, 16, 0) ? "reasoning_content" : null;
+
+        // reasoning_effort and include_reasoning arrived together with gpt-oss in v0.10.1 (PR #22342): effort
+        // "low" | "medium" | "high". "none" since v0.18.0 (PR #36238); "minimal", "xhigh" and "max" since v0.21.0
+        // (PR #40982). Other values are a validation 400; before v0.10.1 both fields are unknown (ignored, or 400
+        // before v0.6.5), so nothing is sent. An unknown version is treated as current.
+        AcceptsReasoningFields = version is null || version >= new Version(0, 10, 1);
+        _effortLevel = version is null || version >= new Version(0, 21, 0) ? EffortLevel.All
+            : version >= new Version(0, 18, 0) ? EffortLevel.WithNone
+            : AcceptsReasoningFields ? EffortLevel.LowMediumHigh
+            : EffortLevel.NoField;
+    }
+
+    /// <summary>Which <c>reasoning_effort</c> values a version accepts.</summary>
+    private enum EffortLevel
+    {
+        NoField,
+        LowMediumHigh,
+        WithNone,
+        All,
     }
 
     public Version? Version { get; }
@@ -39,6 +60,26 @@ internal sealed class VllmServerFeatures
 
     /// <summary>The assistant-message field that carries reasoning back to this version, or <see langword="null"/> for none.</summary>
     public string? ReasoningInputField { get; }
+
+    /// <summary>Whether this version reads <c>reasoning_effort</c> and <c>include_reasoning</c> at all.</summary>
+    public bool AcceptsReasoningFields { get; }
+
+    /// <summary>The <c>reasoning_effort</c> value to send for <paramref name="effort"/> (a vLLM value): itself when this
+    /// version accepts it, else the nearest value it accepts (<c>minimal</c> → <c>low</c>; <c>xhigh</c>, <c>max</c> →
+    /// <c>high</c>), or <see langword="null"/> when there is none (<c>none</c> before v0.18, any value before v0.10.1).</summary>
+    public string? ReasoningEffortFor(string effort) => _effortLevel switch
+    {
+        EffortLevel.All => effort,
+        EffortLevel.NoField => null,
+        _ => effort switch
+        {
+            "low" or "medium" or "high" => effort,
+            "none" => _effortLevel == EffortLevel.WithNone ? effort : null,
+            "minimal" => "low",
+            "xhigh" or "max" => "high",
+            _ => null,
+        },
+    };
 
     public static VllmServerFeatures From(VllmServerInfo? info)
         => info?.Version is { } v ? new VllmServerFeatures(new Version(v.Major, v.Minor, Math.Max(0, v.Build))) : Unknown;

@@ -15,6 +15,22 @@ namespace Connectors.Vllm.Embeddings;
 /// </summary>
 internal sealed class EmbeddingRequestPlan
 {
+    /// <summary>The <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> keys <see cref="Create"/> reads; others are not sent.</summary>
+    internal static readonly string[] FieldNames =
+    [
+        VllmEmbeddingPropertyNames.EncodingFormat,
+        VllmEmbeddingPropertyNames.EmbedDType,
+        VllmEmbeddingPropertyNames.UseActivation,
+        VllmEmbeddingPropertyNames.Normalize,
+        VllmEmbeddingPropertyNames.TruncatePromptTokens,
+        VllmEmbeddingPropertyNames.Priority,
+        VllmEmbeddingPropertyNames.AddSpecialTokens,
+        VllmEmbeddingPropertyNames.TruncationSide,
+        VllmEmbeddingPropertyNames.CacheSalt,
+        VllmEmbeddingPropertyNames.RequestId,
+        VllmEmbeddingPropertyNames.MmProcessorKwargs,
+    ];
+
     private readonly List<KeyValuePair<string, object>> _extras = [];
 
     private EmbeddingRequestPlan(string? model, int? dimensions, VllmEmbeddingEncoding encoding, VllmEmbedDType? dtype)

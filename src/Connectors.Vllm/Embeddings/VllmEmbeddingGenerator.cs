@@ -11,6 +11,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Embeddings;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
@@ -52,6 +53,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private readonly VllmEmbeddingGeneratorOptions _settings;
     private readonly string? _defaultModelId;
     private readonly object _probeLock = new();
+    private readonly VllmUnknownKeyReporter _extraKeys;
     private Task<bool>? _bytesSupported;
     private int _knownDimensions;
 
@@ -99,6 +101,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         var clientOptions = VllmOpenAIClientFactory.CreateOptions(_endpoint, httpClient, out _ownedHttpClient);
         _http = _ownedHttpClient ?? httpClient!;
         _client = new EmbeddingClient(_defaultModelId ?? PlaceholderModel, VllmOpenAIClientFactory.CreateCredential(_endpoint), clientOptions);
+        _extraKeys = VllmUnknownKeyReporter.ForEmbeddings(_endpoint.Logger, EmbeddingRequestPlan.FieldNames);
     }
 
     /// <inheritdoc />
@@ -117,6 +120,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             }
         }
 
+        _extraKeys.Report(options?.AdditionalProperties);
         var plan = EmbeddingRequestPlan.Create(options, _defaultModelId, _settings);
         if (inputs.Length == 0)
         {

@@ -21,7 +21,7 @@ internal sealed class VllmJsonContent : BinaryContent
     /// <summary>Gets the UTF-8 JSON.</summary>
     public ReadOnlyMemory<byte> Json { get; }
 
-    /// <summary>Gets whether the body's <c>reasoning_effort</c> was written on purpose (reasoning model, caller asked).</summary>
+    /// <summary>Gets whether the body's <c>reasoning_effort</c> was written on purpose (the caller asked, and the model is not declared Reasoning = false).</summary>
     public bool ReasoningEffortAllowed { get; }
 
     public override bool TryComputeLength(out long length)

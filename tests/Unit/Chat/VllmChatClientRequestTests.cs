@@ -189,19 +189,6 @@ public sealed class VllmChatClientRequestTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Request_ReasoningEffortOnUndeclaredModel_NotSent(bool stream)
-    {
-        await using var server = await ChatTestHost.StartAsync();
-        using var client = ChatTestHost.Client(server);
-
-        await ChatTestHost.RunAsync(client, "Hello", new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.High } }.WithReasoningEffort("low"), stream);
-
-        Assert.False(ChatTestHost.LastChatBody(server).ContainsKey("reasoning_effort"));
-    }
-
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
     public async Task Request_MoreThanOneChoice_NotSupportedBeforeSendingAndOneIsSent(bool stream)
     {
         await using var server = await ChatTestHost.StartAsync();

@@ -57,16 +57,19 @@ public sealed class VllmLoggingTests
         }
     }
 
-    private static (FakeLogCollector Logs, ILoggerFactory Factory) CreateLogging()
+    /// <summary>A logger factory that records everything at Trace into the returned collector.</summary>
+    internal static (FakeLogCollector Logs, ILoggerFactory Factory) CreateLogging()
     {
         var logs = new FakeLogCollector();
         return (logs, LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs))));
     }
 
-    private static IReadOnlyList<FakeLogRecord> Ours(FakeLogCollector logs, string eventName)
+    /// <summary>The records of one of our events (category <c>Connectors.Vllm</c>).</summary>
+    internal static IReadOnlyList<FakeLogRecord> Ours(FakeLogCollector logs, string eventName)
         => logs.GetSnapshot().Where(r => r.Category == Category && r.Id.Name == eventName).ToList();
 
-    private static string? State(FakeLogRecord record, string key)
+    /// <summary>A structured-state value of a record.</summary>
+    internal static string? State(FakeLogRecord record, string key)
         => record.StructuredState?.FirstOrDefault(kv => kv.Key == key).Value;
 
     [Fact]

@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Collections.Generic;
+using System.Threading;
+using Connectors.Vllm.Diagnostics;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Vllm.ChatProtocol;
+
+/// <summary>
+/// Warns, once per client and key, about an <c>AdditionalProperties</c> key that is not sent (a misspelt extra such
+/// as <c>top_kk</c> would otherwise vanish without a trace), naming the closest field that is. Only keys are logged,
+/// never values. Thread-safe.
+/// </summary>
+internal sealed class VllmUnknownKeyReporter
+{
+    /// <summary>Beyond this many distinct keys a client stops reporting, so generated keys cannot grow memory.</summary>
+    private const int MaxReportedKeys = 256;
+
+    /// <summary>Keys MEAI itself reads from <see cref="ChatOptions.AdditionalProperties"/> (its OpenAI mapping of
+    /// <see cref="ChatOptions.ResponseFormat"/> reads <c>strict</c>): handled, so never reported.</summary>
+    private static readonly string[] MeaiChatKeys = ["strict"];
+
+    /// <summary>Standard request fields that travel through a typed <see cref="ChatOptions"/> property instead.</summary>
+    private static readonly KeyValuePair<string, string>[] ChatTyped =
+    [
+        new("temperature", "ChatOptions.Temperature"),
+        new("top_p", "ChatOptions.TopP"),
+        new("frequency_penalty", "ChatOptions.FrequencyPenalty"),
+        new("presence_penalty", "ChatOptions.PresencePenalty"),
+        new("seed", "ChatOptions.Seed"),
+        new("max_tokens", "ChatOptions.MaxOutputTokens"),
+        new("max_completion_tokens", "ChatOptions.MaxOutputTokens"),
+        new("stop", "ChatOptions.StopSequences"),
+        new("tools", "ChatOptions.Tools"),
+        new("tool_choice", "ChatOptions.ToolMode"),
+        new("parallel_tool_calls", "ChatOptions.AllowMultipleToolCalls"),
+        new("response_format", "ChatOptions.ResponseFormat"),
+        new("model", "ChatOptions.ModelId"),
+    ];
+
+    private static readonly KeyValuePair<string, string>[] EmbeddingTyped =
+    [
+        new("dimensions", "EmbeddingGenerationOptions.Dimensions"),
+        new("model", "EmbeddingGenerationOptions.ModelId"),
+    ];
+
+    private readonly ILogger _logger;
+    private readonly string _optionsType;
+    private readonly FrozenSet<string> _handled;
+    private readonly string[] _wireNames;
+    private readonly FrozenDictionary<string, string> _typed;
+    private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
+    private int _reportedCount;
+
+    private VllmUnknownKeyReporter(ILogger logger, string optionsType, IEnumerable<string> wireNames, IEnumerable<string> alsoHandled, KeyValuePair<string, string>[] typed)
+    {
+        _logger = logger;
+        _optionsType = optionsType;
+        _wireNames = [.. wireNames];
+        var handled = new HashSet<string>(_wireNames, StringComparer.Ordinal);
+        handled.UnionWith(alsoHandled);
+        _handled = handled.ToFrozenSet(StringComparer.Ordinal);
+        _typed = typed.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A reporter for <see cref="ChatOptions.AdditionalProperties"/> keys.</summary>
+    public static VllmUnknownKeyReporter ForChat(ILogger logger)
+        => new(logger, nameof(ChatOptions), VllmChatOptions.FieldNames, MeaiChatKeys, ChatTyped);
+
+    /// <summary>A reporter for <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> keys.</summary>
+    public static VllmUnknownKeyReporter ForEmbeddings(ILogger logger, IEnumerable<string> wireNames)
+        => new(logger, nameof(EmbeddingGenerationOptions), wireNames, [], EmbeddingTyped);
+
+    /// <summary>Logs each key of <paramref name="properties"/> that is not sent and was not reported before.</summary>
+    public void Report(AdditionalPropertiesDictionary? properties)
+    {
+        if (properties is not { Count: > 0 } || !_logger.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+
+        foreach (var (key, _) in properties)
+        {
+            if (_handled.Contains(key) || _reported.ContainsKey(key) || Volatile.Read(ref _reportedCount) >= MaxReportedKeys || !_reported.TryAdd(key, 0))
+            {
+                continue;
+            }
+
+            Interlocked.Increment(ref _reportedCount);
+
+            _logger.UnknownOptionKey(_optionsType, key, Suggest(key));
+        }
+    }
+
+    private string Suggest(string key)
+    {
+        var normalized = key.Replace('-', '_');
+        if (_typed.TryGetValue(normalized, out var property))
+        {
+            return $"Set {property} instead.";
+        }
+
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var name in _wireNames)
+        {
+            var distance = EditDistance(normalized, name);
+            if (distance < bestDistance)
+            {
+                (best, bestDistance) = (name, distance);
+            }
+        }
+
+        return best is null ? "No field is sent from AdditionalProperties." : $"The closest field that is sent is \"{best}\".";
+    }
+
+    /// <summary>Levenshtein distance, case-insensitive (ASCII wire names).</summary>
+    internal static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            var ca = char.ToLowerInvariant(a[i - 1]);
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = ca == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}
