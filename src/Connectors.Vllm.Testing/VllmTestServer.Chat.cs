@@ -167,7 +167,7 @@ public sealed partial class VllmTestServer
             else if (lastRole != "tool" || toolChoice == "required")
             {
                 chosen.AddRange(toolObjects
-                    .Select(t => (Tool: t, Pos: MentionPosition(userText, (string?)(t["function"]?["name"] as JsonValue) ?? string.Empty)))
+                    .Select(t => (Tool: t, Pos: ToolMention.Position(userText, (string?)(t["function"]?["name"] as JsonValue) ?? string.Empty)))
                     .Where(x => x.Pos >= 0)
                     .OrderBy(x => x.Pos)
                     .Select(x => x.Tool));
@@ -241,17 +241,6 @@ public sealed partial class VllmTestServer
 
         var finish = truncated ? "length" : calls.Count > 0 && !named ? "tool_calls" : "stop";
         return new ChatRun(emitted, calls, finish, truncated ? null : stopReason, used, named, thinking, hideReasoning);
-    }
-
-    private static int MentionPosition(string text, string toolName)
-    {
-        if (toolName.Length == 0)
-        {
-            return -1;
-        }
-
-        var pos = text.IndexOf(toolName, StringComparison.OrdinalIgnoreCase);
-        return pos >= 0 ? pos : text.IndexOf(toolName.Replace('_', ' '), StringComparison.OrdinalIgnoreCase);
     }
 
     private static (string Text, string? StopReason) ApplyStop(JsonObject body, string text)
