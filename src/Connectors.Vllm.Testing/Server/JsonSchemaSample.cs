@@ -52,6 +52,12 @@ internal static partial class JsonSchemaSample
             }
         }
 
+        return OfType(s, propertyName, hint, depth, numbers);
+    }
+
+    /// <summary>A value of the schema's <c>type</c> (after references, constants, enums and combinators).</summary>
+    private static JsonNode? OfType(JsonObject s, string? propertyName, string? hint, int depth, Counter numbers)
+    {
         var type = TypeOf(s);
         switch (type)
         {
