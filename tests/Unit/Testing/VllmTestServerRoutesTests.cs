@@ -177,13 +177,24 @@ public sealed class VllmTestServerRoutesTests
         Assert.Equal("""{"detail":"Method Not Allowed"}""", await response.Content.ReadAsStringAsync(Ct));
     }
 
+    [Fact]
+    public async Task Health_HeadRequest_Is405()
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "health"), Ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
     [Theory]
     [InlineData("V1/models")]
     [InlineData("v1/models/")]
     [InlineData("health/")]
     [InlineData("Health")]
     [InlineData("v1/unknown")]
-    public async Task OtherSpellingOfARoute_Is404DetailLikeFastApi(string path)
+    public async Task KnownRoute_OtherSpelling_Is404DetailLikeFastApi(string path)
     {
         await using var server = await VllmTestServer.StartAsync(null, Ct);
         using var client = Client(server);

@@ -20,7 +20,11 @@ internal sealed class RequestPipeline
     {
         var state = await StartAsync(ctx).ConfigureAwait(false);
         _server.EnterRequest();
-        using var registration = ctx.RequestAborted.Register(static s => ((Aborts)s!).Run(), new Aborts(this, state));
+        using var registration = ctx.RequestAborted.Register(static s =>
+        {
+            var (pipeline, request) = ((RequestPipeline, RequestState))s!;
+            pipeline.OnAborted(request);
+        }, (this, state));
         try
         {
             var faultHeader = ctx.Request.Headers[VllmTestFault.HeaderName].ToString();
@@ -116,19 +120,5 @@ internal sealed class RequestPipeline
         }
 
         return ms.ToArray();
-    }
-
-    private sealed class Aborts
-    {
-        private readonly RequestPipeline _pipeline;
-        private readonly RequestState _state;
-
-        public Aborts(RequestPipeline pipeline, RequestState state)
-        {
-            _pipeline = pipeline;
-            _state = state;
-        }
-
-        public void Run() => _pipeline.OnAborted(_state);
     }
 }
