@@ -13,7 +13,7 @@ internal static class PyText
     public static string Repr(JsonNode? node)
     {
         var sb = new StringBuilder();
-        AppendRepr(sb, node);
+        AppendPython(sb, node, repr: true, ensureAscii: false);
         return sb.ToString();
     }
 
@@ -58,7 +58,7 @@ internal static class PyText
     public static string Dumps(JsonNode? node, bool ensureAscii = true)
     {
         var sb = new StringBuilder();
-        AppendDumps(sb, node, ensureAscii);
+        AppendPython(sb, node, repr: false, ensureAscii);
         return sb.ToString();
     }
 
@@ -93,13 +93,11 @@ internal static class PyText
         sb.Append('"');
     }
 
-    private static void AppendDumps(StringBuilder sb, JsonNode? node, bool ensureAscii)
+    /// <summary>One walker for both Python spellings: <c>json.dumps</c> (<paramref name="repr"/> false) and <c>repr</c>.</summary>
+    private static void AppendPython(StringBuilder sb, JsonNode? node, bool repr, bool ensureAscii)
     {
         switch (node)
         {
-            case null:
-                sb.Append("null");
-                break;
             case JsonObject obj:
                 sb.Append('{');
                 var first = true;
@@ -111,9 +109,9 @@ internal static class PyText
                     }
 
                     first = false;
-                    AppendJsonString(sb, key, ensureAscii);
+                    AppendString(sb, key, repr, ensureAscii);
                     sb.Append(": ");
-                    AppendDumps(sb, value, ensureAscii);
+                    AppendPython(sb, value, repr, ensureAscii);
                 }
 
                 sb.Append('}');
@@ -127,98 +125,54 @@ internal static class PyText
                         sb.Append(", ");
                     }
 
-                    AppendDumps(sb, arr[i], ensureAscii);
+                    AppendPython(sb, arr[i], repr, ensureAscii);
                 }
 
                 sb.Append(']');
                 break;
             case JsonValue v:
-                switch (v.GetValueKind())
-                {
-                    case JsonValueKind.String:
-                        AppendJsonString(sb, v.GetValue<string>(), ensureAscii);
-                        break;
-                    case JsonValueKind.True:
-                        sb.Append("true");
-                        break;
-                    case JsonValueKind.False:
-                        sb.Append("false");
-                        break;
-                    case JsonValueKind.Null:
-                        sb.Append("null");
-                        break;
-                    default:
-                        sb.Append(v.ToJsonString());
-                        break;
-                }
-
+                AppendValue(sb, v, repr, ensureAscii);
+                break;
+            default:
+                sb.Append(repr ? "None" : "null");
                 break;
         }
     }
 
-    private static void AppendRepr(StringBuilder sb, JsonNode? node)
+    private static void AppendValue(StringBuilder sb, JsonValue v, bool repr, bool ensureAscii)
     {
-        switch (node)
+        switch (v.GetValueKind())
         {
-            case null:
-                sb.Append("None");
+            case JsonValueKind.String:
+                AppendString(sb, v.GetValue<string>(), repr, ensureAscii);
                 break;
-            case JsonObject obj:
-                sb.Append('{');
-                var first = true;
-                foreach (var (key, value) in obj)
-                {
-                    if (!first)
-                    {
-                        sb.Append(", ");
-                    }
-
-                    first = false;
-                    AppendPyString(sb, key);
-                    sb.Append(": ");
-                    AppendRepr(sb, value);
-                }
-
-                sb.Append('}');
+            case JsonValueKind.True:
+                sb.Append(repr ? "True" : "true");
                 break;
-            case JsonArray arr:
-                sb.Append('[');
-                for (var i = 0; i < arr.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        sb.Append(", ");
-                    }
-
-                    AppendRepr(sb, arr[i]);
-                }
-
-                sb.Append(']');
+            case JsonValueKind.False:
+                sb.Append(repr ? "False" : "false");
                 break;
-            case JsonValue v:
-                switch (v.GetValueKind())
-                {
-                    case JsonValueKind.String:
-                        AppendPyString(sb, v.GetValue<string>());
-                        break;
-                    case JsonValueKind.True:
-                        sb.Append("True");
-                        break;
-                    case JsonValueKind.False:
-                        sb.Append("False");
-                        break;
-                    case JsonValueKind.Null:
-                        sb.Append("None");
-                        break;
-                    default:
-                        var raw = v.ToJsonString();
-                        sb.Append(raw.Contains('.', StringComparison.Ordinal) || raw.Contains('e', StringComparison.OrdinalIgnoreCase)
-                            ? Float(v.GetValue<double>())
-                            : raw);
-                        break;
-                }
-
+            case JsonValueKind.Null:
+                sb.Append(repr ? "None" : "null");
                 break;
+            default:
+                var raw = v.ToJsonString();
+                sb.Append(repr && (raw.Contains('.', StringComparison.Ordinal) || raw.Contains('e', StringComparison.OrdinalIgnoreCase))
+                    ? Float(v.GetValue<double>())
+                    : raw);
+                break;
+        }
+    }
+
+    private static void AppendString(StringBuilder sb, string s, bool repr, bool ensureAscii)
+    {
+        if (repr)
+        {
+            AppendPyString(sb, s);
+        }
+        else
+        {
+            AppendJsonString(sb, s, ensureAscii);
         }
     }
 

@@ -23,7 +23,7 @@ internal sealed class VllmProblem : Exception
     public byte[]? RawBody { get; private init; }
 
     /// <summary>The route does not exist for this model kind: FastAPI's plain 404.</summary>
-    public static VllmProblem RouteNotFound() => new(404, "NotFound", "Not Found", null) { RawBody = "{\"detail\":\"Not Found\"}"u8.ToArray() };
+    public static VllmProblem RouteNotFound() => new(404, "NotFound", "Not Found", null) { RawBody = Http.HttpOut.NotFoundBody };
 
     /// <summary>A vLLM check (VLLMValidationError): message gets " (parameter=p, value=v)".</summary>
     public static VllmProblem Check(string message, string? param, string? value = null, bool appendParameter = true)

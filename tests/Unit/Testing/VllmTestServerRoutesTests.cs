@@ -160,6 +160,63 @@ public sealed class VllmTestServerRoutesTests
         Assert.Equal("""{"detail":"Method Not Allowed"}""", await response.Content.ReadAsStringAsync(Ct));
     }
 
+    [Theory]
+    [InlineData("DELETE", "v1/models")]
+    [InlineData("GET", "tokenize")]
+    [InlineData("PUT", "ping")]
+    [InlineData("POST", "health")]
+    [InlineData("GET", "v2/rerank")]
+    public async Task WrongMethod_OnAnyRoute_Is405Detail(string method, string path)
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("""{"detail":"Method Not Allowed"}""", await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Health_HeadRequest_Is405()
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "health"), Ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("V1/models")]
+    [InlineData("v1/models/")]
+    [InlineData("health/")]
+    [InlineData("Health")]
+    [InlineData("v1/unknown")]
+    public async Task KnownRoute_OtherSpelling_Is404DetailLikeFastApi(string path)
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+
+        using var response = await client.GetAsync(path, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("""{"detail":"Not Found"}""", await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Metrics_WithTrailingSlash_IsServedAsVllmMountsIt()
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+
+        using var response = await client.GetAsync("metrics/", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("vllm:num_requests_running", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Requests_RecordMethodPathHeadersAndBody_AndResetClearsThem()
     {

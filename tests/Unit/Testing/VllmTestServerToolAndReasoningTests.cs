@@ -165,6 +165,59 @@ public sealed class VllmTestServerToolAndReasoningTests
         }
     }
 
+    private static JsonObject CityTool(string name) => new()
+    {
+        ["type"] = "function",
+        ["function"] = new JsonObject
+        {
+            ["name"] = name,
+            ["parameters"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["properties"] = new JsonObject { ["city"] = new JsonObject { ["type"] = "string" } },
+                ["required"] = new JsonArray("city"),
+            },
+        },
+    };
+
+    [Theory]
+    [InlineData("Use get_weather: what is the weather in Paris?", "weather_get_weather")]
+    [InlineData("Call GetWeather for Paris.", "WeatherPlugin_GetWeather")]
+    [InlineData("Use get_weather: what is the weather in Paris?", "my_plugin_get_weather")]
+    public async Task ToolCall_PromptNamesTheFunctionPartOfAPluginTool_CallsThePluginTool(string prompt, string toolName)
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+        var request = Chat(prompt);
+        request["tools"] = new JsonArray(CityTool("other_tool"), CityTool(toolName));
+
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
+        var choice = (await JsonAsync(response))["choices"]![0]!;
+
+        Assert.Equal("tool_calls", Str(choice["finish_reason"]));
+        var call = Assert.Single(choice["message"]!["tool_calls"]!.AsArray())!;
+        Assert.Equal(toolName, Str(call["function"]!["name"]));
+        Assert.Equal("Paris", Str(JsonNode.Parse(Str(call["function"]!["arguments"]))!["city"]));
+    }
+
+    [Theory]
+    [InlineData("What is the weather in Paris?", "weather_get_weather")]
+    [InlineData("Use forget_weather for Paris.", "weather_get_weather")]
+    [InlineData("What is the weather in Paris?", "get_weather")]
+    public async Task ToolCall_PromptHasOnlyAPlainWordOfTheToolName_AnswersWithoutAToolCall(string prompt, string toolName)
+    {
+        await using var server = await VllmTestServer.StartAsync(null, Ct);
+        using var client = Client(server);
+        var request = Chat(prompt);
+        request["tools"] = new JsonArray(CityTool(toolName));
+
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
+        var choice = (await JsonAsync(response))["choices"]![0]!;
+
+        Assert.Equal("stop", Str(choice["finish_reason"]));
+        Assert.Equal("[test-model] echo: " + prompt, Str(choice["message"]!["content"]));
+    }
+
     [Fact]
     public async Task ToolCall_WithoutParserFlags_Is400AutoToolChoiceError()
     {

@@ -1,4 +1,4 @@
-namespace Connectors.Vllm.Testing.Server;
+namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>A tool call the scripted model makes.</summary>
 internal sealed class PlannedCall

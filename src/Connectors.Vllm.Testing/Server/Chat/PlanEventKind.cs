@@ -1,4 +1,4 @@
-namespace Connectors.Vllm.Testing.Server;
+namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>Kinds of <see cref="PlanEvent"/>.</summary>
 internal enum PlanEventKind

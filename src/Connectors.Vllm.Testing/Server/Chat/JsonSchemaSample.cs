@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Connectors.Vllm.Testing.Server;
+namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>
 /// Builds a small valid instance of a JSON schema: every declared property, the first enum value, minimum
@@ -52,6 +52,12 @@ internal static partial class JsonSchemaSample
             }
         }
 
+        return OfType(s, propertyName, hint, depth, numbers);
+    }
+
+    /// <summary>A value of the schema's <c>type</c> (after references, constants, enums and combinators).</summary>
+    private static JsonNode? OfType(JsonObject s, string? propertyName, string? hint, int depth, Counter numbers)
+    {
         var type = TypeOf(s);
         switch (type)
         {

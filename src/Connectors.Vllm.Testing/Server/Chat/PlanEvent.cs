@@ -1,4 +1,4 @@
-namespace Connectors.Vllm.Testing.Server;
+namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>One step of the scripted generation: a token (or a group of tokens) and what it becomes on the wire.</summary>
 internal sealed class PlanEvent

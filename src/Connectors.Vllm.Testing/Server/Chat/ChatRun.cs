@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Connectors.Vllm.Testing.Server;
+namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>The outcome of one scripted generation, before it is written as JSON or SSE.</summary>
 internal sealed class ChatRun

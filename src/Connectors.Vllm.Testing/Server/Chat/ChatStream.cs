@@ -1,0 +1,236 @@
+using System;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+
+namespace Connectors.Vllm.Testing.Server.Chat;
+
+/// <summary>One SSE chat completion: the chunks vLLM sends (§7), with the stream faults injected between events.</summary>
+internal sealed class ChatStream
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
+
+    private readonly ServerState _server;
+    private readonly RequestState _request;
+    private readonly HttpContext _ctx;
+    private readonly ChatRun _run;
+    private readonly string _id;
+    private readonly long _created;
+    private readonly string _model;
+    private readonly int _promptTokens;
+    private readonly bool _includeUsage;
+    private readonly bool _continuousUsage;
+    private VllmTestFault? _fault;
+    private int _faultAt;
+    private int _written;
+
+    public ChatStream(ServerState server, RequestState request, JsonObject body, VllmTestModel model, ChatRun run, string id, long created, int promptTokens)
+    {
+        _server = server;
+        _request = request;
+        _ctx = request.Context;
+        _run = run;
+        _id = id;
+        _created = created;
+        _model = model.Id;
+        _promptTokens = promptTokens;
+        _includeUsage = body["stream_options"]?["include_usage"] is JsonValue iu && iu.GetValueKind() == JsonValueKind.True;
+        _continuousUsage = _includeUsage && body["stream_options"]?["continuous_usage_stats"] is JsonValue cu && cu.GetValueKind() == JsonValueKind.True;
+    }
+
+    public async Task WriteAsync()
+    {
+        var (deltas, finishDelta) = StreamDeltas.Build(_run, _server.ReasoningNames());
+        _fault = _server.TakeFault(_request, k => k is VllmTestFaultKind.StallMidStream or VllmTestFaultKind.CloseMidStream or VllmTestFaultKind.NoDone
+            or VllmTestFaultKind.ErrorEvent or VllmTestFaultKind.MalformedChunk or VllmTestFaultKind.OversizedLine);
+        _faultAt = _fault?.Kind == VllmTestFaultKind.OversizedLine ? 1 : _fault?.Parameter ?? 2;
+        var response = _ctx.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        await response.StartAsync(_ctx.RequestAborted).ConfigureAwait(false);
+
+        var role = new JsonObject { ["role"] = "assistant", ["content"] = string.Empty };
+        if (!await SendAsync(Chunk(role, null, first: true, Usage(0), fingerprint: false)).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        foreach (var (delta, count) in deltas)
+        {
+            if (!await SendAsync(Chunk(delta, null, first: false, Usage(count), fingerprint: false)).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        if (!await SendAsync(Chunk(finishDelta, _run, first: false, Usage(_run.CompletionTokens), fingerprint: !_includeUsage)).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (_includeUsage && !await SendAsync(UsageChunk()).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (await BeforeEventAsync().ConfigureAwait(false) && _fault?.Kind != VllmTestFaultKind.NoDone)
+        {
+            await WriteRawAsync(DoneEvent).ConfigureAwait(false);
+        }
+    }
+
+    private (int, int)? Usage(int completion) => _continuousUsage ? (_promptTokens, completion) : null;
+
+    /// <summary>Sends one event unless a fault ends the stream first; false when the stream must end here.</summary>
+    private async Task<bool> SendAsync(byte[] json)
+    {
+        if (!await BeforeEventAsync().ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await WriteEventAsync(json).ConfigureAwait(false);
+        _written++;
+        return true;
+    }
+
+    /// <summary>Runs the stream fault when its turn has come; false when the stream must end here.</summary>
+    private async Task<bool> BeforeEventAsync()
+    {
+        if (_fault is null || _written != _faultAt)
+        {
+            return true;
+        }
+
+        switch (_fault.Kind)
+        {
+            case VllmTestFaultKind.StallMidStream:
+                await _server.FaultDelayAsync(_request, Timeout.Infinite).ConfigureAwait(false);
+                return false;
+            case VllmTestFaultKind.CloseMidStream:
+                _request.ServerClosed = true;
+                _ctx.Abort();
+                return false;
+            case VllmTestFaultKind.ErrorEvent:
+                await WriteRawAsync(Encoding.UTF8.GetBytes(
+                    "data: {\"error\": {\"message\": \"Internal server error\", \"type\": \"InternalServerError\", \"param\": null, \"code\": 500}}\n\n")).ConfigureAwait(false);
+                await WriteRawAsync(DoneEvent).ConfigureAwait(false);
+                return false;
+            case VllmTestFaultKind.MalformedChunk:
+                await WriteRawAsync(Encoding.UTF8.GetBytes(
+                    "data: {\"id\":\"" + _id + "\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"[malformed\n\n")).ConfigureAwait(false);
+                _written++;
+                return true;
+            case VllmTestFaultKind.OversizedLine:
+                var big = new JsonObject { ["content"] = new string('x', Math.Max(1, _fault.Parameter ?? (1024 * 1024))) };
+                await WriteEventAsync(Chunk(big, null, first: false, null, fingerprint: false)).ConfigureAwait(false);
+                _written++;
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>A <c>chat.completion.chunk</c>; a <paramref name="finish"/> run makes it the finish chunk.</summary>
+    private byte[] Chunk(JsonObject delta, ChatRun? finish, bool first, (int Prompt, int Completion)? usage, bool fingerprint) =>
+        JsonOut.Build(w =>
+        {
+            WriteChunkStart(w);
+            w.WriteStartObject();
+            w.WriteNumber("index", 0);
+            w.WritePropertyName("delta");
+            delta.WriteTo(w);
+            w.WriteNull("logprobs");
+            if (finish is null)
+            {
+                w.WriteNull("finish_reason");
+            }
+            else
+            {
+                w.WriteString("finish_reason", finish.FinishReason);
+                w.WriteStringOrNull("stop_reason", finish.StopReason);
+            }
+
+            if (!first)
+            {
+                w.WriteNull("token_ids");
+            }
+
+            w.WriteEndObject();
+            w.WriteEndArray();
+            if (usage is { } u)
+            {
+                WriteUsage(w, u.Prompt, u.Completion);
+            }
+
+            if (first)
+            {
+                w.WriteNull("prompt_token_ids");
+                if (_server.Version.AcceptsReturnPromptText)
+                {
+                    w.WriteNull("prompt_text");
+                }
+            }
+
+            WriteChunkEnd(w, fingerprint);
+        });
+
+    private byte[] UsageChunk() =>
+        JsonOut.Build(w =>
+        {
+            WriteChunkStart(w);
+            w.WriteEndArray();
+            WriteUsage(w, _promptTokens, _run.CompletionTokens);
+            WriteChunkEnd(w, fingerprint: true);
+        });
+
+    /// <summary>Writes the chunk's id, object, created, model and opens <c>choices</c>.</summary>
+    private void WriteChunkStart(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", _id);
+        w.WriteString("object", "chat.completion.chunk");
+        w.WriteNumber("created", _created);
+        w.WriteString("model", _model);
+        w.WriteStartArray("choices");
+    }
+
+    private void WriteChunkEnd(Utf8JsonWriter w, bool fingerprint)
+    {
+        if (fingerprint && _server.Fingerprint is { } fp)
+        {
+            w.WriteString("system_fingerprint", fp);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteUsage(Utf8JsonWriter w, int prompt, int completion)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", prompt);
+        w.WriteNumber("total_tokens", prompt + completion);
+        w.WriteNumber("completion_tokens", completion);
+        w.WriteEndObject();
+    }
+
+    private async Task WriteEventAsync(byte[] json)
+    {
+        var body = _ctx.Response.Body;
+        await body.WriteAsync(DataPrefix, _ctx.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(json, _ctx.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(EventEnd, _ctx.RequestAborted).ConfigureAwait(false);
+        await body.FlushAsync(_ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task WriteRawAsync(byte[] bytes)
+    {
+        await _ctx.Response.Body.WriteAsync(bytes, _ctx.RequestAborted).ConfigureAwait(false);
+        await _ctx.Response.Body.FlushAsync(_ctx.RequestAborted).ConfigureAwait(false);
+    }
+}

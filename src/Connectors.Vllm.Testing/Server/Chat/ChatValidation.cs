@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Connectors.Vllm.Testing.Server.Http;
+
+namespace Connectors.Vllm.Testing.Server.Chat;
+
+/// <summary>The checks vLLM's chat request validators make before the model is looked up, in vLLM's order.</summary>
+internal static class ChatValidation
+{
+    public static void Check(JsonObject body, EmulatedVersion version)
+    {
+        CheckMessagesPresent(body);
+        CheckStreamAndTools(body);
+        CheckToolChoice(body);
+        if (body["stop"] is JsonArray stops && version.LimitsStopStrings && stops.Count > 4)
+        {
+            throw VllmProblem.Validation("too_long", new[] { "body", "stop" },
+                $"List should have at most 4 items after validation, not {stops.Count.ToString(CultureInfo.InvariantCulture)}", PyText.Repr(stops));
+        }
+
+        CheckStructuredOutputs(body);
+        if (RequestJson.String(body, "chat_template") is not null || body["chat_template_kwargs"]?["chat_template"] is not null)
+        {
+            throw VllmProblem.Check("Chat template is passed with request, but --trust-request-chat-template is not set. Refused request with untrusted chat template.", null);
+        }
+
+        CheckContentParts(body);
+    }
+
+    private static void CheckMessagesPresent(JsonObject body)
+    {
+        if (body["messages"] is null)
+        {
+            throw VllmProblem.Validation("missing", new[] { "body", "messages" }, "Field required", PyText.Repr(body));
+        }
+
+        if (body["reasoning_effort"] is JsonValue effort && effort.GetValueKind() != JsonValueKind.Null &&
+            (effort.GetValueKind() != JsonValueKind.String || effort.GetValue<string>() is not ("none" or "minimal" or "low" or "medium" or "high" or "xhigh" or "max")))
+        {
+            throw VllmProblem.Validation("literal_error", new[] { "body", "reasoning_effort" },
+                "Input should be 'none', 'minimal', 'low', 'medium', 'high', 'xhigh' or 'max'", PyText.Repr(effort));
+        }
+
+        if (body["messages"] is not JsonArray messageList)
+        {
+            return;
+        }
+
+        for (var i = 0; i < messageList.Count; i++)
+        {
+            var index = i.ToString(CultureInfo.InvariantCulture);
+            if (messageList[i] is not JsonObject message)
+            {
+                throw VllmProblem.Validation("model_attributes_type", new[] { "body", "messages", index },
+                    "Input should be a valid dictionary or object to extract fields from", PyText.Repr(messageList[i]));
+            }
+
+            if (message["role"] is not JsonValue role || role.GetValueKind() != JsonValueKind.String)
+            {
+                throw VllmProblem.Validation("missing", new[] { "body", "messages", index, "role" }, "Field required", PyText.Repr(message));
+            }
+        }
+    }
+
+    private static void CheckStreamAndTools(JsonObject body)
+    {
+        if (body["stream_options"] is JsonObject { Count: > 0 } && !(RequestJson.Bool(body, "stream") ?? false))
+        {
+            throw VllmProblem.Check("Stream options can only be defined when `stream=True`.", "stream_options");
+        }
+
+        if (body["tools"] is not JsonArray tools)
+        {
+            return;
+        }
+
+        if (tools.Count == 0)
+        {
+            throw VllmProblem.Validation("too_short", new[] { "body", "tools" }, "List should have at least 1 item after validation, not 0", PyText.Repr(tools));
+        }
+
+        for (var i = 0; i < tools.Count; i++)
+        {
+            var index = i.ToString(CultureInfo.InvariantCulture);
+            if ((string?)(tools[i]?["type"] as JsonValue) != "function")
+            {
+                throw VllmProblem.Validation("literal_error", new[] { "body", "tools", index, "type" }, "Input should be 'function'", PyText.Repr(tools[i]?["type"]));
+            }
+
+            if (tools[i]?["function"]?["name"] is not JsonValue)
+            {
+                throw VllmProblem.Validation("missing", new[] { "body", "tools", index, "function", "name" }, "Field required", PyText.Repr(tools[i]?["function"]));
+            }
+        }
+    }
+
+    private static void CheckToolChoice(JsonObject body)
+    {
+        var toolChoice = body["tool_choice"];
+        if (toolChoice is null || toolChoice.GetValueKind() == JsonValueKind.Null || (toolChoice is JsonValue tv && (string?)tv == "none"))
+        {
+            return;
+        }
+
+        if (body["tools"] is not JsonArray tools)
+        {
+            throw VllmProblem.Check("When using `tool_choice`, `tools` must be set.", "tool_choice", appendParameter: false);
+        }
+
+        if (toolChoice is JsonObject named)
+        {
+            var name = (string?)(named["function"]?["name"] as JsonValue);
+            if (string.IsNullOrEmpty(name) || !tools.Any(t => (string?)(t?["function"]?["name"] as JsonValue) == name))
+            {
+                throw VllmProblem.Check("The tool specified in `tool_choice` does not match any of the specified `tools`", "tool_choice", appendParameter: false);
+            }
+        }
+    }
+
+    private static void CheckStructuredOutputs(JsonObject body)
+    {
+        if (body["response_format"] is JsonObject rf && (string?)(rf["type"] as JsonValue) == "json_schema" && rf["json_schema"] is not JsonObject)
+        {
+            throw VllmProblem.Check("When response_format type is 'json_schema', the 'json_schema' field must be provided.", "response_format", appendParameter: false);
+        }
+
+        if (body["structured_outputs"] is not JsonObject so)
+        {
+            return;
+        }
+
+        var set = ChatFields.StructuredConstraints.Count(k => so[k] is { } v && v.GetValueKind() != JsonValueKind.Null && v.GetValueKind() != JsonValueKind.False);
+        if (set == 0)
+        {
+            throw VllmProblem.Check($"You must use one kind of structured outputs constraint but none are specified: {PyText.Repr(so)}", "structured_outputs", appendParameter: false);
+        }
+
+        if (set > 1)
+        {
+            throw VllmProblem.Check($"You can only use one kind of structured outputs constraint but multiple are specified: {PyText.Repr(so)}", "structured_outputs", appendParameter: false);
+        }
+    }
+
+    private static void CheckContentParts(JsonObject body)
+    {
+        if (body["messages"] is not JsonArray messages)
+        {
+            return;
+        }
+
+        foreach (var part in messages.Select(m => m?["content"]).OfType<JsonArray>().SelectMany(parts => parts.OfType<JsonObject>()))
+        {
+            var type = part["type"] is JsonValue partType && partType.GetValueKind() == JsonValueKind.String ? partType.GetValue<string>() : null;
+            if (type is not null && !ChatFields.ContentPartTypes.Contains(type))
+            {
+                throw VllmProblem.Check(
+                    $"Unsupported chat content part type: '{type}'. Supported types: {string.Join(", ", ChatFields.ContentPartTypes.Select(t => "'" + t + "'"))}.",
+                    null);
+            }
+        }
+    }
+
+    /// <summary>Sampling parameter ranges (checked after the model and the context length, as vLLM does).</summary>
+    public static void CheckSampling(JsonObject body)
+    {
+        CheckRange(body, "temperature", t => t < 0 || t > 2, "[0, 2]");
+        CheckRange(body, "top_p", p => p <= 0 || p > 1, "(0, 1]");
+        CheckRange(body, "frequency_penalty", v => v < -2 || v > 2, "[-2, 2]");
+        CheckRange(body, "presence_penalty", v => v < -2 || v > 2, "[-2, 2]");
+        CheckRange(body, "min_p", v => v < 0 || v > 1, "[0, 1]");
+        if (RequestJson.Int(body, "n") is not { } n)
+        {
+            return;
+        }
+
+        var text = n.ToString(CultureInfo.InvariantCulture);
+        if (n < 1)
+        {
+            throw VllmProblem.Check($"n must be at least 1, got {text}.", "n", text);
+        }
+
+        if (n > 1 && RequestJson.Number(body, "temperature") is 0)
+        {
+            throw VllmProblem.Check($"n must be 1 when using greedy sampling, got {text}.", "n", text);
+        }
+
+        if (n > 1)
+        {
+            throw VllmProblem.Check("[test server] n > 1 is not supported by the scripted test server.", "n", text);
+        }
+    }
+
+    private static void CheckRange(JsonObject body, string name, System.Func<double, bool> outside, string range)
+    {
+        if (RequestJson.Number(body, name) is { } v && outside(v))
+        {
+            throw VllmProblem.Check($"{name} must be in {range}, got {PyText.Float(v)}.", name, PyText.Float(v));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+
+namespace Connectors.Vllm.Testing.Server.Http;
+
+/// <summary>Writes the server's non-streaming answers: JSON bodies, vLLM's error bodies, FastAPI's plain ones.</summary>
+internal static class HttpOut
+{
+    public static byte[] NotFoundBody => "{\"detail\":\"Not Found\"}"u8.ToArray();
+
+    public static async Task WriteJsonAsync(HttpContext ctx, int status, byte[] json)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentLength = json.Length;
+        await ctx.Response.Body.WriteAsync(json, ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>vLLM's error body, nested or flat as the emulated version writes it.</summary>
+    public static Task WriteErrorAsync(HttpContext ctx, EmulatedVersion version, int status, string type, string message, string? param) =>
+        WriteJsonAsync(ctx, status, JsonOut.Build(w => JsonOut.WriteError(w, version, status, type, message, param)));
+
+    /// <summary>Writes a <see cref="VllmProblem"/> as its raw body or as vLLM's error body.</summary>
+    public static Task WriteProblemAsync(HttpContext ctx, EmulatedVersion version, VllmProblem problem) =>
+        problem.RawBody is { } raw
+            ? WriteJsonAsync(ctx, problem.Status, raw)
+            : WriteErrorAsync(ctx, version, problem.Status, problem.ErrorType, problem.Message, problem.Param);
+
+    public static Task NotFoundAsync(HttpContext ctx) => WriteJsonAsync(ctx, 404, NotFoundBody);
+
+    public static Task MethodNotAllowedAsync(HttpContext ctx) =>
+        WriteJsonAsync(ctx, 405, "{\"detail\":\"Method Not Allowed\"}"u8.ToArray());
+}

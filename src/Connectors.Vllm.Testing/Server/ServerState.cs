@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+
+namespace Connectors.Vllm.Testing.Server;
+
+/// <summary>What every route shares: the options, the emulated version, the models, faults, counters and ids.</summary>
+internal sealed class ServerState
+{
+    private readonly List<RecordedRequest> _requests = new();
+    private readonly List<VllmTestFault> _faults;
+    private readonly object _gate = new();
+    private readonly string _fingerprintHash;
+    private int _abortedCount;
+    private int _inFlight;
+    private long _promptTokensTotal;
+    private long _generationTokensTotal;
+    private long _successTotal;
+
+    public ServerState(VllmTestServerOptions options, Action<RecordedRequest> onAborted)
+    {
+        Options = options;
+        OnAborted = onAborted;
+        Version = new EmulatedVersion(options.ServerVersion);
+        _faults = new List<VllmTestFault>(options.Faults);
+        Models = options.Models.Count > 0
+            ? options.Models.ToArray()
+            : new[] { new VllmTestModel(VllmTestServerOptions.DefaultModelId) };
+        var hash = 2166136261u;
+        foreach (var c in string.Join('|', Models.Select(m => m.Id)) + options.ServerVersion)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        _fingerprintHash = hash.ToString("x8", CultureInfo.InvariantCulture);
+    }
+
+    public VllmTestServerOptions Options { get; }
+
+    public EmulatedVersion Version { get; }
+
+    public TestTokenizer Tokenizer { get; } = new();
+
+    public IReadOnlyList<VllmTestModel> Models { get; }
+
+    /// <summary>Cancelled when the server stops, so stalled and delayed responses never hold the shutdown.</summary>
+    public CancellationTokenSource Stopping { get; } = new();
+
+    /// <summary>Called (once per request) when a client goes away before its response is complete.</summary>
+    public Action<RecordedRequest> OnAborted { get; }
+
+    public int AbortedCount => Volatile.Read(ref _abortedCount);
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public long PromptTokensTotal => Interlocked.Read(ref _promptTokensTotal);
+
+    public long GenerationTokensTotal => Interlocked.Read(ref _generationTokensTotal);
+
+    public long SuccessTotal => Interlocked.Read(ref _successTotal);
+
+    /// <summary>The <c>system_fingerprint</c> of the emulated version (null before v0.21).</summary>
+    public string? Fingerprint => Version.HasFingerprint ? $"vllm-{Options.ServerVersion}-{_fingerprintHash}" : null;
+
+    public RecordedRequest[] Requests()
+    {
+        lock (_gate)
+        {
+            return _requests.ToArray();
+        }
+    }
+
+    public void Record(RecordedRequest request)
+    {
+        lock (_gate)
+        {
+            _requests.Add(request);
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _requests.Clear();
+            foreach (var f in _faults)
+            {
+                f.ResetCount();
+            }
+        }
+
+        Volatile.Write(ref _abortedCount, 0);
+    }
+
+    public void AddFault(VllmTestFault fault)
+    {
+        lock (_gate)
+        {
+            _faults.Add(fault);
+        }
+    }
+
+    public void ClearFaults()
+    {
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
+    }
+
+    public void EnterRequest() => Interlocked.Increment(ref _inFlight);
+
+    public void LeaveRequest() => Interlocked.Decrement(ref _inFlight);
+
+    public void CountAborted() => Interlocked.Increment(ref _abortedCount);
+
+    /// <summary>Counts a finished chat completion for /metrics.</summary>
+    public void CountChat(int promptTokens, int generationTokens)
+    {
+        Interlocked.Add(ref _promptTokensTotal, promptTokens);
+        Interlocked.Add(ref _generationTokensTotal, generationTokens);
+    }
+
+    public void CountSuccess() => Interlocked.Increment(ref _successTotal);
+
+    /// <summary>Takes the request's header fault or a server-wide fault of a kind that applies here, and records it.</summary>
+    public VllmTestFault? TakeFault(RequestState request, Func<VllmTestFaultKind, bool> applies)
+    {
+        if (request.HeaderFault is { } hf && applies(hf.Kind) && hf.TryConsume())
+        {
+            request.Record.Fault = hf.Kind;
+            return hf;
+        }
+
+        lock (_gate)
+        {
+            foreach (var f in _faults)
+            {
+                if (applies(f.Kind) && f.TryConsume())
+                {
+                    request.Record.Fault = f.Kind;
+                    return f;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Waits for a fault's delay; ends early (and closes the connection) when the server stops.</summary>
+    public async Task FaultDelayAsync(RequestState request, int milliseconds)
+    {
+        var ctx = request.Context;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, Stopping.Token);
+        try
+        {
+            await Task.Delay(milliseconds, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Stopping.IsCancellationRequested && !ctx.RequestAborted.IsCancellationRequested)
+        {
+            request.ServerClosed = true;
+            ctx.Abort();
+            throw;
+        }
+    }
+
+    /// <summary>A random hex id, 32 or 16 digits as the emulated version makes them.</summary>
+    public string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        return Convert.ToHexString(bytes[..(Version.IdHexLength / 2)]).ToLowerInvariant();
+    }
+
+    /// <summary>The request id: the <c>X-Request-Id</c> header, else the body's <c>request_id</c>, else a new one.</summary>
+    public string RequestId(HttpContext ctx, string? bodyRequestId)
+    {
+        var header = ctx.Request.Headers["X-Request-Id"].ToString();
+        if (header.Length > 0)
+        {
+            return header;
+        }
+
+        return string.IsNullOrEmpty(bodyRequestId) ? NewId() : bodyRequestId;
+    }
+
+    /// <summary>A LoRA adapter has its base model's context length.</summary>
+    public int MaxModelLen(VllmTestModel model)
+    {
+        if (model.Parent is { } parent && Models.FirstOrDefault(m => m.Id == parent) is { } p)
+        {
+            return p.MaxModelLen;
+        }
+
+        return model.MaxModelLen;
+    }
+
+    /// <summary>Finds the requested model; <paramref name="embedding"/> null accepts any kind.</summary>
+    public VllmTestModel ResolveModel(JsonObject body, bool? embedding, bool paramModel)
+    {
+        var node = body["model"];
+        string? name = null;
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+        {
+            name = v.GetValue<string>();
+        }
+        else if (node is not null && node.GetValueKind() != JsonValueKind.Null)
+        {
+            throw VllmProblem.Validation("string_type", new[] { "body", "model" }, "Input should be a valid string", PyText.Repr(node));
+        }
+
+        if (string.IsNullOrEmpty(name))
+        {
+            return Models.FirstOrDefault(m => embedding is null || m.IsEmbedding == embedding) ?? throw VllmProblem.RouteNotFound();
+        }
+
+        var model = Models.FirstOrDefault(m => m.Id == name) ?? throw VllmProblem.NotFoundModel(name, paramModel);
+        if (embedding is { } e && model.IsEmbedding != e)
+        {
+            // A vLLM server serves one model; the route for the other kind of task does not exist there.
+            throw VllmProblem.RouteNotFound();
+        }
+
+        return model;
+    }
+
+    /// <summary>Which reasoning field names the answer carries.</summary>
+    public (bool Reasoning, bool ReasoningContent) ReasoningNames() => Options.ReasoningField switch
+    {
+        VllmReasoningField.Reasoning => (true, false),
+        VllmReasoningField.ReasoningContent => (false, true),
+        VllmReasoningField.Both => (true, true),
+        _ => (Version.SendsReasoning, Version.SendsReasoningContent),
+    };
+
+    /// <summary>The strict mode's 400 for a field the emulated vLLM does not declare.</summary>
+    public VllmProblem StrictReject(string param, string what) =>
+        VllmProblem.Check(
+            $"[strict test server] {what} is not accepted by vLLM {Options.ServerVersion}; real vLLM would silently ignore it.",
+            param);
+}
