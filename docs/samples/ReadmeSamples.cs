@@ -17,7 +17,7 @@ public static class ReadmeSamples
         #region snippet_readme_discovery_health
         using var probe = new VllmHealthProbe(options);
         VllmHealthReport report = await probe.ProbeAsync();
-        Console.WriteLine(report); // reachable ✓ · auth ok ✓ · models 2 · private network approved (default loopback) · vLLM 0.27.1
+        Console.WriteLine(report); // reachable ✓ · auth ok ✓ · models 2 · private network approved (default loopback: 127.0.0.1, localhost or [::1] on port 8000 with /v1) · vLLM 0.27.1
         foreach (var problem in report.Problems) Console.WriteLine(problem);
 
         services.AddHealthChecks().AddVllm(options); // name "vllm"; Degraded while the server loads
