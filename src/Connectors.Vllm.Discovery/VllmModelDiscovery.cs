@@ -83,7 +83,7 @@ public sealed class VllmModelDiscovery : IDisposable
     public Uri BaseUrl { get; }
 
     /// <summary>Gets whether the models come from configuration (<see langword="true"/>) rather than from the server.</summary>
-    public bool UsesConfiguredModels => _configured is not null;
+    internal bool UsesConfiguredModels => _configured is not null;
 
     /// <summary>Gets the models: the configured ones, or those the server lists (cached).</summary>
     /// <param name="cancellationToken">Ends this caller's wait; a request shared with other callers continues for them.</param>
@@ -125,7 +125,7 @@ public sealed class VllmModelDiscovery : IDisposable
     /// <param name="modelId">The model id (or <c>vllm/&lt;id&gt;</c>), or <see langword="null"/> for the only model.</param>
     /// <param name="metadata">The metadata, or <see langword="null"/>.</param>
     /// <returns><see langword="true"/> when <paramref name="metadata"/> was set.</returns>
-    public bool TryGetCachedChatClientMetadata(string? modelId, [NotNullWhen(true)] out ChatClientMetadata? metadata)
+    internal bool TryGetCachedChatClientMetadata(string? modelId, [NotNullWhen(true)] out ChatClientMetadata? metadata)
     {
         if (modelId is null)
         {
@@ -160,7 +160,7 @@ public sealed class VllmModelDiscovery : IDisposable
     /// <param name="modelId">The model id (or <c>vllm/&lt;id&gt;</c>).</param>
     /// <returns>The model, or <see langword="null"/> when it is unknown or nothing was discovered yet.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="modelId"/> is <see langword="null"/>.</exception>
-    public VllmModelDefinition? FindModel(string modelId)
+    internal VllmModelDefinition? FindModel(string modelId)
     {
         ArgumentNullException.ThrowIfNull(modelId);
         var snapshot = _configured ?? _models.LastSuccess;
@@ -170,7 +170,7 @@ public sealed class VllmModelDiscovery : IDisposable
     /// <summary>The configured models, or the last discovered ones (possibly older than the cache's time to live), without I/O.</summary>
     /// <param name="models">The models, or <see langword="null"/> when nothing was discovered yet.</param>
     /// <returns><see langword="true"/> when <paramref name="models"/> was set.</returns>
-    public bool TryGetCachedModels([NotNullWhen(true)] out IReadOnlyList<VllmModelDefinition>? models)
+    internal bool TryGetCachedModels([NotNullWhen(true)] out IReadOnlyList<VllmModelDefinition>? models)
     {
         models = (_configured ?? _models.LastSuccess)?.Models;
         return models is not null;
@@ -211,7 +211,7 @@ public sealed class VllmModelDiscovery : IDisposable
     /// <summary>The last server info read (possibly older than the cache's time to live), without I/O.</summary>
     /// <param name="serverInfo">The server info, or <see langword="null"/> when it was not read yet.</param>
     /// <returns><see langword="true"/> when <paramref name="serverInfo"/> was set.</returns>
-    public bool TryGetCachedServerInfo([NotNullWhen(true)] out VllmServerInfo? serverInfo)
+    internal bool TryGetCachedServerInfo([NotNullWhen(true)] out VllmServerInfo? serverInfo)
     {
         serverInfo = _serverInfo.LastSuccess;
         return serverInfo is not null;

@@ -15,7 +15,7 @@ public sealed class VllmServerInfo
     /// <param name="baseUrl">The base URL the information was read from.</param>
     /// <param name="versionText">The version string the server reported, or <see langword="null"/> when unknown.</param>
     /// <exception cref="ArgumentNullException"><paramref name="baseUrl"/> is <see langword="null"/>.</exception>
-    public VllmServerInfo(Uri baseUrl, string? versionText)
+    internal VllmServerInfo(Uri baseUrl, string? versionText)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         BaseUrl = baseUrl;

@@ -45,9 +45,6 @@ public class DiscoveryBenchmarks : SuiteBase
     [GlobalCleanup(Target = nameof(Ours))]
     public void CleanupOurs() => Cleanup(nameof(Ours));
 
-    [GlobalCleanup(Target = nameof(OursTryGetCached))]
-    public void CleanupOursTryGetCached() => Cleanup(nameof(OursTryGetCached));
-
     [GlobalCleanup(Target = nameof(StockMeai))]
     public void CleanupStock() => Cleanup(nameof(StockMeai));
 
@@ -71,17 +68,6 @@ public class DiscoveryBenchmarks : SuiteBase
         return metadata is null ? 0 : 1;
 #else
         await Task.CompletedTask.ConfigureAwait(false);
-        throw new NotSupportedException(OursClients.NotAvailable);
-#endif
-    }
-
-    [Benchmark]
-    [BenchClient(ClientKind.Ours, "TryGetCachedChatClientMetadata", Requires = OursFeature.Discovery, Primary = false)]
-    public ValueTask<int> OursTryGetCached()
-    {
-#if HAS_VLLM_DISCOVERY
-        return new(_discovery.TryGetCachedChatClientMetadata(BenchInputs.DiscoveryModel, out var metadata) && metadata is not null ? 1 : 0);
-#else
         throw new NotSupportedException(OursClients.NotAvailable);
 #endif
     }

@@ -12,7 +12,7 @@ namespace Connectors.Vllm;
 /// failure status with the problems as the description. Register it with
 /// <c>services.AddHealthChecks().AddVllm(options)</c>.
 /// </summary>
-public sealed class VllmHealthCheck : IHealthCheck
+internal sealed class VllmHealthCheck : IHealthCheck
 {
     private readonly VllmHealthProbe _probe;
 

@@ -189,8 +189,8 @@ public static class VllmChatOptions
     /// <summary>Wire name <c>continuous_usage_stats</c>: Streaming only: usage on every chunk (bool); the client still reports one usage total.</summary>
     public const string ContinuousUsageStats = "continuous_usage_stats";
 
-    /// <summary>Gets every field name this library sends from <see cref="ChatOptions.AdditionalProperties"/>.</summary>
-    public static IReadOnlySet<string> FieldNames { get; } = new[]
+    /// <summary>Gets every field name this library sends from <see cref="ChatOptions.AdditionalProperties"/>: the constants above.</summary>
+    internal static IReadOnlySet<string> FieldNames { get; } = new[]
     {
         ThinkingTokenBudget,
         IncludeReasoning,
@@ -249,7 +249,7 @@ public static class VllmChatOptions
 
     /// <summary>Sets a vLLM request field by its wire name.</summary>
     /// <param name="options">The options to change.</param>
-    /// <param name="name">The wire name, one of <see cref="FieldNames"/>.</param>
+    /// <param name="name">The wire name: one of the constants of this class.</param>
     /// <param name="value">The value.</param>
     /// <returns><paramref name="options"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="name"/> is <see langword="null"/>.</exception>

@@ -38,14 +38,17 @@ public sealed class VllmStructuredOutputs
     /// <summary>Gets the JSON schema of a <c>json</c> constraint; otherwise <see langword="null"/>.</summary>
     public JsonElement? Schema { get; }
 
+    // The three modifiers below are internal: the constructor is private and the factories take no such argument, so
+    // nothing outside this class can set them; a public way to set them is a design decision, not a freeze-by-default.
+
     /// <summary>Gets a value telling the server to generate JSON without any whitespace (vLLM's <c>disable_any_whitespace</c>).</summary>
-    public bool DisableAnyWhitespace { get; init; }
+    internal bool DisableAnyWhitespace { get; init; }
 
     /// <summary>Gets a value telling the server not to allow properties the schema does not name (vLLM's <c>disable_additional_properties</c>).</summary>
-    public bool DisableAdditionalProperties { get; init; }
+    internal bool DisableAdditionalProperties { get; init; }
 
     /// <summary>Gets the whitespace pattern used between JSON tokens (vLLM's <c>whitespace_pattern</c>), or <see langword="null"/>.</summary>
-    public string? WhitespacePattern { get; init; }
+    internal string? WhitespacePattern { get; init; }
 
     /// <summary>Constrains the output to a JSON schema.</summary>
     /// <param name="schema">The JSON schema (an object).</param>

@@ -4,8 +4,18 @@ using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm;
 
-/// <summary>Typed setters for vLLM's embedding request fields; each writes <see cref="EmbeddingGenerationOptions.AdditionalProperties"/>
-/// under the wire name (<see cref="VllmEmbeddingPropertyNames"/>) and returns the same options for chaining.</summary>
+/// <summary>vLLM's embedding request fields that <see cref="EmbeddingGenerationOptions"/> has no property for, as typed
+/// extension methods (one per field); each writes <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> under the
+/// field's wire name, named in its summary, and returns the same options for chaining.</summary>
+/// <remarks>
+/// <para>Keys in <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> that are not one of these wire names are not
+/// sent. <c>normalize</c> is accepted there and sent as <c>use_activation</c> (vLLM rejects <c>normalize</c> itself).</para>
+/// <example><code>
+/// var options = new EmbeddingGenerationOptions { Dimensions = 512 }
+///     .WithTruncatePromptTokens(512)
+///     .WithPriority(1);
+/// </code></example>
+/// </remarks>
 public static class VllmEmbeddingGenerationOptionsExtensions
 {
     /// <summary>Truncates each input to <paramref name="tokens"/> tokens (vLLM's <c>truncate_prompt_tokens</c>; -1 = the model's maximum).</summary>

@@ -29,7 +29,7 @@ namespace Connectors.Vllm;
 /// array. <see cref="VllmEmbeddingEncoding.Bytes"/> (opt-in) uses vLLM's binary answer, optionally with a 16-bit
 /// <see cref="VllmEmbedDType"/> to halve what travels. <see cref="EmbeddingGenerationOptions.Dimensions"/> becomes
 /// <c>dimensions</c>; vLLM's extras travel in <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> under their wire names
-/// (<see cref="VllmEmbeddingPropertyNames"/>, <see cref="VllmEmbeddingGenerationOptionsExtensions"/>). <c>normalize</c> is never
+/// (set them with <see cref="VllmEmbeddingGenerationOptionsExtensions"/>). <c>normalize</c> is never
 /// sent (vLLM rejects it); it is mapped to <c>use_activation</c>.</para>
 /// <para><b>Batching.</b> Inputs beyond <see cref="VllmEmbeddingGeneratorOptions.MaxBatchSize"/> are split into batches sent with at
 /// most <see cref="VllmEmbeddingGeneratorOptions.MaxParallelRequests"/> in flight; results keep input order and usage is summed.</para>

@@ -3,9 +3,11 @@ namespace Connectors.Vllm;
 /// <summary>
 /// The vLLM request fields <see cref="VllmEmbeddingGenerator"/> reads from
 /// <see cref="Microsoft.Extensions.AI.EmbeddingGenerationOptions.AdditionalProperties"/>, under their wire names.
-/// Set them with <see cref="VllmEmbeddingGenerationOptionsExtensions"/>, or directly. Other keys are not sent.
+/// Other keys are not sent.
 /// </summary>
-public static class VllmEmbeddingPropertyNames
+/// <remarks>Internal: users set every one of them with <see cref="VllmEmbeddingGenerationOptionsExtensions"/> (one public
+/// class per options type, like <see cref="VllmChatOptions"/>), so the names are not a second public way to say the same.</remarks>
+internal static class VllmEmbeddingPropertyNames
 {
     /// <summary><c>truncate_prompt_tokens</c> (int ≥ -1): truncate each input to this many tokens (-1: the model's maximum).</summary>
     public const string TruncatePromptTokens = "truncate_prompt_tokens";

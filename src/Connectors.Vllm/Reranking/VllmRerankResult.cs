@@ -11,7 +11,7 @@ public sealed class VllmRerankResult
     /// <param name="modelId">The model that scored them, or <see langword="null"/>.</param>
     /// <param name="usage">Token usage, or <see langword="null"/>.</param>
     /// <param name="id">The server's response id, or <see langword="null"/>.</param>
-    public VllmRerankResult(IReadOnlyList<VllmRerankedDocument> results, string? modelId, UsageDetails? usage, string? id)
+    internal VllmRerankResult(IReadOnlyList<VllmRerankedDocument> results, string? modelId, UsageDetails? usage, string? id)
     {
         Results = results;
         ModelId = modelId;

@@ -7,7 +7,7 @@ public sealed class VllmRerankedDocument
     /// <param name="index">The document's position in the input list.</param>
     /// <param name="score">The relevance score.</param>
     /// <param name="text">The document text.</param>
-    public VllmRerankedDocument(int index, double score, string text)
+    internal VllmRerankedDocument(int index, double score, string text)
     {
         Index = index;
         Score = score;

@@ -69,7 +69,7 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
     }
 
     /// <summary>Gets whether the requested output is clamped to what fits (<see cref="VllmTokenBudgetOptions.ClampMaxOutputTokens"/>).</summary>
-    public bool ClampsMaxOutputTokens => _clamp;
+    internal bool ClampsMaxOutputTokens => _clamp;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>

@@ -14,7 +14,7 @@ public sealed class VllmTokenBudgetResult
     /// <param name="droppedMessages">How many messages were left out.</param>
     /// <param name="tokenizeCalls">How many <c>/tokenize</c> calls were made.</param>
     /// <param name="reservedOutputTokens">The output tokens the budget kept free in the context window.</param>
-    public VllmTokenBudgetResult(IReadOnlyList<ChatMessage> messages, int promptTokens, int contextWindow, int? maxOutputTokens, int droppedMessages, int tokenizeCalls, int reservedOutputTokens)
+    internal VllmTokenBudgetResult(IReadOnlyList<ChatMessage> messages, int promptTokens, int contextWindow, int? maxOutputTokens, int droppedMessages, int tokenizeCalls, int reservedOutputTokens)
     {
         Messages = messages;
         PromptTokens = promptTokens;

@@ -10,7 +10,7 @@ public sealed class VllmTokenizeResult
     /// <param name="maxModelLen">The model's context window (<c>max_model_len</c>), or <see langword="null"/> when the server did not say.</param>
     /// <param name="tokens">The token ids.</param>
     /// <param name="tokenStrings">The raw token strings, or <see langword="null"/> when they were not requested.</param>
-    public VllmTokenizeResult(int count, int? maxModelLen, IReadOnlyList<int> tokens, IReadOnlyList<string>? tokenStrings)
+    internal VllmTokenizeResult(int count, int? maxModelLen, IReadOnlyList<int> tokens, IReadOnlyList<string>? tokenStrings)
     {
         Count = count;
         MaxModelLen = maxModelLen;
