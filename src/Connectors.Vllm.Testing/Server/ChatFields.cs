@@ -23,6 +23,22 @@ internal static class ChatFields
         "kv_transfer_params", "ec_transfer_params", "vllm_xargs", "repetition_detection", "stream_interval", "watermarking", "return_mm_kwargs",
     };
 
+    /// <summary>
+    /// The version that introduced a field of <see cref="OpenAi"/> or <see cref="VllmExtra"/>; a field not listed here is
+    /// treated as declared by every emulated version. Before its version vLLM ignores the field like any unknown one.
+    /// </summary>
+    public static readonly Dictionary<string, (int Major, int Minor, int Patch)> Since = new()
+    {
+        // gpt-oss support, PR #22342, released in v0.10.1 (gpt-oss came out after v0.10.0). Both fields are in the
+        // ChatCompletionRequest of vLLM's v0.10.1-era protocol.py; the release itself is not confirmed from vLLM's git
+        // history (we could not read it) and is the one docs/vllm-features.md gives.
+        ["reasoning_effort"] = (0, 10, 1),
+        ["include_reasoning"] = (0, 10, 1),
+
+        // PR #42052 (v0.21.0).
+        ["return_prompt_text"] = (0, 21, 0),
+    };
+
     public static readonly string[] Guided =
     {
         "guided_json", "guided_regex", "guided_choice", "guided_grammar", "guided_decoding_backend", "guided_whitespace_pattern", "structural_tag",

@@ -40,7 +40,25 @@ internal sealed class EmulatedVersion
 
     public bool AcceptsLogitsProcessors => !AtLeast(0, 17, 0);
 
-    public bool AcceptsReturnPromptText => AtLeast(0, 21, 0);
+    public bool AcceptsReturnPromptText => Declares("return_prompt_text");
+
+    /// <summary>
+    /// The <c>reasoning_effort</c> literals the request model accepts, in vLLM's order; null before v0.10.1, which has no
+    /// such field. v0.10.1 (PR #22342): low, medium, high; v0.18.0 (PR #36238): none added; v0.21.0 (PR #40982):
+    /// minimal, xhigh, max added. Checked against vLLM's source: low/medium/high in v0.10.x- and v0.11-era protocol.py,
+    /// all seven in today's chat_completion/protocol.py, and the two PRs adding the values. Not confirmed (we could not
+    /// read vLLM's git history): the release each PR first shipped in (taken from docs/vllm-features.md) and the place of
+    /// "none" in the v0.18 literal (assumed first, as today), which only changes the 400's message.
+    /// </summary>
+    public string[]? ReasoningEfforts =>
+        AtLeast(0, 21, 0) ? new[] { "none", "minimal", "low", "medium", "high", "xhigh", "max" }
+        : AtLeast(0, 18, 0) ? new[] { "none", "low", "medium", "high" }
+        : Declares("reasoning_effort") ? new[] { "low", "medium", "high" }
+        : null;
+
+    /// <summary>Whether the chat request model declares <paramref name="field"/> (see <see cref="ChatFields.Since"/>).</summary>
+    public bool Declares(string field) =>
+        !ChatFields.Since.TryGetValue(field, out var since) || AtLeast(since.Major, since.Minor, since.Patch);
 
     /// <summary>Named and "required" tool_choice need --tool-call-parser since v0.14.0.</summary>
     public bool RequiredToolChoiceNeedsParser => AtLeast(0, 14, 0);

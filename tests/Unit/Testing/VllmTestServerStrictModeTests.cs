@@ -177,6 +177,98 @@ public sealed class VllmTestServerStrictModeTests : IClassFixture<ServerPerVersi
         Assert.Equal("[test-model] echo: hi", Str((await JsonAsync(response))["choices"]![0]!["message"]!["content"]));
     }
 
+    private const string LowMediumHigh = "'low', 'medium' or 'high'";
+    private const string NoneLowMediumHigh = "'none', 'low', 'medium' or 'high'";
+    private const string AllSeven = "'none', 'minimal', 'low', 'medium', 'high', 'xhigh' or 'max'";
+
+    /// <summary>reasoning_effort literals: low/medium/high since v0.10.1, none since v0.18.0, minimal/xhigh/max since v0.21.0.</summary>
+    [Theory]
+    [InlineData("0.10.1", "low", null)]
+    [InlineData("0.10.1", "high", null)]
+    [InlineData("0.10.1", "none", LowMediumHigh)]
+    [InlineData("0.17.1", "none", LowMediumHigh)]
+    [InlineData("0.17.1", "minimal", LowMediumHigh)]
+    [InlineData("0.17.1", "xhigh", LowMediumHigh)]
+    [InlineData("0.18.0", "none", null)]
+    [InlineData("0.18.0", "medium", null)]
+    [InlineData("0.18.0", "minimal", NoneLowMediumHigh)]
+    [InlineData("0.20.2", "xhigh", NoneLowMediumHigh)]
+    [InlineData("0.20.2", "max", NoneLowMediumHigh)]
+    [InlineData("0.21.0", "minimal", null)]
+    [InlineData("0.21.0", "xhigh", null)]
+    [InlineData("0.21.0", "max", null)]
+    [InlineData("0.27.1", "none", null)]
+    [InlineData("0.27.1", "extreme", AllSeven)]
+    public async Task ReasoningEffort_ValueByEmulatedVersion_AcceptedOrLiteralError400(string version, string effort, string? expected)
+    {
+        var server = await _servers.GetAsync(version);
+        using var client = Client(server);
+        var request = TestServerHttp.Chat("hi");
+        request["reasoning_effort"] = effort;
+
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
+
+        if (expected is null)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return;
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await JsonAsync(response))["error"]!;
+        Assert.Equal(
+            $"1 validation error:\n  {{'type': 'literal_error', 'loc': ('body', 'reasoning_effort'), 'msg': 'Input should be {expected}', 'input': '{effort}'}}",
+            Str(error["message"]));
+        Assert.Equal("body.reasoning_effort", Str(error["param"]));
+        Assert.Equal(400, Int(error["code"]));
+    }
+
+    [Theory]
+    [InlineData("0.10.0", "reasoning_effort", false)]
+    [InlineData("0.10.0", "include_reasoning", false)]
+    [InlineData("0.10.1", "reasoning_effort", true)]
+    [InlineData("0.10.1", "include_reasoning", true)]
+    public async Task Strict_ReasoningField_AcceptedFrom0101(string version, string field, bool accepted)
+    {
+        var server = await _servers.GetAsync(version);
+        using var client = Client(server);
+        var request = TestServerHttp.Chat("hi");
+        request[field] = Samples[field]!.DeepClone();
+
+        using var response = await PostJsonAsync(client, "/v1/chat/completions", request);
+
+        Assert.Equal(accepted ? HttpStatusCode.OK : HttpStatusCode.BadRequest, response.StatusCode);
+        if (!accepted)
+        {
+            var body = await JsonAsync(response);
+            Assert.Equal(field, Str(body["param"])); // flat error body before 0.10.1
+            Assert.StartsWith($"[strict test server] Request field `{field}` is not accepted by vLLM 0.10.0", Str(body["message"]), System.StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task NonStrict_ReasoningFieldsBefore0101_IgnoredWhateverTheirValue()
+    {
+        var options = new VllmTestServerOptions { ServerVersion = "0.10.0", Strict = false };
+        options.Models.Add(VllmTestModel.Reasoning("thinker"));
+        await using var server = await VllmTestServer.StartAsync(options, Ct);
+        using var client = Client(server);
+        var invalid = TestServerHttp.Chat("hi", "thinker");
+        invalid["reasoning_effort"] = "extreme";
+        invalid["include_reasoning"] = "sometimes";
+        var off = TestServerHttp.Chat("hi", "thinker");
+        off["reasoning_effort"] = "none";
+        off["include_reasoning"] = false;
+
+        using var r1 = await PostJsonAsync(client, "/v1/chat/completions", invalid);
+        using var r2 = await PostJsonAsync(client, "/v1/chat/completions", off);
+
+        Assert.Equal(HttpStatusCode.OK, r1.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, r2.StatusCode);
+        var message = (await JsonAsync(r2))["choices"]![0]!["message"]!;
+        Assert.StartsWith("[test-model] reasoning:", Str(message["reasoning_content"]), System.StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string> NestedViolations() => new()
     {
         { """{"stream":true,"stream_options":{"include_usage":true,"include_obfuscation":false}}""", "stream_options.include_obfuscation" },

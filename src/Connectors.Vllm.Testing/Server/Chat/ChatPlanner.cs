@@ -34,7 +34,7 @@ internal sealed class ChatPlanner
         var named = toolChoice.StartsWith("named:", StringComparison.Ordinal);
         var thinking = model.IsReasoning
             && !(body["chat_template_kwargs"]?["enable_thinking"] is JsonValue et && et.GetValueKind() == JsonValueKind.False)
-            && RequestJson.String(body, "reasoning_effort") != "none";
+            && !(_server.Version.Declares("reasoning_effort") && RequestJson.String(body, "reasoning_effort") == "none");
         if (thinking)
         {
             events.AddRange(_server.Tokenizer.Split(ReasoningText).Select(t => new PlanEvent(PlanEventKind.Reasoning, t, 1)));
@@ -62,7 +62,7 @@ internal sealed class ChatPlanner
 
         var (emitted, used, truncated) = Fit(events, budget);
         var finish = truncated ? "length" : calls.Count > 0 && !named ? "tool_calls" : "stop";
-        return new ChatRun(emitted, calls, finish, truncated ? null : stopReason, used, named, thinking, RequestJson.Bool(body, "include_reasoning") == false);
+        return new ChatRun(emitted, calls, finish, truncated ? null : stopReason, used, named, thinking, _server.Version.Declares("include_reasoning") && RequestJson.Bool(body, "include_reasoning") == false);
     }
 
     private static List<JsonObject> ChooseTools(JsonObject body, JsonArray tools, string toolChoice, string? lastRole, string userText)

@@ -54,10 +54,7 @@ internal sealed class ChatStrictMode
         var version = _server.Version;
         var accepted = new HashSet<string>(ChatFields.OpenAi, StringComparer.Ordinal);
         accepted.UnionWith(ChatFields.VllmExtra);
-        if (!version.AcceptsReturnPromptText)
-        {
-            accepted.Remove("return_prompt_text");
-        }
+        accepted.RemoveWhere(field => !version.Declares(field));
 
         if (version.AcceptsStructuredOutputs)
         {

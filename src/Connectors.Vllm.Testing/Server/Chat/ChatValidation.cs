@@ -11,7 +11,7 @@ internal static class ChatValidation
 {
     public static void Check(JsonObject body, EmulatedVersion version)
     {
-        CheckMessagesPresent(body);
+        CheckMessagesPresent(body, version);
         CheckStreamAndTools(body);
         CheckToolChoice(body);
         if (body["stop"] is JsonArray stops && version.LimitsStopStrings && stops.Count > 4)
@@ -29,19 +29,14 @@ internal static class ChatValidation
         CheckContentParts(body);
     }
 
-    private static void CheckMessagesPresent(JsonObject body)
+    private static void CheckMessagesPresent(JsonObject body, EmulatedVersion version)
     {
         if (body["messages"] is null)
         {
             throw VllmProblem.Validation("missing", new[] { "body", "messages" }, "Field required", PyText.Repr(body));
         }
 
-        if (body["reasoning_effort"] is JsonValue effort && effort.GetValueKind() != JsonValueKind.Null &&
-            (effort.GetValueKind() != JsonValueKind.String || effort.GetValue<string>() is not ("none" or "minimal" or "low" or "medium" or "high" or "xhigh" or "max")))
-        {
-            throw VllmProblem.Validation("literal_error", new[] { "body", "reasoning_effort" },
-                "Input should be 'none', 'minimal', 'low', 'medium', 'high', 'xhigh' or 'max'", PyText.Repr(effort));
-        }
+        CheckReasoningEffort(body, version);
 
         if (body["messages"] is not JsonArray messageList)
         {
@@ -61,6 +56,23 @@ internal static class ChatValidation
             {
                 throw VllmProblem.Validation("missing", new[] { "body", "messages", index, "role" }, "Field required", PyText.Repr(message));
             }
+        }
+    }
+
+    /// <summary>pydantic's literal check of reasoning_effort, with the values the emulated version accepts (none before v0.10.1:
+    /// the field is unknown there and ignored).</summary>
+    private static void CheckReasoningEffort(JsonObject body, EmulatedVersion version)
+    {
+        if (body["reasoning_effort"] is not JsonValue effort || effort.GetValueKind() == JsonValueKind.Null || version.ReasoningEfforts is not { } accepted)
+        {
+            return;
+        }
+
+        if (effort.GetValueKind() != JsonValueKind.String || !accepted.Contains(effort.GetValue<string>()))
+        {
+            var quoted = accepted.Select(v => "'" + v + "'").ToArray();
+            throw VllmProblem.Validation("literal_error", new[] { "body", "reasoning_effort" },
+                $"Input should be {string.Join(", ", quoted[..^1])} or {quoted[^1]}", PyText.Repr(effort));
         }
     }
 

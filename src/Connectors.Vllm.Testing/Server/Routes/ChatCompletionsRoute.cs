@@ -31,7 +31,7 @@ internal sealed class ChatCompletionsRoute
     private async Task HandleAsync(RequestState request)
     {
         var body = RequestJson.Parse(request);
-        FieldTypes.Check(body);
+        FieldTypes.Check(body, _server.Version);
         if (_server.Options.Strict)
         {
             _strict.Check(body);

@@ -61,7 +61,7 @@ internal sealed class EmbeddingsRoute
     private (string Format, string Dtype) Check(JsonObject body)
     {
         var version = _server.Version;
-        FieldTypes.Check(body);
+        FieldTypes.Check(body, _server.Version);
         if (version.RejectsNormalize && body.ContainsKey("normalize"))
         {
             throw VllmProblem.Check("Parameter `normalize` was removed; use `use_activation` instead.", "normalize", appendParameter: false);

@@ -8,11 +8,12 @@ namespace Connectors.Vllm.Testing.Server.Validation;
 /// <summary>pydantic's (lax) type checks of the top-level request fields, with its error types and messages.</summary>
 internal static class FieldTypes
 {
-    public static void Check(JsonObject body)
+    /// <summary>Checks the fields the emulated version declares; one it does not know is an extra field, never type-checked.</summary>
+    public static void Check(JsonObject body, EmulatedVersion version)
     {
         foreach (var (name, value) in body)
         {
-            if (value is null || value.GetValueKind() == JsonValueKind.Null || !ChatFields.Kinds.TryGetValue(name, out var kind))
+            if (value is null || value.GetValueKind() == JsonValueKind.Null || !ChatFields.Kinds.TryGetValue(name, out var kind) || !version.Declares(name))
             {
                 continue;
             }
