@@ -11,83 +11,55 @@ namespace Connectors.Vllm.Http;
 /// </summary>
 internal static class VllmNetworkGate
 {
+    /// <summary>The IPv4 ranges that are not public, each named as a refusal shows it.</summary>
+    private static readonly Range[] V4Ranges =
+    [
+        new("0.0.0.0/8", "\"this network\""),
+        new("10.0.0.0/8", "private"),
+        new("100.64.0.0/10", "carrier-grade NAT"),
+        new("127.0.0.0/8", "loopback"),
+        new("169.254.0.0/16", "link-local"),
+        new("172.16.0.0/12", "private"),
+        new("192.168.0.0/16", "private"),
+        new("224.0.0.0/4", "multicast"),
+        new("240.0.0.0/4", "reserved"),
+    ];
+
+    /// <summary>The IPv6 ranges that are not public (a single address is shown as itself).</summary>
+    private static readonly Range[] V6Ranges =
+    [
+        new("::/128", "unspecified"),
+        new("::1/128", "loopback"),
+        new("fc00::/7", "unique local"),
+        new("fe80::/10", "link-local"),
+        new("fec0::/10", "site-local"),
+        new("ff00::/8", "multicast"),
+    ];
+
+    /// <summary>
+    /// IPv6 forms that reach an embedded IPv4 address, classified by that address: IPv4-compatible (deprecated, still
+    /// routed to it by some stacks; refused even when it is public), the NAT64 well-known prefix and 6to4 (tunnelled
+    /// to the IPv4 address in bytes 2–5). IPv4-mapped addresses (::ffff:0:0/96) are tested before any IPv6 range:
+    /// <see cref="IPNetwork.Contains"/> compares them as IPv4 on some runtimes, even against an IPv6 network.
+    /// </summary>
+    private static readonly Embedding[] Embeddings =
+    [
+        new("::/96", "IPv4-compatible", 12, WhenPublic: "IPv4-compatible (deprecated)"),
+        new("64:ff9b::/96", "NAT64", 12, WhenPublic: null),
+        new("2002::/16", "6to4", 2, WhenPublic: null),
+    ];
+
     /// <summary>The name of the range <paramref name="address"/> falls in, or <see langword="null"/> for a public address.</summary>
     public static string? Classify(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (address.AddressFamily == AddressFamily.InterNetwork)
+        return address.AddressFamily switch
         {
-            Span<byte> v4 = stackalloc byte[4];
-            address.TryWriteBytes(v4, out _);
-            return ClassifyV4(v4);
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return "non-IP";
-        }
-
-        Span<byte> b = stackalloc byte[16];
-        address.TryWriteBytes(b, out _);
-
-        if (IsZero(b[..15]))
-        {
-            if (b[15] == 0)
-            {
-                return "unspecified (::)";
-            }
-
-            if (b[15] == 1)
-            {
-                return "loopback (::1)";
-            }
-        }
-
-        // IPv4-mapped ::ffff:a.b.c.d: the socket connects to the embedded IPv4 address.
-        if (IsZero(b[..10]) && b[10] == 0xff && b[11] == 0xff)
-        {
-            return Embedded(ClassifyV4(b[12..]), "IPv4-mapped");
-        }
-
-        // IPv4-compatible ::a.b.c.d (deprecated, still routed to the embedded address by some stacks).
-        if (IsZero(b[..12]))
-        {
-            return Embedded(ClassifyV4(b[12..]), "IPv4-compatible") ?? "IPv4-compatible (deprecated)";
-        }
-
-        // NAT64 well-known prefix 64:ff9b::/96 translates to the embedded IPv4 address.
-        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && IsZero(b[4..12]))
-        {
-            return Embedded(ClassifyV4(b[12..]), "NAT64");
-        }
-
-        // 6to4 2002:AABB:CCDD::/48 tunnels to the embedded IPv4 address.
-        if (b[0] == 0x20 && b[1] == 0x02)
-        {
-            return Embedded(ClassifyV4(b[2..6]), "6to4");
-        }
-
-        if ((b[0] & 0xfe) == 0xfc)
-        {
-            return "unique local (fc00::/7)";
-        }
-
-        if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
-        {
-            return "link-local (fe80::/10)";
-        }
-
-        if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0)
-        {
-            return "site-local (fec0::/10)";
-        }
-
-        if (b[0] == 0xff)
-        {
-            return "multicast (ff00::/8)";
-        }
-
-        return null;
+            AddressFamily.InterNetwork => Find(V4Ranges, address),
+            AddressFamily.InterNetworkV6 when address.IsIPv4MappedToIPv6 => Embedded("IPv4-mapped", Find(V4Ranges, address.MapToIPv4())),
+            AddressFamily.InterNetworkV6 => Find(V6Ranges, address) ?? ClassifyEmbedded(address),
+            _ => "non-IP",
+        };
     }
 
     /// <summary>Whether <paramref name="address"/> is a loopback address (127.0.0.0/8, ::1, or their IPv4-mapped form).</summary>
@@ -98,22 +70,54 @@ internal static class VllmNetworkGate
         return IPAddress.IsLoopback(v4);
     }
 
-    private static string? ClassifyV4(ReadOnlySpan<byte> a) => a[0] switch
+    private static string? ClassifyEmbedded(IPAddress address)
     {
-        0 => "\"this network\" (0.0.0.0/8)",
-        10 => "private (10.0.0.0/8)",
-        100 when (a[1] & 0xc0) == 64 => "carrier-grade NAT (100.64.0.0/10)",
-        127 => "loopback (127.0.0.0/8)",
-        169 when a[1] == 254 => "link-local (169.254.0.0/16)",
-        172 when (a[1] & 0xf0) == 16 => "private (172.16.0.0/12)",
-        192 when a[1] == 168 => "private (192.168.0.0/16)",
-        >= 224 and <= 239 => "multicast (224.0.0.0/4)",
-        >= 240 => "reserved (240.0.0.0/4)",
-        _ => null,
-    };
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        foreach (var embedding in Embeddings)
+        {
+            if (embedding.Prefix.Contains(address))
+            {
+                return Embedded(embedding.Form, Find(V4Ranges, new IPAddress(bytes.Slice(embedding.V4Offset, 4)))) ?? embedding.WhenPublic;
+            }
+        }
 
-    private static string? Embedded(string? v4Range, string form)
+        return null;
+    }
+
+    private static string? Embedded(string form, string? v4Range)
         => v4Range is null ? null : $"{form} {v4Range}";
 
-    private static bool IsZero(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExcept((byte)0) < 0;
+    private static string? Find(Range[] ranges, IPAddress address)
+    {
+        foreach (var range in ranges)
+        {
+            if (range.Network.Contains(address))
+            {
+                return range.Name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A non-public range and its name as refusals show it: <c>private (10.0.0.0/8)</c>, <c>loopback (::1)</c>.</summary>
+    private sealed class Range
+    {
+        public Range(string cidr, string label)
+        {
+            Network = IPNetwork.Parse(cidr);
+            var singleAddress = Network.PrefixLength == (Network.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+            Name = $"{label} ({(singleAddress ? Network.BaseAddress.ToString() : cidr)})";
+        }
+
+        public IPNetwork Network { get; }
+
+        public string Name { get; }
+    }
+
+    private sealed record Embedding(string Cidr, string Form, int V4Offset, string? WhenPublic)
+    {
+        public IPNetwork Prefix { get; } = IPNetwork.Parse(Cidr);
+    }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading.Tasks;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.AI;
 using Xunit;
 
@@ -12,7 +13,7 @@ namespace Connectors.Vllm.Tests.Unit.ChatTests;
 /// <summary>The client against byte-exact vLLM examples through an in-memory handler.</summary>
 public sealed class VllmChatClientCannedTests
 {
-    private static VllmChatClient Create(RecordingHandler handler, string model = "meta-llama/Llama-3.2-1B-Instruct")
+    private static VllmChatClient Create(InMemoryHandler handler, string model = "meta-llama/Llama-3.2-1B-Instruct")
         => new(new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:8000/v1"), AllowPrivateNetwork = true }, "vllm/" + model, new HttpClient(handler));
 
     [Fact]

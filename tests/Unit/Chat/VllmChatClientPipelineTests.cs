@@ -6,6 +6,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -132,7 +133,7 @@ public sealed class VllmChatClientPipelineTests
     [Fact]
     public void FieldNames_CoverEveryVllmExtraRequestField()
     {
-        using var document = System.Text.Json.JsonDocument.Parse(CannedServer.Read("chat-request-fields.json"));
+        using var document = System.Text.Json.JsonDocument.Parse(TestFiles.Read("chat-request-fields.json"));
 
         foreach (var name in document.RootElement.GetProperty("vllm_extra").EnumerateArray().Select(e => e.GetString()!))
         {

@@ -1,12 +1,12 @@
 using System;
 using System.ClientModel;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Connectors.Vllm.Http;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using OpenAI.Chat;
 using Xunit;
 
@@ -14,12 +14,12 @@ namespace Connectors.Vllm.Tests.Unit.ChatTests;
 
 public sealed class VllmOpenAIClientFactoryTests
 {
-    private static readonly string ChatResponse = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Chat", "chat-response.example.json"));
+    private static readonly string ChatResponse = TestFiles.Read("chat-response.example.json");
 
     [Fact]
     public async Task Create_NoApiKey_SendsNoAuthorizationAndOurUserAgent()
     {
-        var handler = RecordingHandler.Json(ChatResponse);
+        var handler = InMemoryHandler.Answering(ChatResponse);
         using var http = new HttpClient(handler);
         var endpoint = VllmEndpoint.Resolve(new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1") });
         var client = VllmOpenAIClientFactory.Create(endpoint, http, out var owned);
@@ -37,7 +37,7 @@ public sealed class VllmOpenAIClientFactoryTests
     [Fact]
     public async Task Create_WithApiKeyAndHeaders_SendsBearerAndConfiguredHeaders()
     {
-        var handler = RecordingHandler.Json(ChatResponse);
+        var handler = InMemoryHandler.Answering(ChatResponse);
         using var http = new HttpClient(handler);
         var options = new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1"), ApiKey = "sk-test" };
         options.Headers["X-Team"] = "search";
@@ -54,7 +54,7 @@ public sealed class VllmOpenAIClientFactoryTests
     [Fact]
     public async Task Create_SdkConvenienceCallWithOpenAIOnlyFields_FieldsStripped()
     {
-        var handler = RecordingHandler.Json(ChatResponse);
+        var handler = InMemoryHandler.Answering(ChatResponse);
         using var http = new HttpClient(handler);
         var client = VllmOpenAIClientFactory.Create(VllmEndpoint.Resolve(new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1") }), http, out _);
         var options = new ChatCompletionOptions { StoredOutputEnabled = true, ServiceTier = ChatServiceTier.Auto, ReasoningEffortLevel = ChatReasoningEffortLevel.High, Temperature = 0.5f };
@@ -76,16 +76,17 @@ public sealed class VllmOpenAIClientFactoryTests
     [Fact]
     public void Create_SyncCallWith429ThenSuccess_RetriedThroughSyncPipeline()
     {
-        var handler = new RecordingHandler((_, count) =>
+        var calls = 0;
+        var handler = new InMemoryHandler(_ =>
         {
-            if (count == 1)
+            if (++calls == 1)
             {
-                var busy = new System.Net.Http.HttpResponseMessage((System.Net.HttpStatusCode)429) { Content = new System.Net.Http.StringContent("{\"error\":\"busy\"}") };
+                var busy = InMemoryHandler.Json("{\"error\":\"busy\"}", (System.Net.HttpStatusCode)429);
                 busy.Headers.TryAddWithoutValidation("Retry-After", "0");
                 return busy;
             }
 
-            return new System.Net.Http.HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new System.Net.Http.StringContent(ChatResponse, System.Text.Encoding.UTF8, "application/json") };
+            return InMemoryHandler.Json(ChatResponse);
         });
         using var http = new HttpClient(handler);
         var options = new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1"), Retry = new VllmRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } };

@@ -6,7 +6,7 @@ using System.Net.Http;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
 using Connectors.Vllm.Tests.Unit.Reliability;
-using Connectors.Vllm.Tests.Unit.Tokenization;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -195,9 +195,9 @@ public sealed class VllmLoggingTests
         var (logs, factory) = CreateLogging();
         using var _ = factory;
         const string scoreBody = """{"id":"score-1","object":"list","created":1,"model":"m","data":[{"index":0,"object":"score","score":0.2},{"index":1,"object":"score","score":0.9}],"usage":{"prompt_tokens":4,"total_tokens":4}}""";
-        var handler = new RecordingHandler(r => r.Path == "/rerank"
-            ? RecordingHandler.Json(RecordingHandler.TestData("error-route-not-found.example.json"), HttpStatusCode.NotFound)
-            : RecordingHandler.Json(scoreBody));
+        var handler = new InMemoryHandler(r => r.Path == "/rerank"
+            ? InMemoryHandler.Json(TestFiles.Read("error-route-not-found.example.json"), HttpStatusCode.NotFound)
+            : InMemoryHandler.Json(scoreBody));
         var options = new VllmProviderOptions { AllowPrivateNetwork = true, LoggerFactory = factory, Retry = new VllmRetryOptions { MaxAttempts = 1 } };
         var reranker = new VllmReranker(options, "m", handler.CreateClient());
 
@@ -230,9 +230,9 @@ public sealed class VllmLoggingTests
         var (logs, factory) = CreateLogging();
         using var _ = factory;
         const string chatBody = """{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""";
-        var handler = new RecordingHandler(r => r.Path == "/version"
-            ? RecordingHandler.Json("""{"object":"error","message":"boom","type":"InternalServerError","param":null,"code":500}""", HttpStatusCode.InternalServerError)
-            : RecordingHandler.Json(chatBody));
+        var handler = new InMemoryHandler(r => r.Path == "/version"
+            ? InMemoryHandler.Json("""{"object":"error","message":"boom","type":"InternalServerError","param":null,"code":500}""", HttpStatusCode.InternalServerError)
+            : InMemoryHandler.Json(chatBody));
         var options = new VllmProviderOptions { AllowPrivateNetwork = true, LoggerFactory = factory, Retry = new VllmRetryOptions { MaxAttempts = 1 } };
         using var chat = new VllmChatClient(options, "m", handler.CreateClient());
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Connectors.Vllm.Http;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.Discovery;
@@ -78,7 +79,7 @@ public sealed class VllmEnvironmentTests
         options.Models.Add(new VllmModelDefinition { Id = "${MODEL}", Name = "${NAME}" });
         options.Headers["X-${TEAM}"] = "fixed";
         var endpoint = VllmEndpoint.Resolve(options);
-        using var discovery = new VllmModelDiscovery(options, new HttpClient(new InMemoryHandler(_ => InMemoryHandler.Json("{}"))));
+        using var discovery = new VllmModelDiscovery(options, new HttpClient(InMemoryHandler.Answering("{}")));
 
         var model = Assert.Single(await discovery.GetModelsAsync(TestContext.Current.CancellationToken));
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ public sealed class VllmHealthCheckTests
         => new() { Registration = new HealthCheckRegistration("vllm", check, failureStatus, tags: null) };
 
     private static InMemoryHandler Server(HttpStatusCode health, HttpStatusCode models)
-        => new(request => request.RequestUri!.AbsolutePath switch
+        => new(request => request.Path switch
         {
             "/health" => new HttpResponseMessage(health) { Content = new ByteArrayContent([]) },
             "/v1/models" when models == HttpStatusCode.OK => InMemoryHandler.Json("""{"object":"list","data":[{"id":"m","max_model_len":4096}]}"""),

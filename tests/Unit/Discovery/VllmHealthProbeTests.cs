@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.Discovery;
@@ -19,7 +20,7 @@ public sealed class VllmHealthProbeTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static InMemoryHandler Server(HttpStatusCode health = HttpStatusCode.OK, HttpStatusCode models = HttpStatusCode.OK, string modelsBody = OneModel, string? version = "0.27.1")
-        => new(request => request.RequestUri!.AbsolutePath switch
+        => new(request => request.Path switch
         {
             "/health" => new HttpResponseMessage(health) { Content = new ByteArrayContent([]) },
             "/v1/models" => InMemoryHandler.Json(models == HttpStatusCode.OK ? modelsBody : """{"error":"Unauthorized"}""", models),
@@ -110,7 +111,7 @@ public sealed class VllmHealthProbeTests
     [Fact]
     public async Task ProbeAsync_ModelsAnswer503_LoadingRow()
     {
-        var handler = new InMemoryHandler(request => request.RequestUri!.AbsolutePath == "/v1/models"
+        var handler = new InMemoryHandler(request => request.Path == "/v1/models"
             ? InMemoryHandler.Json("""{"error":{"message":"scaling","type":"ServiceUnavailableError","param":null,"code":503}}""", HttpStatusCode.ServiceUnavailable)
             : new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([]) });
         using var client = handler.CreateClient();
@@ -157,7 +158,7 @@ public sealed class VllmHealthProbeTests
         Assert.Contains(range, report.PrivateNetworkReason, StringComparison.Ordinal);
         Assert.False(report.Reachable);
         Assert.Contains("set AllowPrivateNetwork = true", Assert.Single(report.Problems), StringComparison.Ordinal);
-        Assert.Equal(0, handler.Count);
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]
@@ -197,7 +198,7 @@ public sealed class VllmHealthProbeTests
         var report = await probe.ProbeAsync(Ct);
 
         Assert.Contains("'openai-responses' is not supported", Assert.Single(report.Problems), StringComparison.Ordinal);
-        Assert.Equal(0, handler.Count);
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]
@@ -210,7 +211,7 @@ public sealed class VllmHealthProbeTests
         var report = await probe.ProbeAsync(Ct);
 
         Assert.Contains("CONNECTORS_VLLM_TEST_NEVER_SET_5F2A", Assert.Single(report.Problems), StringComparison.Ordinal);
-        Assert.Equal(0, handler.Count);
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]
@@ -243,7 +244,7 @@ public sealed class VllmHealthProbeTests
     [Fact]
     public async Task ProbeAsync_ModelsRouteMissing_SuggestsV1()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json("""{"detail":"Not Found"}""", HttpStatusCode.NotFound));
+        var handler = InMemoryHandler.Answering("""{"detail":"Not Found"}""", HttpStatusCode.NotFound);
         using var client = handler.CreateClient();
         using var probe = new VllmHealthProbe(Options(), client);
 

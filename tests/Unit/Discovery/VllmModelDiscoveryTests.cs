@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -7,6 +6,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Http;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.Discovery;
@@ -17,7 +17,7 @@ public sealed class VllmModelDiscoveryTests
 
     private static readonly Uri BaseUrl = new("http://vllm.test:8000/v1");
 
-    private static string LoraListing => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Discovery", "models-lora.json"));
+    private static string LoraListing => TestFiles.Read("models-response.example.json");
 
     private static VllmProviderOptions Options(Action<VllmProviderOptions>? configure = null)
     {
@@ -31,7 +31,7 @@ public sealed class VllmModelDiscoveryTests
     [Fact]
     public async Task GetModelsAsync_LoraListing_ConvertsEveryCard()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(LoraListing));
+        var handler = InMemoryHandler.Answering(LoraListing);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
@@ -60,15 +60,14 @@ public sealed class VllmModelDiscoveryTests
 
         var request = Assert.Single(handler.Requests);
         Assert.Equal(HttpMethod.Get, request.Method);
-        Assert.Equal(new Uri("http://vllm.test:8000/v1/models"), request.RequestUri);
-        Assert.Equal("Bearer", request.Headers.Authorization?.Scheme);
-        Assert.Equal("sk-test", request.Headers.Authorization?.Parameter);
+        Assert.Equal(new Uri("http://vllm.test:8000/v1/models"), request.Uri);
+        Assert.Equal("Bearer sk-test", request.Authorization);
     }
 
     [Fact]
     public async Task GetModelsAsync_ExplicitModels_SkipsDiscovery()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(OneModel));
+        var handler = InMemoryHandler.Answering(OneModel);
         using var client = handler.CreateClient();
         var options = Options(o => o.Models.Add(new VllmModelDefinition { Id = "configured", ContextWindow = 4096, Tools = true }));
         using var discovery = new VllmModelDiscovery(options, client);
@@ -79,7 +78,7 @@ public sealed class VllmModelDiscoveryTests
         Assert.Equal("configured", model.Id);
         Assert.True(model.Tools);
         Assert.True(discovery.UsesConfiguredModels);
-        Assert.Equal(0, handler.Count);
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]
@@ -98,7 +97,7 @@ public sealed class VllmModelDiscoveryTests
         release.SetResult();
         var results = await Task.WhenAll(callers);
 
-        Assert.Equal(1, handler.Count);
+        Assert.Single(handler.Requests);
         Assert.All(results, r => Assert.Same(results[0], r));
         Assert.Equal("Qwen/Qwen3-8B", Assert.Single(results[0]).Id);
     }
@@ -106,7 +105,7 @@ public sealed class VllmModelDiscoveryTests
     [Fact]
     public async Task GetModelsAsync_WithinTtl_AnswersFromCacheThenRefreshesAfterTtl()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(OneModel));
+        var handler = InMemoryHandler.Answering(OneModel);
         using var client = handler.CreateClient();
         var clock = new ManualTimeProvider();
         using var discovery = new VllmModelDiscovery(Options(o => o.DiscoveryCacheTtl = TimeSpan.FromMinutes(5)), client, clock);
@@ -114,24 +113,24 @@ public sealed class VllmModelDiscoveryTests
         await discovery.GetModelsAsync(Ct);
         clock.Advance(TimeSpan.FromMinutes(4));
         await discovery.GetModelsAsync(Ct);
-        Assert.Equal(1, handler.Count);
+        Assert.Single(handler.Requests);
 
         clock.Advance(TimeSpan.FromMinutes(2));
         await discovery.GetModelsAsync(Ct);
-        Assert.Equal(2, handler.Count);
+        Assert.Equal(2, handler.Requests.Count);
     }
 
     [Fact]
     public async Task GetModelsAsync_ZeroTtl_AsksEveryTime()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(OneModel));
+        var handler = InMemoryHandler.Answering(OneModel);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(o => o.DiscoveryCacheTtl = TimeSpan.Zero), client, new ManualTimeProvider());
 
         await discovery.GetModelsAsync(Ct);
         await discovery.GetModelsAsync(Ct);
 
-        Assert.Equal(2, handler.Count);
+        Assert.Equal(2, handler.Requests.Count);
     }
 
     [Fact]
@@ -150,7 +149,7 @@ public sealed class VllmModelDiscoveryTests
         Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
         Assert.Equal("engine failed", ex.ServerMessage);
         Assert.Single(models);
-        Assert.Equal(2, handler.Count);
+        Assert.Equal(2, handler.Requests.Count);
     }
 
     [Fact]
@@ -176,14 +175,14 @@ public sealed class VllmModelDiscoveryTests
         release.SetResult();
 
         Assert.Single(await staying);
-        Assert.Equal(1, handler.Count);
+        Assert.Single(handler.Requests);
     }
 
     [Fact]
     public async Task GetModelsAsync_DeclaredLengthOverLimit_ThrowsTooLarge()
     {
         var body = new byte[2048];
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Bytes(body));
+        var handler = new InMemoryHandler(_ => InMemoryHandler.Bytes(body, "application/json"));
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(o => o.MaxModelsBodyBytes = 1024), client);
 
@@ -197,7 +196,7 @@ public sealed class VllmModelDiscoveryTests
     {
         // A valid-looking list that only goes over the limit part-way through an unsized body.
         var json = "{\"object\":\"list\",\"data\":[" + string.Join(",", Enumerable.Range(0, 200).Select(i => $"{{\"id\":\"model-{i}\",\"max_model_len\":4096}}")) + "]}";
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Bytes(System.Text.Encoding.UTF8.GetBytes(json), declareLength: false));
+        var handler = new InMemoryHandler(_ => InMemoryHandler.Bytes(System.Text.Encoding.UTF8.GetBytes(json), "application/json", declareLength: false));
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(o => o.MaxModelsBodyBytes = 1024), client);
 
@@ -210,7 +209,7 @@ public sealed class VllmModelDiscoveryTests
     public async Task GetModelsAsync_BodyExactlyAtLimit_IsAccepted()
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(OneModel);
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Bytes(bytes, declareLength: false));
+        var handler = new InMemoryHandler(_ => InMemoryHandler.Bytes(bytes, "application/json", declareLength: false));
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(o => o.MaxModelsBodyBytes = bytes.Length), client);
 
@@ -231,7 +230,7 @@ public sealed class VllmModelDiscoveryTests
     [InlineData("{\"object\":\"list\",\"data\":[{\"id\":\"a\",\"max_model_len\":\"big\"}]}", "not valid JSON")]
     public async Task GetModelsAsync_NotAModelList_ThrowsClearError(string body, string detail)
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(body));
+        var handler = InMemoryHandler.Answering(body);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
@@ -245,7 +244,7 @@ public sealed class VllmModelDiscoveryTests
     [Fact]
     public async Task GetModelsAsync_Unauthorized_MapsThroughVllmErrors()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json("""{"error":"Unauthorized"}""", HttpStatusCode.Unauthorized));
+        var handler = InMemoryHandler.Answering("""{"error":"Unauthorized"}""", HttpStatusCode.Unauthorized);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
@@ -307,7 +306,7 @@ public sealed class VllmModelDiscoveryTests
     [Fact]
     public async Task GetChatClientMetadataAsync_NullWithOneModel_NamesThatModel()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(OneModel));
+        var handler = InMemoryHandler.Answering(OneModel);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
@@ -321,7 +320,7 @@ public sealed class VllmModelDiscoveryTests
     [Fact]
     public async Task GetChatClientMetadataAsync_NullWithSeveralModels_ThrowsListingThem()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(LoraListing));
+        var handler = InMemoryHandler.Answering(LoraListing);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
@@ -333,7 +332,7 @@ public sealed class VllmModelDiscoveryTests
     [Fact]
     public async Task GetChatClientMetadataAsync_NullWithNoModels_ThrowsSayingSo()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json("""{"object":"list","data":[]}"""));
+        var handler = InMemoryHandler.Answering("""{"object":"list","data":[]}""");
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
@@ -345,20 +344,20 @@ public sealed class VllmModelDiscoveryTests
     [Fact]
     public async Task GetChatClientMetadataAsync_NullWithOneConfiguredModel_NoRequest()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(OneModel));
+        var handler = InMemoryHandler.Answering(OneModel);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(o => o.Models.Add(new() { Id = "configured" })), client);
 
         var metadata = await discovery.GetChatClientMetadataAsync(null, Ct);
 
         Assert.Equal("configured", metadata.DefaultModelId);
-        Assert.Equal(0, handler.Count);
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]
     public async Task GetChatClientMetadataAsync_GivenRef_StripsPrefixWithoutRequest()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(OneModel));
+        var handler = InMemoryHandler.Answering(OneModel);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
@@ -368,13 +367,13 @@ public sealed class VllmModelDiscoveryTests
         Assert.Same(first, second);
         Assert.Equal("Qwen/Qwen3-8B", (await first).DefaultModelId);
         Assert.Equal("vllm", (await first).ProviderName);
-        Assert.Equal(0, handler.Count);
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]
     public async Task CachedPaths_AfterFirstCall_AllocateNothingAndSendNothing()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(OneModel));
+        var handler = InMemoryHandler.Answering(OneModel);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
         await discovery.GetModelsAsync(Ct);
@@ -396,13 +395,13 @@ public sealed class VllmModelDiscoveryTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        Assert.Equal(1, handler.Count);
+        Assert.Single(handler.Requests);
     }
 
     [Fact]
     public async Task TryGetCachedChatClientMetadata_NullBeforeDiscovery_FalseThenTrue()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(OneModel));
+        var handler = InMemoryHandler.Answering(OneModel);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
@@ -411,7 +410,7 @@ public sealed class VllmModelDiscoveryTests
 
         Assert.True(discovery.TryGetCachedChatClientMetadata(null, out var metadata));
         Assert.Equal("Qwen/Qwen3-8B", metadata.DefaultModelId);
-        Assert.Equal(1, handler.Count);
+        Assert.Single(handler.Requests);
     }
 
     [Fact]
@@ -425,7 +424,7 @@ public sealed class VllmModelDiscoveryTests
               {"id":"lora-a","object":"model","owned_by":"vllm","root":"/adapters/a","parent":"base-a","max_model_len":null},
               {"id":"lora-orphan","object":"model","owned_by":"vllm","root":"/adapters/o","parent":"not-listed","max_model_len":null}]}
             """;
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(body));
+        var handler = InMemoryHandler.Answering(body);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
@@ -440,7 +439,7 @@ public sealed class VllmModelDiscoveryTests
     [Fact]
     public async Task FindModel_BeforeAndAfterDiscovery_UsesLastList()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(LoraListing));
+        var handler = InMemoryHandler.Answering(LoraListing);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
@@ -460,7 +459,7 @@ public sealed class VllmModelDiscoveryTests
     [Fact]
     public async Task Invalidate_AfterDiscovery_NextCallAsksAgain()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(OneModel));
+        var handler = InMemoryHandler.Answering(OneModel);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
@@ -468,7 +467,7 @@ public sealed class VllmModelDiscoveryTests
         discovery.Invalidate();
         await discovery.GetModelsAsync(Ct);
 
-        Assert.Equal(2, handler.Count);
+        Assert.Equal(2, handler.Requests.Count);
     }
 
     [Fact]
@@ -488,7 +487,7 @@ public sealed class VllmModelDiscoveryTests
         Assert.Equal(HttpStatusCode.MovedPermanently, ex.StatusCode);
         Assert.Contains("redirected to http://10.0.0.9:8000/v1/models", ex.ServerMessage, StringComparison.Ordinal);
         Assert.Contains("BaseUrl", ex.Hint, StringComparison.Ordinal);
-        Assert.Equal(1, handler.Count);
+        Assert.Single(handler.Requests);
     }
 
     [Fact]

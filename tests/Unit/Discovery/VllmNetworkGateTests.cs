@@ -50,6 +50,24 @@ public sealed class VllmNetworkGateTests
     }
 
     [Theory]
+    [InlineData("10.0.0.1", "private (10.0.0.0/8)")]
+    [InlineData("100.64.0.1", "carrier-grade NAT (100.64.0.0/10)")]
+    [InlineData("0.0.0.0", "\"this network\" (0.0.0.0/8)")]
+    [InlineData("240.0.0.1", "reserved (240.0.0.0/4)")]
+    [InlineData("::", "unspecified (::)")]
+    [InlineData("::1", "loopback (::1)")]
+    [InlineData("fd00::1", "unique local (fc00::/7)")]
+    [InlineData("::ffff:127.0.0.1", "IPv4-mapped loopback (127.0.0.0/8)")]
+    [InlineData("::ffff:7f00:1", "IPv4-mapped loopback (127.0.0.0/8)")]
+    [InlineData("::8.8.8.8", "IPv4-compatible (deprecated)")]
+    [InlineData("64:ff9b::a00:1", "NAT64 private (10.0.0.0/8)")]
+    [InlineData("2002:c0a8:0101::1", "6to4 private (192.168.0.0/16)")]
+    public void Classify_PrivateAddress_NameShownInRefusalIsExact(string address, string expected)
+    {
+        Assert.Equal(expected, VllmNetworkGate.Classify(IPAddress.Parse(address)));
+    }
+
+    [Theory]
     [InlineData("8.8.8.8")]
     [InlineData("1.1.1.1")]
     [InlineData("100.63.255.255")]

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using Connectors.Vllm.Http;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 
@@ -17,7 +18,7 @@ public sealed class VllmProviderOptionsConfigurationTests
             .GetSection("Vllm");
 
     private static IConfigurationSection FullSection()
-        => Section(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Discovery", "appsettings.full.json")));
+        => Section(TestFiles.Read("appsettings.full.json"));
 
     [Fact]
     public void FromConfiguration_FullSection_BindsEveryProperty()

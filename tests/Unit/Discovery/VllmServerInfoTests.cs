@@ -2,6 +2,7 @@ using System;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.Discovery;
@@ -51,7 +52,7 @@ public sealed class VllmServerInfoTests
     [Fact]
     public async Task GetServerInfoAsync_VersionEndpoint_ReadFromServerRootAndCached()
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json("""{"version":"0.27.1"}"""));
+        var handler = InMemoryHandler.Answering("""{"version":"0.27.1"}""");
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(new VllmProviderOptions { BaseUrl = BaseUrl }, client);
 
@@ -64,7 +65,7 @@ public sealed class VllmServerInfoTests
         Assert.True(discovery.TryGetCachedServerInfo(out var cached));
         Assert.Same(info, cached);
         var request = Assert.Single(handler.Requests);
-        Assert.Equal(new Uri("http://vllm.test:8000/version"), request.RequestUri);
+        Assert.Equal(new Uri("http://vllm.test:8000/version"), request.Uri);
     }
 
     [Theory]
@@ -74,7 +75,7 @@ public sealed class VllmServerInfoTests
     [InlineData(HttpStatusCode.Unauthorized, """{"error":"Unauthorized"}""")]
     public async Task GetServerInfoAsync_ServerWithoutVersion_VersionIsNull(HttpStatusCode status, string body)
     {
-        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(body, status));
+        var handler = InMemoryHandler.Answering(body, status);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(new VllmProviderOptions { BaseUrl = BaseUrl }, client);
 

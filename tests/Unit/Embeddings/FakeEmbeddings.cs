@@ -5,7 +5,7 @@ using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using Connectors.Vllm.Tests.Unit.Tokenization;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 
 namespace Connectors.Vllm.Tests.Unit.Embeddings;
 
@@ -24,12 +24,12 @@ internal static class FakeEmbeddings
         return Enumerable.Range(0, Dimensions).Select(j => n + (j / 8f)).ToArray();
     }
 
-    public static Func<RecordedRequest, HttpResponseMessage> Responder(string version = "0.27.1")
+    public static Func<InMemoryRequest, HttpResponseMessage> Responder(string version = "0.27.1")
         => request =>
         {
             if (request.Path == "/version")
             {
-                return RecordingHandler.Json($$"""{"version":"{{version}}"}""");
+                return InMemoryHandler.Json($$"""{"version":"{{version}}"}""");
             }
 
             var body = request.Json;
@@ -55,7 +55,7 @@ internal static class FakeEmbeddings
                 }
             }
 
-            return RecordingHandler.Json($$$"""{"id":"embd-0123456789abcdef","object":"list","created":1745476417,"model":"fake-embed","data":[{{{data}}}],"usage":{"prompt_tokens":{{{inputs.Length}}},"total_tokens":{{{inputs.Length}}},"completion_tokens":0,"prompt_tokens_details":null}}""");
+            return InMemoryHandler.Json($$$"""{"id":"embd-0123456789abcdef","object":"list","created":1745476417,"model":"fake-embed","data":[{{{data}}}],"usage":{"prompt_tokens":{{{inputs.Length}}},"total_tokens":{{{inputs.Length}}},"completion_tokens":0,"prompt_tokens_details":null}}""");
         };
 
     public static byte[] Encode(float[] vector, string dtype) => dtype switch
@@ -81,7 +81,7 @@ internal static class FakeEmbeddings
             }
         }
 
-        var response = RecordingHandler.Bytes(body.ToArray());
+        var response = InMemoryHandler.Bytes(body.ToArray(), "application/octet-stream");
         response.Headers.TryAddWithoutValidation("metadata", $$$"""{"id":"embd-0123456789abcdef","created":1745476417,"model":"fake-embed","data":[{{{items}}}],"usage":{"prompt_tokens":{{{inputs.Length}}},"total_tokens":{{{inputs.Length}}}}}""");
         return response;
     }

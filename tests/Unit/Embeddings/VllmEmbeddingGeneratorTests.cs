@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading.Tasks;
-using Connectors.Vllm.Tests.Unit.Tokenization;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.AI;
 using Xunit;
 
@@ -23,7 +23,7 @@ public sealed class VllmEmbeddingGeneratorTests
 
     private static float[] ExampleFloats()
     {
-        using var doc = JsonDocument.Parse(RecordingHandler.TestData("embeddings-response.example.json"));
+        using var doc = JsonDocument.Parse(TestFiles.Read("embeddings-response.example.json"));
         return doc.RootElement.GetProperty("data")[0].GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle()).ToArray();
     }
 
@@ -32,12 +32,12 @@ public sealed class VllmEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_Default_SendsBase64RequestAndDecodesBitExact()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("embeddings-response-base64.example.json")));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("embeddings-response-base64.example.json"));
         using var generator = new VllmEmbeddingGenerator(Options("secret"), "vllm/jinaai/jina-embeddings-v3", handler.CreateClient());
 
         var result = await generator.GenerateAsync(["Follow the white rabbit."], new EmbeddingGenerationOptions { Dimensions = 32 }, TestContext.Current.CancellationToken);
 
-        var request = Assert.Single(handler.RequestList);
+        var request = Assert.Single(handler.Requests);
         Assert.Equal("http://127.0.0.1:8000/v1/embeddings", request.Uri.ToString());
         Assert.Equal(HttpMethod.Post, request.Method);
         Assert.Equal("Bearer secret", request.Authorization);
@@ -59,19 +59,19 @@ public sealed class VllmEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_ServerAnswersFloatJson_DecodesSameVectorAsBase64()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("embeddings-response.example.json")));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("embeddings-response.example.json"));
         using var generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
 
         var result = await generator.GenerateAsync(["x"], new EmbeddingGenerationOptions().WithEncoding(VllmEmbeddingEncoding.Float), TestContext.Current.CancellationToken);
 
-        Assert.Equal("float", handler.RequestList[0].Json.GetProperty("encoding_format").GetString());
+        Assert.Equal("float", handler.Requests[0].Json.GetProperty("encoding_format").GetString());
         Assert.Equal(Bits(ExampleFloats()), Bits(result[0].Vector));
     }
 
     [Fact]
     public async Task GenerateAsync_BytesEncoding_SendsBytesAndGivesResultsIdenticalToBase64()
     {
-        var handler = new RecordingHandler(FakeEmbeddings.Responder());
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
         using var bytesGenerator = new VllmEmbeddingGenerator(Options(), new VllmEmbeddingGeneratorOptions { DefaultModelId = "m", Encoding = VllmEmbeddingEncoding.Bytes }, handler.CreateClient());
         using var base64Generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
         string[] inputs = ["t1", "t2", "t3"];
@@ -79,7 +79,7 @@ public sealed class VllmEmbeddingGeneratorTests
         var viaBytes = await bytesGenerator.GenerateAsync(inputs, null, TestContext.Current.CancellationToken);
         var viaBase64 = await base64Generator.GenerateAsync(inputs, null, TestContext.Current.CancellationToken);
 
-        var requests = handler.RequestList;
+        var requests = handler.Requests;
         Assert.Equal(["/version", "/v1/embeddings", "/v1/embeddings"], requests.Select(r => r.Path));
         Assert.Equal("bytes", requests[1].Json.GetProperty("encoding_format").GetString());
         Assert.False(requests[1].Json.TryGetProperty("embed_dtype", out _));
@@ -95,12 +95,12 @@ public sealed class VllmEmbeddingGeneratorTests
     [InlineData(VllmEmbedDType.BFloat16, "bfloat16")]
     public async Task GenerateAsync_BytesWithHalfPrecision_SendsEmbedDTypeAndDecodes(VllmEmbedDType dtype, string wire)
     {
-        var handler = new RecordingHandler(FakeEmbeddings.Responder());
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
         using var generator = new VllmEmbeddingGenerator(Options(), new VllmEmbeddingGeneratorOptions { Encoding = VllmEmbeddingEncoding.Bytes, EmbedDType = dtype }, handler.CreateClient());
 
         var result = await generator.GenerateAsync(["t5", "t9"], null, TestContext.Current.CancellationToken);
 
-        var body = handler.RequestList[^1].Json;
+        var body = handler.Requests[^1].Json;
         Assert.Equal(wire, body.GetProperty("embed_dtype").GetString());
         Assert.Equal(FakeEmbeddings.VectorFor("t5"), result[0].Vector.ToArray());
         Assert.Equal(FakeEmbeddings.VectorFor("t9"), result[1].Vector.ToArray());
@@ -109,53 +109,53 @@ public sealed class VllmEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_Base64WithFloat16_DecodesHalfValues()
     {
-        var handler = new RecordingHandler(FakeEmbeddings.Responder());
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
         using var generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
 
         var result = await generator.GenerateAsync(["t3"], new EmbeddingGenerationOptions().WithEmbedDType(VllmEmbedDType.Float16), TestContext.Current.CancellationToken);
 
-        Assert.Equal("float16", handler.RequestList[0].Json.GetProperty("embed_dtype").GetString());
+        Assert.Equal("float16", handler.Requests[0].Json.GetProperty("embed_dtype").GetString());
         Assert.Equal(FakeEmbeddings.VectorFor("t3"), result[0].Vector.ToArray());
     }
 
     [Fact]
     public async Task GenerateAsync_BytesOnServerOlderThan0111_FallsBackToBase64()
     {
-        var handler = new RecordingHandler(FakeEmbeddings.Responder(version: "0.10.2"));
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder(version: "0.10.2"));
         using var generator = new VllmEmbeddingGenerator(Options(), new VllmEmbeddingGeneratorOptions { Encoding = VllmEmbeddingEncoding.Bytes }, handler.CreateClient());
 
         var first = await generator.GenerateAsync(["t1"], null, TestContext.Current.CancellationToken);
         await generator.GenerateAsync(["t2"], null, TestContext.Current.CancellationToken);
 
-        Assert.Equal(["/version", "/v1/embeddings", "/v1/embeddings"], handler.RequestList.Select(r => r.Path));
-        Assert.All(handler.RequestList.Skip(1), r => Assert.Equal("base64", r.Json.GetProperty("encoding_format").GetString()));
+        Assert.Equal(["/version", "/v1/embeddings", "/v1/embeddings"], handler.Requests.Select(r => r.Path));
+        Assert.All(handler.Requests.Skip(1), r => Assert.Equal("base64", r.Json.GetProperty("encoding_format").GetString()));
         Assert.Equal(FakeEmbeddings.VectorFor("t1"), first[0].Vector.ToArray());
     }
 
     [Fact]
     public async Task GenerateAsync_BytesWhenVersionUnknown_AllowsBytes()
     {
-        var handler = new RecordingHandler(r => r.Path == "/version" ? RecordingHandler.Json("""{"detail":"Not Found"}""", HttpStatusCode.NotFound) : FakeEmbeddings.Responder()(r));
+        var handler = new InMemoryHandler(r => r.Path == "/version" ? InMemoryHandler.Json("""{"detail":"Not Found"}""", HttpStatusCode.NotFound) : FakeEmbeddings.Responder()(r));
         using var generator = new VllmEmbeddingGenerator(Options(), new VllmEmbeddingGeneratorOptions { Encoding = VllmEmbeddingEncoding.Bytes }, handler.CreateClient());
 
         var result = await generator.GenerateAsync(["t4"], null, TestContext.Current.CancellationToken);
 
-        Assert.Equal("bytes", handler.RequestList[1].Json.GetProperty("encoding_format").GetString());
+        Assert.Equal("bytes", handler.Requests[1].Json.GetProperty("encoding_format").GetString());
         Assert.Equal(FakeEmbeddings.VectorFor("t4"), result[0].Vector.ToArray());
     }
 
     [Fact]
     public async Task GenerateAsync_ManyInputs_BatchesKeepInputOrderAndSumUsage()
     {
-        var handler = new RecordingHandler(FakeEmbeddings.Responder());
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
         using var generator = new VllmEmbeddingGenerator(Options(), new VllmEmbeddingGeneratorOptions { MaxBatchSize = 3, MaxParallelRequests = 2 }, handler.CreateClient());
         var inputs = Enumerable.Range(0, 10).Select(i => $"t{i}").ToArray();
 
         var result = await generator.GenerateAsync(inputs, null, TestContext.Current.CancellationToken);
 
-        var sizes = handler.RequestList.Select(r => r.Json.GetProperty("input").GetArrayLength()).Order().ToArray();
+        var sizes = handler.Requests.Select(r => r.Json.GetProperty("input").GetArrayLength()).Order().ToArray();
         Assert.Equal([1, 3, 3, 3], sizes);
-        var sent = handler.RequestList.SelectMany(r => r.Json.GetProperty("input").EnumerateArray().Select(i => i.GetString())).Order().ToArray();
+        var sent = handler.Requests.SelectMany(r => r.Json.GetProperty("input").EnumerateArray().Select(i => i.GetString())).Order().ToArray();
         Assert.Equal(inputs.Order(), sent);
         Assert.Equal(inputs.Select(i => FakeEmbeddings.VectorFor(i)), result.Select(e => e.Vector.ToArray()));
         Assert.Equal(10, result.Usage!.InputTokenCount);
@@ -165,7 +165,7 @@ public sealed class VllmEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_VllmExtras_SentTypedUnderWireNamesAndNormalizeBecomesUseActivation()
     {
-        var handler = new RecordingHandler(FakeEmbeddings.Responder());
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
         using var generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
         var options = new EmbeddingGenerationOptions { ModelId = "vllm/other" }
             .WithTruncatePromptTokens(128)
@@ -180,7 +180,7 @@ public sealed class VllmEmbeddingGeneratorTests
 
         await generator.GenerateAsync(["t1"], options, TestContext.Current.CancellationToken);
 
-        var body = handler.RequestList[0].Json;
+        var body = handler.Requests[0].Json;
         Assert.Equal("other", body.GetProperty("model").GetString());
         Assert.Equal(128, body.GetProperty("truncate_prompt_tokens").GetInt32());
         Assert.Equal("left", body.GetProperty("truncation_side").GetString());
@@ -197,7 +197,7 @@ public sealed class VllmEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_NormalizeContradictsUseActivation_ThrowsBeforeSending()
     {
-        var handler = new RecordingHandler(FakeEmbeddings.Responder());
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
         using var generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
         var options = new EmbeddingGenerationOptions().WithUseActivation(false);
         options.AdditionalProperties!["normalize"] = true;
@@ -205,26 +205,26 @@ public sealed class VllmEmbeddingGeneratorTests
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(["t1"], options, TestContext.Current.CancellationToken));
 
         Assert.Contains("use_activation", ex.Message, StringComparison.Ordinal);
-        Assert.Empty(handler.RequestList);
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]
     public async Task GenerateAsync_Fp8EmbedDType_ThrowsClearArgumentException()
     {
-        var handler = new RecordingHandler(FakeEmbeddings.Responder());
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
         using var generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
         var options = new EmbeddingGenerationOptions { AdditionalProperties = new() { ["embed_dtype"] = "fp8_e4m3" } };
 
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(["t1"], options, TestContext.Current.CancellationToken));
 
         Assert.Contains("fp8_e4m3", ex.Message, StringComparison.Ordinal);
-        Assert.Empty(handler.RequestList);
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]
     public async Task GenerateAsync_DimensionsOnNonMatryoshkaModel_ThrowsWithVllmMessageAndHint()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("error-embeddings-dimensions.example.json"), HttpStatusCode.BadRequest));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("error-embeddings-dimensions.example.json"), HttpStatusCode.BadRequest);
         using var generator = new VllmEmbeddingGenerator(Options(), "BAAI/bge-m3", handler.CreateClient());
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => generator.GenerateAsync(["x"], new EmbeddingGenerationOptions { Dimensions = 32 }, TestContext.Current.CancellationToken));
@@ -238,7 +238,7 @@ public sealed class VllmEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_UnknownModel_ThrowsVllmExceptionWithHint()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("error-model-not-found.example.json"), HttpStatusCode.NotFound));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("error-model-not-found.example.json"), HttpStatusCode.NotFound);
         using var generator = new VllmEmbeddingGenerator(Options(), "gpt-4o", handler.CreateClient());
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => generator.GenerateAsync(["x"], null, TestContext.Current.CancellationToken));
@@ -264,14 +264,14 @@ public sealed class VllmEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_BytesBodyCutShort_ThrowsInsteadOfReturningPartialVectors()
     {
-        var handler = new RecordingHandler(r =>
+        var handler = new InMemoryHandler(r =>
         {
             if (r.Path == "/version")
             {
-                return RecordingHandler.Json("""{"version":"0.27.1"}""");
+                return InMemoryHandler.Json("""{"version":"0.27.1"}""");
             }
 
-            var response = RecordingHandler.Bytes(new byte[40]); // the header promises 2 × 32 bytes
+            var response = InMemoryHandler.Bytes(new byte[40], "application/octet-stream", declareLength: false); // the header promises 2 × 32 bytes
             response.Headers.TryAddWithoutValidation("metadata", """{"id":"e","created":1,"model":"m","data":[{"index":0,"embed_dtype":"float32","endianness":"little","start":0,"end":32,"shape":[8]},{"index":1,"embed_dtype":"float32","endianness":"little","start":32,"end":64,"shape":[8]}],"usage":{"prompt_tokens":2,"total_tokens":2}}""");
             return response;
         });
@@ -289,7 +289,7 @@ public sealed class VllmEmbeddingGeneratorTests
     [InlineData("""{"data":[{"index":0,"embedding":[1,2""", "not valid JSON")]
     public async Task GenerateAsync_MalformedAnswer_ThrowsVllmException(string body, string expected)
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(body));
+        var handler = InMemoryHandler.Answering(body);
         using var generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => generator.GenerateAsync(["t1", "t2"], null, TestContext.Current.CancellationToken));
@@ -300,19 +300,19 @@ public sealed class VllmEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_NoInputs_ReturnsEmptyWithoutCalling()
     {
-        var handler = new RecordingHandler(FakeEmbeddings.Responder());
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
         using var generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
 
         var result = await generator.GenerateAsync([], null, TestContext.Current.CancellationToken);
 
         Assert.Empty(result);
-        Assert.Empty(handler.RequestList);
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]
     public async Task GetService_Metadata_AnswersVllmBaseUrlModelAndDimensions()
     {
-        var handler = new RecordingHandler(FakeEmbeddings.Responder());
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
         using var configured = new VllmEmbeddingGenerator(Options(), new VllmEmbeddingGeneratorOptions { DefaultModelId = "vllm/org/model", Dimensions = 256 }, handler.CreateClient());
         using var learned = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
 
@@ -336,7 +336,7 @@ public sealed class VllmEmbeddingGeneratorTests
     [Fact]
     public async Task Guards_InvalidArguments_ThrowWithParamName()
     {
-        using var generator = new VllmEmbeddingGenerator(Options(), "m", new RecordingHandler(FakeEmbeddings.Responder()).CreateClient());
+        using var generator = new VllmEmbeddingGenerator(Options(), "m", new InMemoryHandler(FakeEmbeddings.Responder()).CreateClient());
         var ct = TestContext.Current.CancellationToken;
 
         Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new VllmEmbeddingGenerator(null!)).ParamName);

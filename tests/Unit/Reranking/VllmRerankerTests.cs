@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using System.Net;
 using System.Threading.Tasks;
-using Connectors.Vllm.Tests.Unit.Tokenization;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.Reranking;
@@ -23,12 +23,12 @@ public sealed class VllmRerankerTests
     [Fact]
     public async Task RerankAsync_Documents_PostsRerankShapeAndReturnsOrderedResults()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RerankBody));
+        var handler = InMemoryHandler.Answering(RerankBody);
         var reranker = new VllmReranker(Options(), "vllm/BAAI/bge-reranker-base", handler.CreateClient());
 
         var result = await reranker.RerankAsync("What is the capital of France?", Documents, new VllmRerankOptions { TopN = 3, TruncatePromptTokens = 512 }, TestContext.Current.CancellationToken);
 
-        var request = Assert.Single(handler.RequestList);
+        var request = Assert.Single(handler.Requests);
         Assert.Equal("http://127.0.0.1:8000/rerank", request.Uri.ToString());
         var body = request.Json;
         Assert.Equal(["model", "query", "documents", "top_n", "truncate_prompt_tokens"], body.EnumerateObject().Select(p => p.Name));
@@ -49,28 +49,28 @@ public sealed class VllmRerankerTests
     public async Task RerankAsync_UnsortedAnswerWithTies_OrdersByScoreThenInputIndex()
     {
         const string unsorted = """{"id":"r","model":"m","usage":{"prompt_tokens":3,"total_tokens":3},"results":[{"index":2,"document":{"text":"c"},"relevance_score":0.5},{"index":0,"document":{"text":"a"},"relevance_score":0.1},{"index":1,"document":{"text":"b"},"relevance_score":0.5}]}""";
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(unsorted));
+        var handler = InMemoryHandler.Answering(unsorted);
         var reranker = new VllmReranker(Options(), "m", handler.CreateClient());
 
         var result = await reranker.RerankAsync("q", ["a", "b", "c"], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal([1, 2, 0], result.Results.Select(r => r.Index));
-        Assert.False(handler.RequestList[0].Json.TryGetProperty("top_n", out _));
+        Assert.False(handler.Requests[0].Json.TryGetProperty("top_n", out _));
     }
 
     [Fact]
     public async Task RerankAsync_ServerWithoutRerankRoute_FallsBackToScoreAndRemembers()
     {
-        var handler = new RecordingHandler(r => r.Path == "/rerank"
-            ? RecordingHandler.Json(RecordingHandler.TestData("error-route-not-found.example.json"), HttpStatusCode.NotFound)
-            : RecordingHandler.Json(ScoreBody));
+        var handler = new InMemoryHandler(r => r.Path == "/rerank"
+            ? InMemoryHandler.Json(TestFiles.Read("error-route-not-found.example.json"), HttpStatusCode.NotFound)
+            : InMemoryHandler.Json(ScoreBody));
         var reranker = new VllmReranker(Options(), "m", handler.CreateClient());
 
         var first = await reranker.RerankAsync("q", Documents, new VllmRerankOptions { TopN = 2, UseActivation = true }, TestContext.Current.CancellationToken);
         var second = await reranker.RerankAsync("q", Documents, cancellationToken: TestContext.Current.CancellationToken);
 
-        Assert.Equal(["/rerank", "/score", "/score"], handler.RequestList.Select(r => r.Path));
-        var score = handler.RequestList[1].Json;
+        Assert.Equal(["/rerank", "/score", "/score"], handler.Requests.Select(r => r.Path));
+        var score = handler.Requests[1].Json;
         Assert.Equal("q", score.GetProperty("text_1").GetString());
         Assert.Equal(Documents, score.GetProperty("text_2").EnumerateArray().Select(d => d.GetString()));
         Assert.True(score.GetProperty("use_activation").GetBoolean());
@@ -82,7 +82,7 @@ public sealed class VllmRerankerTests
     [Fact]
     public async Task RerankAsync_RerankRouteOnlyAndNotFound_ThrowsVllmException()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("error-route-not-found.example.json"), HttpStatusCode.NotFound));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("error-route-not-found.example.json"), HttpStatusCode.NotFound);
         var reranker = new VllmReranker(Options(), "m", handler.CreateClient());
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, new VllmRerankOptions { Route = VllmRerankRoute.Rerank }, TestContext.Current.CancellationToken));
@@ -92,19 +92,19 @@ public sealed class VllmRerankerTests
         Assert.Contains("vllm serve <model> --runner pooling", ex.Message, StringComparison.Ordinal);
         Assert.Contains("VllmRerankRoute.Auto or Score", ex.Hint, StringComparison.Ordinal);
         Assert.DoesNotContain("/v1", ex.Hint, StringComparison.Ordinal);
-        Assert.Single(handler.RequestList);
+        Assert.Single(handler.Requests);
     }
 
     [Fact]
     public async Task RerankAsync_NeitherRerankNorScoreRoute_HintNamesBothRoutesAndPoolingModel()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("error-route-not-found.example.json"), HttpStatusCode.NotFound));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("error-route-not-found.example.json"), HttpStatusCode.NotFound);
         var reranker = new VllmReranker(Options(), "m", handler.CreateClient());
 
         var first = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, cancellationToken: TestContext.Current.CancellationToken));
         var second = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, cancellationToken: TestContext.Current.CancellationToken));
 
-        Assert.Equal(["/rerank", "/score", "/score"], handler.RequestList.Select(r => r.Path));
+        Assert.Equal(["/rerank", "/score", "/score"], handler.Requests.Select(r => r.Path));
         foreach (var ex in new[] { first, second })
         {
             Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
@@ -119,34 +119,34 @@ public sealed class VllmRerankerTests
     [Fact]
     public async Task RerankAsync_ScoreRouteOnlyAndNotFound_HintNamesScoreRoute()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("error-route-not-found.example.json"), HttpStatusCode.NotFound));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("error-route-not-found.example.json"), HttpStatusCode.NotFound);
         var reranker = new VllmReranker(Options(), "m", handler.CreateClient());
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, new VllmRerankOptions { Route = VllmRerankRoute.Score }, TestContext.Current.CancellationToken));
 
         Assert.StartsWith("The server has no /score route (tried http://127.0.0.1:8000/score).", ex.Hint, StringComparison.Ordinal);
         Assert.Contains("--runner pooling", ex.Hint, StringComparison.Ordinal);
-        Assert.Equal("/score", Assert.Single(handler.RequestList).Path);
+        Assert.Equal("/score", Assert.Single(handler.Requests).Path);
     }
 
     [Fact]
     public async Task RerankAsync_UnknownModel_KeepsModelHintNotRouteHint()
     {
         const string error = """{"error":{"message":"The model `nope` does not exist.","type":"NotFoundError","param":null,"code":404}}""";
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(error, HttpStatusCode.NotFound));
+        var handler = InMemoryHandler.Answering(error, HttpStatusCode.NotFound);
         var reranker = new VllmReranker(Options(), "nope", handler.CreateClient());
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.StartsWith("Use a model id the server serves", ex.Hint, StringComparison.Ordinal);
-        Assert.Equal("/rerank", Assert.Single(handler.RequestList).Path);
+        Assert.Equal("/rerank", Assert.Single(handler.Requests).Path);
     }
 
     [Fact]
     public async Task RerankAsync_BadRequest_ThrowsWithServerMessage()
     {
         const string error = """{"error":{"message":"This model's maximum context length is 512 tokens. However, you requested 0 output tokens and your prompt contains at least 513 input tokens, for a total of at least 513 tokens. Please reduce the length of the input prompt or the number of requested output tokens. (parameter=input_tokens, value=513)","type":"BadRequestError","param":"input_tokens","code":400}}""";
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(error, HttpStatusCode.BadRequest));
+        var handler = InMemoryHandler.Answering(error, HttpStatusCode.BadRequest);
         var reranker = new VllmReranker(Options(), "m", handler.CreateClient());
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => reranker.RerankAsync("q", Documents, cancellationToken: TestContext.Current.CancellationToken));
@@ -154,25 +154,25 @@ public sealed class VllmRerankerTests
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.StartsWith("This model's maximum context length is 512 tokens.", ex.ServerMessage, StringComparison.Ordinal);
         Assert.Equal("BadRequestError", ex.ErrorType);
-        Assert.Single(handler.RequestList);
+        Assert.Single(handler.Requests);
     }
 
     [Fact]
     public async Task RerankAsync_NoDocuments_ReturnsEmptyWithoutCalling()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RerankBody));
+        var handler = InMemoryHandler.Answering(RerankBody);
         var reranker = new VllmReranker(Options(), "m", handler.CreateClient());
 
         var result = await reranker.RerankAsync("q", [], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Empty(result.Results);
-        Assert.Empty(handler.RequestList);
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]
     public async Task Guards_InvalidArguments_ThrowWithParamName()
     {
-        var reranker = new VllmReranker(Options(), "m", new RecordingHandler(_ => RecordingHandler.Json(RerankBody)).CreateClient());
+        var reranker = new VllmReranker(Options(), "m", InMemoryHandler.Answering(RerankBody).CreateClient());
         var ct = TestContext.Current.CancellationToken;
 
         Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new VllmReranker(null!)).ParamName);

@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.Testing;
@@ -102,10 +103,8 @@ internal static class TestServerHttp
 
     public static bool IsNull(JsonObject obj, string key) => obj.ContainsKey(key) && obj[key] is null;
 
-    public static string TestData(string name) => System.IO.File.ReadAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "TestData", name));
-
     public static List<JsonObject> TestDataSse(string name) =>
-        TestData(name)[..^2].Split("\n\n").Select(e => e["data: ".Length..]).Where(e => e != "[DONE]").Select(e => JsonNode.Parse(e)!.AsObject()).ToList();
+        TestFiles.Read(name)[..^2].Split("\n\n").Select(e => e["data: ".Length..]).Where(e => e != "[DONE]").Select(e => JsonNode.Parse(e)!.AsObject()).ToList();
 
     public static JsonElement Element(string json)
     {

@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 using static Connectors.Vllm.Tests.Unit.Testing.TestServerHttp;
 
@@ -22,7 +23,7 @@ public sealed class VllmTestServerChatTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
         var body = await JsonAsync(response);
-        var example = JsonNode.Parse(TestData("chat-response.example.json"))!.AsObject();
+        var example = JsonNode.Parse(TestFiles.Read("chat-response.example.json"))!.AsObject();
         Assert.Equal(Keys(example), Keys(body));
         var choice = body["choices"]![0]!.AsObject();
         Assert.Equal(Keys(example["choices"]![0]!.AsObject()), Keys(choice));

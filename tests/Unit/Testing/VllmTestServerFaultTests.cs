@@ -9,6 +9,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 using static Connectors.Vllm.Tests.Unit.Testing.TestServerHttp;
 
@@ -223,7 +224,7 @@ public sealed class VllmTestServerFaultTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(4, events.Count);
-        var expected = TestData("chat-stream-error-midstream.example.sse").Split("\n\n")[2]["data: ".Length..];
+        var expected = TestFiles.Read("chat-stream-error-midstream.example.sse").Split("\n\n")[2]["data: ".Length..];
         Assert.Equal(expected, events[2]);
         Assert.Equal("[DONE]", events[3]);
     }

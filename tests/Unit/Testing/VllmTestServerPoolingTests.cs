@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 using static Connectors.Vllm.Tests.Unit.Testing.TestServerHttp;
 
@@ -35,7 +36,7 @@ public sealed class VllmTestServerPoolingTests
 
         using var response = await PostJsonAsync(client, "/v1/embeddings", """{"model":"embedder","input":["the cat sat","a dog ran"]}""");
         var body = await JsonAsync(response);
-        var example = JsonNode.Parse(TestData("embeddings-response.example.json"))!.AsObject();
+        var example = JsonNode.Parse(TestFiles.Read("embeddings-response.example.json"))!.AsObject();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(Keys(example), Keys(body));

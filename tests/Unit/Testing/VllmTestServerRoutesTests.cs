@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 using static Connectors.Vllm.Tests.Unit.Testing.TestServerHttp;
 
@@ -35,7 +36,7 @@ public sealed class VllmTestServerRoutesTests
         using var response = await client.GetAsync("v1/models", Ct);
         var body = await JsonAsync(response);
         var after = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var example = JsonNode.Parse(TestData("models-response.example.json"))!.AsObject();
+        var example = JsonNode.Parse(TestFiles.Read("models-response.example.json"))!.AsObject();
 
         Assert.Equal(Keys(example), Keys(body));
         var data = body["data"]!.AsArray();

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 using static Connectors.Vllm.Tests.Unit.Testing.TestServerHttp;
 
@@ -18,8 +19,8 @@ public sealed class VllmTestServerStrictModeTests : IClassFixture<ServerPerVersi
         _servers = servers;
     }
 
-    private static readonly JsonObject ChatFieldLists = JsonNode.Parse(TestData("chat-request-fields.json"))!.AsObject();
-    private static readonly JsonObject EmbeddingFieldLists = JsonNode.Parse(TestData("embedding-request-fields.json"))!.AsObject();
+    private static readonly JsonObject ChatFieldLists = JsonNode.Parse(TestFiles.Read("chat-request-fields.json"))!.AsObject();
+    private static readonly JsonObject EmbeddingFieldLists = JsonNode.Parse(TestFiles.Read("embedding-request-fields.json"))!.AsObject();
 
     /// <summary>A value for each field that passes vLLM's own checks (null where any value would need server flags).</summary>
     private static readonly Dictionary<string, JsonNode?> Samples = new()

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 using static Connectors.Vllm.Tests.Unit.Testing.TestServerHttp;
 
@@ -30,7 +31,7 @@ public sealed class VllmTestServerToolAndReasoningTests
 
         using var response = await PostJsonAsync(client, "/v1/chat/completions", WeatherRequest(stream: false));
         var body = await JsonAsync(response);
-        var example = JsonNode.Parse(TestData("chat-response-toolcall.example.json"))!.AsObject();
+        var example = JsonNode.Parse(TestFiles.Read("chat-response-toolcall.example.json"))!.AsObject();
         var choice = body["choices"]![0]!;
         var message = choice["message"]!.AsObject();
 

@@ -1,6 +1,7 @@
 using System;
 using System.Net.Http;
 using System.Text.Json;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 
 namespace Connectors.Vllm.Tests.Unit.Tokenization;
 
@@ -62,12 +63,12 @@ internal static class FakeTokenizer
         return count;
     }
 
-    public static Func<RecordedRequest, HttpResponseMessage> Responder(int maxModelLen)
+    public static Func<InMemoryRequest, HttpResponseMessage> Responder(int maxModelLen)
         => request =>
         {
             var count = Count(request.Json);
             var tokens = string.Join(",", new int[count]);
-            return RecordingHandler.Json($$"""{"count":{{count}},"max_model_len":{{maxModelLen}},"tokens":[{{tokens}}],"token_strs":null}""");
+            return InMemoryHandler.Json($$"""{"count":{{count}},"max_model_len":{{maxModelLen}},"tokens":[{{tokens}}],"token_strs":null}""");
         };
 
     private static int Words(string? text)

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.AI;
 using Xunit;
 
@@ -20,9 +21,9 @@ public sealed class VllmTokenBudgetChatReducerTests
 
     private static string Words(int n) => string.Join(' ', Enumerable.Repeat("w", n));
 
-    private static (VllmTokenBudgetChatReducer Reducer, RecordingHandler Handler) Create(int maxModelLen, VllmTokenBudgetOptions? options = null, VllmProviderOptions? provider = null)
+    private static (VllmTokenBudgetChatReducer Reducer, InMemoryHandler Handler) Create(int maxModelLen, VllmTokenBudgetOptions? options = null, VllmProviderOptions? provider = null)
     {
-        var handler = new RecordingHandler(FakeTokenizer.Responder(maxModelLen));
+        var handler = new InMemoryHandler(FakeTokenizer.Responder(maxModelLen));
         var tokenizer = new VllmTokenizer(provider ?? Options(), "m", handler.CreateClient());
         return (new VllmTokenBudgetChatReducer(tokenizer, options), handler);
     }
@@ -45,7 +46,7 @@ public sealed class VllmTokenBudgetChatReducerTests
 
         var result = await reducer.ReduceWithBudgetAsync(messages, null, TestContext.Current.CancellationToken);
 
-        Assert.Single(handler.RequestList);
+        Assert.Single(handler.Requests);
         Assert.Equal(messages, result.Messages);
         Assert.Equal(456, result.PromptTokens); // 14 + 4*104 + 24 + 2 (generation prompt)
         Assert.Equal(1000, result.ContextWindow);
@@ -63,8 +64,8 @@ public sealed class VllmTokenBudgetChatReducerTests
 
         // Budget 300: turn 0 must go (456 - 208 = 248 fits).
         Assert.Equal([messages[0], messages[3], messages[4], messages[5]], reduced);
-        Assert.Equal(2, handler.RequestList.Count);
-        Assert.Equal(248, FakeTokenizer.Count(handler.RequestList[1].Json));
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal(248, FakeTokenizer.Count(handler.Requests[1].Json));
     }
 
     [Fact]
@@ -87,9 +88,9 @@ public sealed class VllmTokenBudgetChatReducerTests
         // 333 tokens in all, budget 200: dropping turn 0 looks enough by size (estimate 33) but measures 224.
         Assert.Equal([messages[4]], result.Messages);
         Assert.Equal(16, result.PromptTokens);
-        Assert.Equal(FakeTokenizer.Count(handler.RequestList[^1].Json), result.PromptTokens);
+        Assert.Equal(FakeTokenizer.Count(handler.Requests[^1].Json), result.PromptTokens);
         Assert.Equal(3, result.TokenizeCalls);
-        Assert.Equal(3, handler.RequestList.Count);
+        Assert.Equal(3, handler.Requests.Count);
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public sealed class VllmTokenBudgetChatReducerTests
 
         var result = await reducer.ReduceWithBudgetAsync([new ChatMessage(ChatRole.User, "Bonjour")], options, TestContext.Current.CancellationToken);
 
-        var body = Assert.Single(handler.RequestList).Json;
+        var body = Assert.Single(handler.Requests).Json;
         Assert.Equal("other", body.GetProperty("model").GetString());
         var first = body.GetProperty("messages")[0];
         Assert.Equal("system", first.GetProperty("role").GetString());

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net;
 using System.Text.Json;
 using System.Threading.Tasks;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.AI;
 using Xunit;
 
@@ -22,12 +23,12 @@ public sealed class VllmTokenizerTests
     [Fact]
     public async Task TokenizeAsync_Text_PostsPromptToRootTokenizeAndReadsAnswer()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("tokenize-response.example.json")));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("tokenize-response.example.json"));
         var tokenizer = new VllmTokenizer(Options("secret"), "vllm/meta-llama/Llama-3.2-1B-Instruct", handler.CreateClient());
 
         var result = await tokenizer.TokenizeAsync("Hello world!", cancellationToken: TestContext.Current.CancellationToken);
 
-        var request = Assert.Single(handler.RequestList);
+        var request = Assert.Single(handler.Requests);
         Assert.Equal("http://127.0.0.1:8000/tokenize", request.Uri.ToString());
         Assert.Equal("Bearer secret", request.Authorization);
         Assert.Equal("application/json", request.ContentType);
@@ -44,12 +45,12 @@ public sealed class VllmTokenizerTests
     [Fact]
     public async Task TokenizeAsync_ReturnTokenStrings_SendsFlagAndReadsStrings()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("tokenize-response-with-token-strs.example.json")));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("tokenize-response-with-token-strs.example.json"));
         var tokenizer = new VllmTokenizer(Options(), httpClient: handler.CreateClient());
 
         var result = await tokenizer.TokenizeAsync("Hello world!", new VllmTokenizeOptions { ReturnTokenStrings = true, AddSpecialTokens = false }, TestContext.Current.CancellationToken);
 
-        var body = Assert.Single(handler.RequestList).Json;
+        var body = Assert.Single(handler.Requests).Json;
         Assert.False(body.TryGetProperty("model", out _));
         Assert.True(body.GetProperty("return_token_strs").GetBoolean());
         Assert.False(body.GetProperty("add_special_tokens").GetBoolean());
@@ -60,7 +61,7 @@ public sealed class VllmTokenizerTests
     [Fact]
     public async Task CountTokensAsync_Messages_SendsOpenAIMessageShapeWithGenerationPrompt()
     {
-        var handler = new RecordingHandler(FakeTokenizer.Responder(4096));
+        var handler = new InMemoryHandler(FakeTokenizer.Responder(4096));
         var tokenizer = new VllmTokenizer(Options(), "m", handler.CreateClient());
         ChatMessage[] messages =
         [
@@ -72,8 +73,8 @@ public sealed class VllmTokenizerTests
 
         var count = await tokenizer.CountTokensAsync(messages, TestContext.Current.CancellationToken);
 
-        var body = Assert.Single(handler.RequestList).Json;
-        Assert.Equal("http://127.0.0.1:8000/tokenize", handler.RequestList[0].Uri.ToString());
+        var body = Assert.Single(handler.Requests).Json;
+        Assert.Equal("http://127.0.0.1:8000/tokenize", handler.Requests[0].Uri.ToString());
         Assert.True(body.GetProperty("add_generation_prompt").GetBoolean());
         var sent = body.GetProperty("messages").EnumerateArray().ToArray();
         Assert.Equal(["system", "user", "assistant", "tool"], sent.Select(m => m.GetProperty("role").GetString()));
@@ -90,7 +91,7 @@ public sealed class VllmTokenizerTests
     [Fact]
     public async Task TokenizeAsync_MessagesWithTools_SendsToolsAndTemplateArguments()
     {
-        var handler = new RecordingHandler(FakeTokenizer.Responder(4096));
+        var handler = new InMemoryHandler(FakeTokenizer.Responder(4096));
         var tokenizer = new VllmTokenizer(Options(), "m", handler.CreateClient());
         var tool = AIFunctionFactory.Create((string city) => "sunny", "get_weather", "Gets the weather");
 
@@ -99,7 +100,7 @@ public sealed class VllmTokenizerTests
             new VllmTokenizeOptions { Tools = [tool], ChatTemplateKwargs = new Dictionary<string, object?> { ["enable_thinking"] = false }, ModelId = "other" },
             TestContext.Current.CancellationToken);
 
-        var body = Assert.Single(handler.RequestList).Json;
+        var body = Assert.Single(handler.Requests).Json;
         Assert.Equal("other", body.GetProperty("model").GetString());
         var sentTool = Assert.Single(body.GetProperty("tools").EnumerateArray());
         Assert.Equal("function", sentTool.GetProperty("type").GetString());
@@ -111,12 +112,12 @@ public sealed class VllmTokenizerTests
     [Fact]
     public async Task DetokenizeAsync_Tokens_PostsToRootDetokenizeAndReturnsText()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("detokenize-response.example.json")));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("detokenize-response.example.json"));
         var tokenizer = new VllmTokenizer(Options(), "m", handler.CreateClient());
 
         var text = await tokenizer.DetokenizeAsync([19556, 905, 17], cancellationToken: TestContext.Current.CancellationToken);
 
-        var request = Assert.Single(handler.RequestList);
+        var request = Assert.Single(handler.Requests);
         Assert.Equal("http://127.0.0.1:8000/detokenize", request.Uri.ToString());
         Assert.Equal([19556, 905, 17], request.Json.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()));
         Assert.Equal("m", request.Json.GetProperty("model").GetString());
@@ -126,7 +127,7 @@ public sealed class VllmTokenizerTests
     [Fact]
     public async Task TokenizeAsync_UnknownModel_ThrowsVllmExceptionWithServerMessageAndHint()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("error-model-not-found.example.json"), HttpStatusCode.NotFound));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("error-model-not-found.example.json"), HttpStatusCode.NotFound);
         var tokenizer = new VllmTokenizer(Options(), "gpt-4o", handler.CreateClient());
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => tokenizer.TokenizeAsync("x", cancellationToken: TestContext.Current.CancellationToken));
@@ -140,7 +141,7 @@ public sealed class VllmTokenizerTests
     [Fact]
     public async Task TokenizeAndDetokenize_ServerWithoutTheRoutes_HintNamesRouteAndWhatServesIt()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json(RecordingHandler.TestData("error-route-not-found.example.json"), HttpStatusCode.NotFound));
+        var handler = InMemoryHandler.Answering(TestFiles.Read("error-route-not-found.example.json"), HttpStatusCode.NotFound);
         var tokenizer = new VllmTokenizer(Options(), "m", handler.CreateClient());
         var ct = TestContext.Current.CancellationToken;
 
@@ -162,23 +163,23 @@ public sealed class VllmTokenizerTests
     public async Task TokenizeAsync_ServiceUnavailableThenOk_Retries()
     {
         var calls = 0;
-        var handler = new RecordingHandler(_ => ++calls == 1
-            ? RecordingHandler.Json("""{"error":"The model is currently scaling. Please try again later."}""", HttpStatusCode.ServiceUnavailable)
-            : RecordingHandler.Json(RecordingHandler.TestData("tokenize-response.example.json")));
+        var handler = new InMemoryHandler(_ => ++calls == 1
+            ? InMemoryHandler.Json("""{"error":"The model is currently scaling. Please try again later."}""", HttpStatusCode.ServiceUnavailable)
+            : InMemoryHandler.Json(TestFiles.Read("tokenize-response.example.json")));
         var options = Options();
         options.Retry = new VllmRetryOptions { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(1) };
         var tokenizer = new VllmTokenizer(options, "m", handler.CreateClient());
 
         var result = await tokenizer.TokenizeAsync("x", cancellationToken: TestContext.Current.CancellationToken);
 
-        Assert.Equal(2, handler.RequestList.Count);
+        Assert.Equal(2, handler.Requests.Count);
         Assert.Equal(9, result.Count);
     }
 
     [Fact]
     public async Task TokenizeAsync_NotJson_ThrowsVllmException()
     {
-        var handler = new RecordingHandler(_ => RecordingHandler.Json("<html>proxy</html>"));
+        var handler = InMemoryHandler.Answering("<html>proxy</html>");
         var tokenizer = new VllmTokenizer(Options(), "m", handler.CreateClient());
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => tokenizer.TokenizeAsync("x", cancellationToken: TestContext.Current.CancellationToken));
@@ -189,7 +190,7 @@ public sealed class VllmTokenizerTests
     [Fact]
     public async Task Guards_NullArguments_ThrowWithParamName()
     {
-        var tokenizer = new VllmTokenizer(Options(), "m", new RecordingHandler(_ => RecordingHandler.Json("{}")).CreateClient());
+        var tokenizer = new VllmTokenizer(Options(), "m", InMemoryHandler.Answering("{}").CreateClient());
 
         Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new VllmTokenizer(null!)).ParamName);
         Assert.Equal("text", (await Assert.ThrowsAsync<ArgumentNullException>(() => tokenizer.TokenizeAsync((string)null!, cancellationToken: TestContext.Current.CancellationToken))).ParamName);
