@@ -88,7 +88,7 @@ internal static class Program
                     + "```" + Environment.NewLine + profileText + "```" + Environment.NewLine;
             }
 
-            var cpuCases = cases.Where(c => c is "ChatStreamingBenchmarks.Ours" or "EmbeddingBenchmarks.Ours").ToList();
+            var cpuCases = cases.Where(c => c is "ChatCompletionInProcessBenchmarks.Ours" or "ChatStreamingBenchmarks.Ours" or "EmbeddingBenchmarks.Ours").ToList();
             if (cpuCases.Count > 0)
             {
                 var cpuText = new StringWriter();
@@ -124,6 +124,8 @@ internal static class Program
     [
         "ChatCompletionBenchmarks.Ours",
         "ChatCompletionBenchmarks.StockMeai",
+        "ChatCompletionInProcessBenchmarks.Ours",
+        "ChatCompletionInProcessBenchmarks.SdkProtocol",
         "ChatStreamingBenchmarks.Ours",
         "ChatStreamingBenchmarks.StockMeai",
         "ChatStreamingBenchmarks.Raw",
