@@ -88,7 +88,7 @@ internal static class Program
                     + "```" + Environment.NewLine + profileText + "```" + Environment.NewLine;
             }
 
-            var cpuCases = cases.Where(c => c is "ChatStreamingBenchmarks.Ours" or "EmbeddingBenchmarks.Ours").ToList();
+            var cpuCases = cases.Where(c => c is "ChatCompletionInProcessBenchmarks.Ours" or "ChatStreamingBenchmarks.Ours" or "EmbeddingBenchmarks.Ours").ToList();
             if (cpuCases.Count > 0)
             {
                 var cpuText = new StringWriter();
@@ -102,6 +102,8 @@ internal static class Program
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         await File.WriteAllTextAsync(output, report).ConfigureAwait(false);
         Console.WriteLine("Report written to " + Path.GetFullPath(output));
+        Console.WriteLine();
+        Console.Write(ResultTable.FloorSummary(rows));
 
         var failed = rows.Where(r => r.Status?.StartsWith("failed", StringComparison.Ordinal) == true).ToList();
         var brokenBursts = bursts.Where(b => b.Status == "failed" || (b.Errors == b.Streams && b.Streams > 0)).ToList();
@@ -122,6 +124,8 @@ internal static class Program
     [
         "ChatCompletionBenchmarks.Ours",
         "ChatCompletionBenchmarks.StockMeai",
+        "ChatCompletionInProcessBenchmarks.Ours",
+        "ChatCompletionInProcessBenchmarks.SdkProtocol",
         "ChatStreamingBenchmarks.Ours",
         "ChatStreamingBenchmarks.StockMeai",
         "ChatStreamingBenchmarks.Raw",

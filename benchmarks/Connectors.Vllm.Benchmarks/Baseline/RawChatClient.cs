@@ -23,13 +23,19 @@ namespace Connectors.Vllm.Benchmarks.Baseline;
 /// </summary>
 internal sealed class RawChatClient : IDisposable
 {
+    /// <summary>The label of the <see cref="StreamUpdatesAsync"/> rows (benchmarks and concurrency table).</summary>
+    public const string MeaiUpdatesVariant = "floor + MEAI update objects";
+
     private readonly HttpClient _http;
     private readonly Uri _chatUrl;
     private readonly AuthenticationHeaderValue _auth = new("Bearer", BenchInputs.ApiKey);
 
-    public RawChatClient(Uri v1)
+    /// <param name="v1">The base URL (<c>…/v1</c>).</param>
+    /// <param name="handler">The handler to send with (e.g. an in-process one), or <see langword="null"/> for a bare <see cref="SocketsHttpHandler"/>.</param>
+    /// <param name="disposeHandler">Whether disposing this client disposes <paramref name="handler"/>.</param>
+    public RawChatClient(Uri v1, HttpMessageHandler? handler = null, bool disposeHandler = true)
     {
-        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler) { Timeout = Timeout.InfiniteTimeSpan };
         _chatUrl = new Uri(v1.AbsoluteUri.TrimEnd('/') + "/chat/completions");
     }
 
@@ -143,6 +149,18 @@ internal sealed class RawChatClient : IDisposable
     private HttpRequestMessage CreateRequest(string model, bool stream, bool tools)
     {
         var buffer = new ArrayBufferWriter<byte>(tools ? 512 : 160);
+        WriteRequest(buffer, model, stream, tools);
+
+        var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, _chatUrl) { Content = content };
+        request.Headers.Authorization = _auth;
+        return request;
+    }
+
+    /// <summary>The request body every floor sends (the fields every client sends), written with <see cref="Utf8JsonWriter"/>.</summary>
+    internal static void WriteRequest(IBufferWriter<byte> buffer, string model, bool stream, bool tools)
+    {
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
@@ -179,15 +197,10 @@ internal sealed class RawChatClient : IDisposable
 
             w.WriteEndObject();
         }
-
-        var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, _chatUrl) { Content = content };
-        request.Headers.Authorization = _auth;
-        return request;
     }
 
-    private static RawChatResult ParseCompletion(ReadOnlySpan<byte> body)
+    /// <summary>Reads a non-streamed answer with one <see cref="Utf8JsonReader"/> pass: text, finish reason, usage, id.</summary>
+    internal static RawChatResult ParseCompletion(ReadOnlySpan<byte> body)
     {
         var result = new RawChatResult();
         var reader = new Utf8JsonReader(body);

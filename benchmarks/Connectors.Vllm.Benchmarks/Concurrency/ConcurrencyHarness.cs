@@ -20,6 +20,16 @@ namespace Connectors.Vllm.Benchmarks.Concurrency;
 /// </summary>
 internal static class ConcurrencyHarness
 {
+    /// <summary>The rows of the table: each peer, and the floor that builds MEAI's update objects (the per-chunk target's reference).</summary>
+    private static readonly (ClientKind Kind, string Variant)[] Rows =
+    [
+        (ClientKind.Ours, ""),
+        (ClientKind.StockMeai, ""),
+        (ClientKind.SemanticKernel, ""),
+        (ClientKind.Raw, ""),
+        (ClientKind.Raw, RawChatClient.MeaiUpdatesVariant),
+    ];
+
     public static async Task<List<ConcurrencyResult>> RunAsync(IReadOnlyList<int> levels, int chunks, Action<string> log)
     {
         var results = new List<ConcurrencyResult>();
@@ -27,27 +37,28 @@ internal static class ConcurrencyHarness
         var model = "bench-stream-" + chunks.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var streams in levels)
         {
-            foreach (var kind in new[] { ClientKind.Ours, ClientKind.StockMeai, ClientKind.SemanticKernel, ClientKind.Raw })
+            foreach (var (kind, variant) in Rows)
             {
                 if (kind == ClientKind.Ours && !OursClients.ChatAvailable)
                 {
-                    results.Add(new ConcurrencyResult(kind, streams, chunks, null, null, null, null, 0, null, OursClients.NotAvailable));
+                    results.Add(new ConcurrencyResult(kind, streams, chunks, null, null, null, null, 0, null, OursClients.NotAvailable) { Variant = variant });
                     continue;
                 }
 
-                var stream = CreateStreamer(kind, server.V1, model, out var dispose);
+                var name = ResultTable.Name(kind) + (variant.Length > 0 ? ": " + variant : string.Empty);
+                var stream = CreateStreamer(kind, variant, server.V1, model, out var dispose);
                 try
                 {
                     // Warm-up burst: JIT, connection pool.
                     await BurstAsync(stream, Math.Min(streams, 16), chunks).ConfigureAwait(false);
                     var result = await BurstAsync(stream, streams, chunks).ConfigureAwait(false);
-                    results.Add(result with { Client = kind });
-                    log($"concurrency {streams} × {chunks} {ResultTable.Name(kind)}: {result.ChunksPerSecond:N0} chunks/s, TTFT p50 {result.TtftP50Ms:0.0} ms p99 {result.TtftP99Ms:0.0} ms, errors {result.Errors}");
+                    results.Add(result with { Client = kind, Variant = variant });
+                    log($"concurrency {streams} × {chunks} {name}: {result.ChunksPerSecond:N0} chunks/s, TTFT p50 {result.TtftP50Ms:0.0} ms p99 {result.TtftP99Ms:0.0} ms, errors {result.Errors}");
                 }
                 catch (Exception ex)
                 {
-                    results.Add(new ConcurrencyResult(kind, streams, chunks, null, null, null, null, streams, ex.Message, "failed"));
-                    log($"concurrency {streams} {ResultTable.Name(kind)}: FAILED {ex.Message}");
+                    results.Add(new ConcurrencyResult(kind, streams, chunks, null, null, null, null, streams, ex.Message, "failed") { Variant = variant });
+                    log($"concurrency {streams} {name}: FAILED {ex.Message}");
                 }
                 finally
                 {
@@ -60,29 +71,23 @@ internal static class ConcurrencyHarness
     }
 
     /// <summary>A function that runs one stream, calling <c>onText</c> per text chunk; returns the text chunk count.</summary>
-    private static Func<Action, CancellationToken, Task<int>> CreateStreamer(ClientKind kind, Uri v1, string model, out Action dispose)
+    private static Func<Action, CancellationToken, Task<int>> CreateStreamer(ClientKind kind, string variant, Uri v1, string model, out Action dispose)
     {
         switch (kind)
         {
+            case ClientKind.Raw when variant == RawChatClient.MeaiUpdatesVariant:
+            {
+                var raw = new RawChatClient(v1);
+                dispose = raw.Dispose;
+                return (onText, ct) => CountTextAsync(raw.StreamUpdatesAsync(model, ct), onText);
+            }
+
             case ClientKind.Ours:
             case ClientKind.StockMeai:
             {
                 var client = kind == ClientKind.Ours ? OursClients.Chat(v1, model)! : PeerClients.StockChat(v1, model);
                 dispose = client.Dispose;
-                return async (onText, ct) =>
-                {
-                    var n = 0;
-                    await foreach (var update in client.GetStreamingResponseAsync(BenchInputs.Messages(), cancellationToken: ct).ConfigureAwait(false))
-                    {
-                        if (update.Text.Length > 0)
-                        {
-                            n++;
-                            onText();
-                        }
-                    }
-
-                    return n;
-                };
+                return (onText, ct) => CountTextAsync(client.GetStreamingResponseAsync(BenchInputs.Messages(), cancellationToken: ct), onText);
             }
 
             case ClientKind.SemanticKernel:
@@ -114,6 +119,22 @@ internal static class ConcurrencyHarness
                 return async (onText, ct) => (await raw.StreamAsync(model, tools: false, _ => onText(), ct).ConfigureAwait(false)).TextChunks;
             }
         }
+    }
+
+    /// <summary>Drains a stream of MEAI updates, calling <paramref name="onText"/> per text update; returns their count.</summary>
+    private static async Task<int> CountTextAsync(IAsyncEnumerable<ChatResponseUpdate> updates, Action onText)
+    {
+        var n = 0;
+        await foreach (var update in updates.ConfigureAwait(false))
+        {
+            if (update.Text.Length > 0)
+            {
+                n++;
+                onText();
+            }
+        }
+
+        return n;
     }
 
     private static async Task<ConcurrencyResult> BurstAsync(Func<Action, CancellationToken, Task<int>> stream, int streams, int chunks)

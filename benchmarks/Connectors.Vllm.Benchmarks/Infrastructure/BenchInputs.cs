@@ -41,6 +41,9 @@ internal static class BenchInputs
     /// <summary>The tool's parameter schema as sent on the wire (same for every client).</summary>
     public const string ToolParametersJson = """{"type":"object","properties":{"location":{"type":"string","description":"The city and state, e.g. San Francisco, CA"}},"required":["location"]}""";
 
+    /// <summary>The base URL the in-process suites give every client (no request leaves the process).</summary>
+    public static readonly Uri InProcessBaseUrl = new("http://127.0.0.1:8000/v1");
+
     public static readonly IReadOnlyList<string> EmbedTexts = CreateTexts();
 
     public static IList<ChatMessage> Messages() => [new ChatMessage(ChatRole.User, UserText)];

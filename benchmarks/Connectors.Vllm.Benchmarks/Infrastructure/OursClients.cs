@@ -1,4 +1,5 @@
 using System;
+using System.Net.Http;
 using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm.Benchmarks.Infrastructure;
@@ -59,13 +60,15 @@ internal static class OursClients
         AllowPrivateNetwork = true,
     };
 
-    public static IChatClient? Chat(Uri v1, string model)
+    /// <summary>Our chat client; <paramref name="http"/> (the constructor's documented parameter) replaces the one it would create.</summary>
+    public static IChatClient? Chat(Uri v1, string model, HttpClient? http = null)
     {
 #if HAS_VLLM_CHAT
-        return new VllmChatClient(Options(v1), model);
+        return new VllmChatClient(Options(v1), model, http);
 #else
         _ = v1;
         _ = model;
+        _ = http;
         return null;
 #endif
     }

@@ -1,5 +1,7 @@
 using System;
 using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
@@ -14,6 +16,10 @@ internal static class PeerClients
 {
     public static IChatClient StockChat(Uri v1, string model)
         => new ChatClient(model, new ApiKeyCredential(BenchInputs.ApiKey), new OpenAIClientOptions { Endpoint = v1 }).AsIChatClient();
+
+    /// <summary>Stock MEAI over a given <see cref="HttpClient"/> (the SDK's documented <c>Transport</c> option).</summary>
+    public static IChatClient StockChat(Uri v1, string model, HttpClient http)
+        => new ChatClient(model, new ApiKeyCredential(BenchInputs.ApiKey), new OpenAIClientOptions { Endpoint = v1, Transport = new HttpClientPipelineTransport(http) }).AsIChatClient();
 
     public static IEmbeddingGenerator<string, Embedding<float>> StockEmbeddings(Uri v1, string model)
         => new EmbeddingClient(model, new ApiKeyCredential(BenchInputs.ApiKey), new OpenAIClientOptions { Endpoint = v1 }).AsIEmbeddingGenerator();

@@ -17,13 +17,13 @@ namespace Connectors.Vllm.Benchmarks.Infrastructure;
 internal sealed class ReplayServerProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly HttpClient _statsClient;
+    private readonly HttpClient _controlClient;
 
     private ReplayServerProcess(Process process, Uri root)
     {
         _process = process;
         Root = root;
-        _statsClient = new HttpClient { BaseAddress = root, Timeout = TimeSpan.FromSeconds(30) };
+        _controlClient = new HttpClient { BaseAddress = root, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary><c>http://127.0.0.1:PORT/</c></summary>
@@ -68,7 +68,7 @@ internal sealed class ReplayServerProcess : IDisposable
     /// <summary>Requests the replay server has answered so far, by route (<c>total</c>, <c>chat</c>, <c>embeddings</c>, <c>models</c>, <c>version</c>, <c>other</c>).</summary>
     public async Task<ReplayCounts> GetCountsAsync()
     {
-        var json = await _statsClient.GetStringAsync(new Uri("_bench/stats", UriKind.Relative)).ConfigureAwait(false);
+        var json = await _controlClient.GetStringAsync(new Uri("_bench/stats", UriKind.Relative)).ConfigureAwait(false);
         using var doc = JsonDocument.Parse(json);
         var r = doc.RootElement;
         return new ReplayCounts(
@@ -82,9 +82,19 @@ internal sealed class ReplayServerProcess : IDisposable
             r.GetProperty("embeddings_bytes").GetInt64());
     }
 
+    /// <summary>The bytes the server answers to <c>POST</c> <paramref name="path"/> with a JSON body (setup only, never timed).</summary>
+    public async Task<byte[]> PostAsync(string path, ReadOnlyMemory<byte> json)
+    {
+        using var content = new ReadOnlyMemoryContent(json);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await _controlClient.PostAsync(new Uri(path, UriKind.Relative), content).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+    }
+
     public void Dispose()
     {
-        _statsClient.Dispose();
+        _controlClient.Dispose();
         TryKill(_process);
         _process.Dispose();
     }

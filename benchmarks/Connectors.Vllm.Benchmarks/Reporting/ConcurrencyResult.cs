@@ -13,4 +13,8 @@ internal sealed record ConcurrencyResult(
     double? TtftP99Ms,
     int Errors,
     string? FirstError,
-    string? Status);
+    string? Status)
+{
+    /// <summary>A variant of the client (e.g. the floor that builds MEAI's update objects); empty for the client itself.</summary>
+    public string Variant { get; init; } = string.Empty;
+}

@@ -98,7 +98,8 @@ internal static class ResultTable
                 foreach (var c in group)
                 {
                     var status = c.Status is null ? string.Empty : " (" + c.Status + ")";
-                    sb.AppendLine(Inv($"| {c.Streams} × {c.ChunksPerStream} | {Name(c.Client)}{status} | {Format.Number(c.WallSeconds, "0.000")} s | {Format.Number(c.ChunksPerSecond, "N0")} | {Format.Number(c.TtftP50Ms, "0.0")} ms | {Format.Number(c.TtftP99Ms, "0.0")} ms | {c.Errors}{(c.FirstError is null ? string.Empty : " — " + Short(c.FirstError))} | {Format.Ratio(ours?.ChunksPerSecond, c.ChunksPerSecond)} |"));
+                    var variant = c.Variant.Length > 0 ? ": " + c.Variant : string.Empty;
+                    sb.AppendLine(Inv($"| {c.Streams} × {c.ChunksPerStream} | {Name(c.Client)}{variant}{status} | {Format.Number(c.WallSeconds, "0.000")} s | {Format.Number(c.ChunksPerSecond, "N0")} | {Format.Number(c.TtftP50Ms, "0.0")} ms | {Format.Number(c.TtftP99Ms, "0.0")} ms | {c.Errors}{(c.FirstError is null ? string.Empty : " — " + Short(c.FirstError))} | {Format.Ratio(ours?.ChunksPerSecond, c.ChunksPerSecond)} |"));
                 }
             }
         }
@@ -124,15 +125,52 @@ internal static class ResultTable
         _ => "raw floor",
     };
 
+    /// <summary>
+    /// Ours ÷ the floor for the two per-unit targets of issue 15 (a small non-streamed request against the SDK's protocol
+    /// method, in-process; a streamed chunk against the floor that builds MEAI's update objects), one line each, for the
+    /// end of the console output (<c>benchmarks/run.sh</c> prints it in every mode).
+    /// </summary>
+    public static string FloorSummary(IReadOnlyList<ResultRow> rows)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("Ours ÷ floor (issue 15 item 8; informational, a run never fails on speed):");
+        foreach (var t in FloorTargets(rows))
+        {
+            sb.AppendLine(Inv($"  {t.Name}: {t.Measured}{(t.Met is null ? string.Empty : t.Met.Value ? " (met)" : " (NOT met)")}"));
+        }
+
+        return sb.ToString();
+    }
+
+    private static IEnumerable<BenchTarget> FloorTargets(IReadOnlyList<ResultRow> rows)
+    {
+        var pOurs = Row(rows, "ChatCompletionInProcessBenchmarks", ClientKind.Ours);
+        var pFloor = Row(rows, "ChatCompletionInProcessBenchmarks", ClientKind.Raw);
+        yield return Le("non-streaming, in-process, per request: time ≤ 1.5× SDK protocol method + Utf8JsonReader", pOurs?.NsPerUnit, pFloor?.NsPerUnit, 1.5);
+        yield return Le("non-streaming, in-process, per request: allocations ≤ 1.5× SDK protocol method + Utf8JsonReader", pOurs?.BytesPerUnit, pFloor?.BytesPerUnit, 1.5);
+
+        var sOurs = Row(rows, "ChatStreamingBenchmarks", ClientKind.Ours);
+        var sMeai = Row(rows, "ChatStreamingBenchmarks", ClientKind.Raw, variant: Baseline.RawChatClient.MeaiUpdatesVariant);
+        yield return Le("streaming, per chunk: time ≤ 1.1× floor + MEAI update objects", sOurs?.NsPerUnit, sMeai?.NsPerUnit, 1.1);
+        yield return Le("streaming, per chunk: allocations ≤ 1.1× floor + MEAI update objects", sOurs?.BytesPerUnit, sMeai?.BytesPerUnit, 1.1);
+    }
+
+    private static ResultRow? Row(IReadOnlyList<ResultRow> rows, string suite, ClientKind client, bool primary = true, string? variant = null)
+        => rows.FirstOrDefault(r => r.Suite == suite && r.Client == client && (variant is null ? r.Primary == primary : r.Variant == variant) && r.Measured);
+
+    private static BenchTarget Le(string name, double? ours, double? peer, double limit)
+        => ours is null || peer is null || peer == 0
+            ? new BenchTarget(name, "not measured in this run", null)
+            : new BenchTarget(name, Inv($"{ours / peer:0.00}×"), ours / peer <= limit);
+
     private static IEnumerable<BenchTarget> Targets(IReadOnlyList<ResultRow> rows, IReadOnlyList<ConcurrencyResult> concurrency, IReadOnlyDictionary<string, long> discoveryCalls)
     {
-        ResultRow? Row(string suite, ClientKind client, bool primary = true, string? variant = null)
-            => rows.FirstOrDefault(r => r.Suite == suite && r.Client == client && (variant is null ? r.Primary == primary : r.Variant == variant) && r.Measured);
+        ResultRow? Row(string suite, ClientKind client, bool primary = true, string? variant = null) => ResultTable.Row(rows, suite, client, primary, variant);
 
-        BenchTarget Le(string name, double? ours, double? peer, double limit)
-            => ours is null || peer is null || peer == 0
-                ? new BenchTarget(name, "not measured in this run", null)
-                : new BenchTarget(name, Inv($"{ours / peer:0.00}×"), ours / peer <= limit);
+        foreach (var t in FloorTargets(rows))
+        {
+            yield return t;
+        }
 
         var sOurs = Row("ChatStreamingBenchmarks", ClientKind.Ours);
         var sStock = Row("ChatStreamingBenchmarks", ClientKind.StockMeai);

@@ -15,6 +15,7 @@ internal static class BenchmarkCatalog
     public static IReadOnlyList<Type> Suites { get; } =
     [
         typeof(ChatCompletionBenchmarks),
+        typeof(ChatCompletionInProcessBenchmarks),
         typeof(ChatStreamingBenchmarks),
         typeof(ToolCallStreamingBenchmarks),
         typeof(EmbeddingBenchmarks),

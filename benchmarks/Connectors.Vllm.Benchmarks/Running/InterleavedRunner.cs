@@ -27,6 +27,7 @@ internal static class InterleavedRunner
         sb.AppendLine();
         sb.AppendLine("| Workload (per unit) | Client | Variant | rounds | median time | median allocated | ours ÷ this: time | ours ÷ this: allocated |");
         sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
+        var all = new List<ResultRow>();
         foreach (var name in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var suite = BenchmarkCatalog.Suites.Single(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
@@ -66,6 +67,7 @@ internal static class InterleavedRunner
             }
 
             var rows = methods.Select(m => BenchmarkCatalog.Row(m, Median(times[m]), Median(bytes[m]), null)).ToList();
+            all.AddRange(rows);
             var ours = rows.FirstOrDefault(r => r.Client == ClientKind.Ours && r.Primary);
             foreach (var (r, m) in rows.Zip(methods))
             {
@@ -73,6 +75,10 @@ internal static class InterleavedRunner
             }
         }
 
+        sb.AppendLine();
+        sb.AppendLine("```");
+        sb.Append(ResultTable.FloorSummary(all));
+        sb.AppendLine("```");
         return sb.ToString();
     }
 

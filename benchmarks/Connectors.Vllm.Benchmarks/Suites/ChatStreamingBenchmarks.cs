@@ -13,7 +13,7 @@ namespace Connectors.Vllm.Benchmarks.Suites;
 /// Streaming chat: role chunk, 1,000 content chunks (the example's chunk shape, ~240 bytes each on the
 /// wire), finish chunk, usage chunk, [DONE]. Reported per chunk (operation ÷ 1,000).
 /// </summary>
-[Workload("chat, streaming 1,000 chunks", 2, Unit = "chunk", PerUnit = BenchInputs.StreamChunks)]
+[Workload("chat, streaming 1,000 chunks", 3, Unit = "chunk", PerUnit = BenchInputs.StreamChunks)]
 [MemoryDiagnoser]
 public class ChatStreamingBenchmarks : ChatSuiteBase
 {
@@ -58,7 +58,7 @@ public class ChatStreamingBenchmarks : ChatSuiteBase
     public async Task<int> Raw() => (await RawClient.StreamAsync(BenchInputs.StreamModel, tools: false).ConfigureAwait(false)).TextLength;
 
     [Benchmark]
-    [BenchClient(ClientKind.Raw, "floor + MEAI update objects", Primary = false)]
+    [BenchClient(ClientKind.Raw, RawChatClient.MeaiUpdatesVariant, Primary = false)]
     public async Task<int> RawWithMeaiUpdates()
     {
         var length = 0;

@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Threading.Tasks;
 using Connectors.Vllm.Benchmarks.Baseline;
 using Connectors.Vllm.Benchmarks.Infrastructure;
 using Microsoft.Extensions.AI;
@@ -12,8 +10,6 @@ namespace Connectors.Vllm.Benchmarks.Suites;
 /// <summary>What every chat suite sets up: the replay server, the four clients for one model, the request.</summary>
 public abstract class ChatSuiteBase : SuiteBase
 {
-    private static readonly ConcurrentDictionary<Type, bool> Validated = new();
-
     internal IChatClient? OursClient { get; private set; }
 
     internal IChatClient StockClient { get; private set; } = null!;
@@ -36,15 +32,6 @@ public abstract class ChatSuiteBase : SuiteBase
         Messages = BenchInputs.Messages();
         History = new ChatHistory();
         History.AddUserMessage(BenchInputs.UserText);
-    }
-
-    /// <summary>Once per suite and process: every client must read the same bytes to the same result before it is timed.</summary>
-    protected void ValidateOnce(Func<Task> validate)
-    {
-        if (Validated.TryAdd(GetType(), true))
-        {
-            validate().GetAwaiter().GetResult();
-        }
     }
 
     protected void StopChatClients()

@@ -12,7 +12,7 @@ namespace Connectors.Vllm.Benchmarks.Suites;
 /// recorded and reported (it must be 0). The stock row is MEAI's own metadata lookup
 /// (<c>GetService&lt;ChatClientMetadata&gt;</c>), which never knows the model card.
 /// </summary>
-[Workload("discovery: cached model metadata lookup", 5, Unit = "call")]
+[Workload("discovery: cached model metadata lookup", 6, Unit = "call")]
 [MemoryDiagnoser]
 public class DiscoveryBenchmarks : SuiteBase
 {

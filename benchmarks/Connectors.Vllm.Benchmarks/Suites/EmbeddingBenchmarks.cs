@@ -15,7 +15,7 @@ namespace Connectors.Vllm.Benchmarks.Suites;
 /// <c>encoding_format</c>: float JSON (~11.6 MB, float32 shortest text as orjson writes it), base64 of
 /// little-endian float32 (~5.6 MB) or vLLM "bytes" (4 MiB octet-stream + <c>metadata</c> header).
 /// </summary>
-[Workload("embeddings 256 × 4,096", 4, Unit = "request")]
+[Workload("embeddings 256 × 4,096", 5, Unit = "request")]
 [MemoryDiagnoser]
 public class EmbeddingBenchmarks : SuiteBase
 {

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading.Tasks;
 using Connectors.Vllm.Benchmarks.Infrastructure;
 
 namespace Connectors.Vllm.Benchmarks.Suites;
@@ -8,9 +11,20 @@ namespace Connectors.Vllm.Benchmarks.Suites;
 /// </summary>
 public abstract class SuiteBase
 {
+    private static readonly ConcurrentDictionary<Type, bool> Validated = new();
+
     internal ReplayServerProcess Server { get; private set; } = null!;
 
     protected void StartServer() => Server = ReplayServerProcess.Start();
 
     protected void StopServer() => Server?.Dispose();
+
+    /// <summary>Once per suite and process: every client must read the same bytes to the same result before it is timed.</summary>
+    protected void ValidateOnce(Func<Task> validate)
+    {
+        if (Validated.TryAdd(GetType(), true))
+        {
+            validate().GetAwaiter().GetResult();
+        }
+    }
 }

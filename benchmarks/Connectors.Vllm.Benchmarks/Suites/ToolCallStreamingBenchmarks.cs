@@ -18,7 +18,7 @@ namespace Connectors.Vllm.Benchmarks.Suites;
 /// <c>tool_calls</c>, usage chunk, [DONE]. The request carries the same one-function tools array for
 /// every client; no client invokes the tool.
 /// </summary>
-[Workload("chat, streaming tool call (64 fragments)", 3, Unit = "request")]
+[Workload("chat, streaming tool call (64 fragments)", 4, Unit = "request")]
 [MemoryDiagnoser]
 public class ToolCallStreamingBenchmarks : ChatSuiteBase
 {

@@ -1,0 +1,55 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Connectors.Vllm.Benchmarks.Infrastructure;
+
+/// <summary>
+/// An in-process <see cref="HttpMessageHandler"/> for <c>POST /v1/chat/completions</c>: it reads the whole request body
+/// (so every client pays for writing it, as on a socket) and answers with one fixed response body (the replay server's
+/// own bytes for the workload, fetched once). No socket, no second process: what is left is the client's own cost.
+/// Any other method or path gets 404, so a client that sends an extra request fails the suite's check.
+/// </summary>
+internal sealed class InProcessChatHandler : HttpMessageHandler
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly byte[] _body;
+    private long _requests;
+
+    public InProcessChatHandler(byte[] body) => _body = body;
+
+    /// <summary>Requests answered so far (any path).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>The body of the last request, while <see cref="Record"/> is on (validation only; never while timed).</summary>
+    public byte[]? LastRequestBody { get; private set; }
+
+    public bool Record { get; set; }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _requests);
+        if (Record)
+        {
+            LastRequestBody = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (request.Content is not null)
+        {
+            await request.Content.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.Method != HttpMethod.Post || request.RequestUri?.AbsolutePath != "/v1/chat/completions")
+        {
+            return new HttpResponseMessage(HttpStatusCode.NotFound) { RequestMessage = request, Content = new StringContent("{\"detail\":\"Not Found\"}") };
+        }
+
+        var content = new ByteArrayContent(_body);
+        content.Headers.ContentType = Json;
+        content.Headers.ContentLength = _body.Length;
+        return new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request, Content = content };
+    }
+}
