@@ -4,11 +4,10 @@ using System.ClientModel.Primitives;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Diagnostics;
+using Connectors.Vllm.Errors;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.Http;
@@ -36,6 +35,13 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
         _firstByteTimeout = options.FirstByteTimeout > TimeSpan.Zero ? options.FirstByteTimeout : Timeout.InfiniteTimeSpan;
     }
 
+    /// <summary>Marks a message that must be sent once (the health probe reports what it sees).</summary>
+    public static void DisableFor(PipelineMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        message.SetProperty(typeof(NoRetry), NoRetry.Instance);
+    }
+
     public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -48,12 +54,12 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
             try
             {
                 ProcessNext(message, pipeline, currentIndex);
-                if (!ShouldRetry(message, attempt, started, out delay, out reason))
+                if (IsDisabled(message) || !ShouldRetry(message, attempt, started, out delay, out reason))
                 {
                     return;
                 }
             }
-            catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
+            catch (ClientResultException ex) when (!IsDisabled(message) && VllmErrors.IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
             {
                 reason = "connection refused";
             }
@@ -76,12 +82,12 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
             try
             {
                 await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
-                if (!ShouldRetry(message, attempt, started, out delay, out reason))
+                if (IsDisabled(message) || !ShouldRetry(message, attempt, started, out delay, out reason))
                 {
                     return;
                 }
             }
-            catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
+            catch (ClientResultException ex) when (!IsDisabled(message) && VllmErrors.IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
             {
                 reason = "connection refused";
             }
@@ -126,21 +132,10 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
     private TimeSpan NextDelay(int attempt, PipelineResponse response)
         => VllmBackoff.Delay(_retry, attempt, response.Headers.TryGetValue("Retry-After", out var value) && VllmBackoff.TryParseRetryAfter(value, out var retryAfter) ? retryAfter : null);
 
-    internal static bool IsConnectionRefused(Exception exception)
+    private static bool IsDisabled(PipelineMessage message) => message.TryGetProperty(typeof(NoRetry), out _);
+
+    private sealed class NoRetry
     {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
-            {
-                return true;
-            }
-
-            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } http && http.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
-            {
-                return true;
-            }
-        }
-
-        return false;
+        public static readonly NoRetry Instance = new();
     }
 }
