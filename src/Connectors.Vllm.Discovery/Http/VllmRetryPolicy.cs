@@ -18,7 +18,7 @@ namespace Connectors.Vllm.Http;
 /// within <see cref="VllmRetryOptions.MaxAttempts"/> and <see cref="VllmRetryOptions.MaxTotalTime"/>. It decides
 /// on the status line only, before the caller reads a byte of the body, so a stream is never retried once its
 /// first byte has been consumed. Each attempt gets <see cref="VllmProviderOptions.FirstByteTimeout"/> as its
-/// network timeout.
+/// network timeout, or, for a streamed request, its <see cref="VllmHeaderTimeout"/>.
 /// </summary>
 /// <remarks>Immutable after construction; safe to share.</remarks>
 internal sealed class VllmRetryPolicy : PipelinePolicy
@@ -48,12 +48,20 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
-            message.NetworkTimeout = _firstByteTimeout;
             TimeSpan delay;
             string reason;
             try
             {
-                ProcessNext(message, pipeline, currentIndex);
+                var headerTimeout = StartAttempt(message);
+                try
+                {
+                    ProcessNext(message, pipeline, currentIndex);
+                }
+                finally
+                {
+                    headerTimeout?.Disarm();
+                }
+
                 if (IsDisabled(message) || !ShouldRetry(message, attempt, started, out delay, out reason))
                 {
                     return;
@@ -76,12 +84,20 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
-            message.NetworkTimeout = _firstByteTimeout;
             TimeSpan delay;
             string reason;
             try
             {
-                await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+                var headerTimeout = StartAttempt(message);
+                try
+                {
+                    await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+                }
+                finally
+                {
+                    headerTimeout?.Disarm();
+                }
+
                 if (IsDisabled(message) || !ShouldRetry(message, attempt, started, out delay, out reason))
                 {
                     return;
@@ -95,6 +111,17 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
             LogRetry(message, reason, delay, attempt);
             await Task.Delay(delay, message.CancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>One attempt's timeouts. Normally the pipeline's network timeout is FirstByteTimeout: until the response
+    /// headers, then for each read of the body. A streamed request carries a <see cref="VllmHeaderTimeout"/> instead: its
+    /// clock runs until the headers, and the body gets no pipeline timeout (the SSE reader times its silences).</summary>
+    private VllmHeaderTimeout? StartAttempt(PipelineMessage message)
+    {
+        var headerTimeout = VllmHeaderTimeout.Of(message);
+        message.NetworkTimeout = headerTimeout is null ? _firstByteTimeout : Timeout.InfiniteTimeSpan;
+        headerTimeout?.Arm();
+        return headerTimeout;
     }
 
     /// <summary>429 and 503 are retried while attempts and time remain; the response is released before waiting.</summary>

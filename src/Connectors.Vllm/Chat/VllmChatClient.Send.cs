@@ -162,6 +162,10 @@ public sealed partial class VllmChatClient
             BufferResponse = false,
         };
 
+        // A stream: FirstByteTimeout until the headers only; the SSE reader alone times the body (StreamIdleTimeout).
+        using var headerTimeout = request.Stream ? new VllmHeaderTimeout(_options.FirstByteTimeout, cancellationToken) : null;
+        headerTimeout?.AddTo(requestOptions);
+
         PipelineResponse response;
         try
         {

@@ -65,11 +65,6 @@ public sealed partial class VllmChatClient : IChatClient
         options.Validate();
         _options = options;
         _endpoint = VllmEndpoint.Resolve(options);
-        if (options.FirstByteTimeout > TimeSpan.Zero && options.StreamIdleTimeout > TimeSpan.Zero && options.FirstByteTimeout < options.StreamIdleTimeout)
-        {
-            _endpoint.Logger.FirstByteTimeoutBelowIdleTimeout(options.FirstByteTimeout.TotalSeconds, options.StreamIdleTimeout.TotalSeconds);
-        }
-
         _transport = new VllmTransport(_endpoint, httpClient);
         _openAIClient = VllmOpenAIClientFactory.Create(_transport);
         _chatClient = _openAIClient.GetChatClient(defaultModelId ?? "default");
