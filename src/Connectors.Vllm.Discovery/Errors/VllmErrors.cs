@@ -175,10 +175,15 @@ internal static class VllmErrors
         => new(null, $"{what} is larger than {setting} ({limit.ToString(CultureInfo.InvariantCulture)} bytes).", hint);
 
     /// <summary>Builds the exception for a body that broke off (connection reset, or stalled past the read timeout).</summary>
-    public static VllmException BodyBroken(long bytesRead, string reason, Exception inner)
+    /// <param name="bytesRead">How much of the body had arrived, when known.</param>
+    /// <param name="reason">What happened (the exception's message, or the timeout).</param>
+    /// <param name="inner">The exception.</param>
+    public static VllmException BodyBroken(long? bytesRead, string reason, Exception inner)
         => new(
             null,
-            $"The answer broke off after {bytesRead.ToString(CultureInfo.InvariantCulture)} bytes: {reason}.",
+            bytesRead is { } read
+                ? $"The answer broke off after {read.ToString(CultureInfo.InvariantCulture)} bytes: {reason}."
+                : $"The answer broke off: {reason}.",
             "The server or a proxy closed or stalled the connection; see the vLLM server log, or raise Vllm:FirstByteTimeout for slow answers.",
             inner);
 

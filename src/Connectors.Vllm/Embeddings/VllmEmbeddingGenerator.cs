@@ -1,9 +1,7 @@
 using System;
-using System.Buffers;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
@@ -272,11 +270,11 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw VllmErrors.BodyBroken(0, "no data within FirstByteTimeout", ex);
+            throw VllmErrors.BodyBroken(null, "no data within FirstByteTimeout", ex);
         }
         catch (IOException ex)
         {
-            throw VllmErrors.BodyBroken(0, ex.Message, ex);
+            throw VllmErrors.BodyBroken(null, ex.Message, ex);
         }
     }
 
