@@ -44,41 +44,16 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
 
     public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var started = Stopwatch.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
-        {
-            TimeSpan delay;
-            string reason;
-            try
-            {
-                var headerTimeout = StartAttempt(message);
-                try
-                {
-                    ProcessNext(message, pipeline, currentIndex);
-                }
-                finally
-                {
-                    headerTimeout?.Disarm();
-                }
-
-                if (IsDisabled(message) || !ShouldRetry(message, attempt, started, out delay, out reason))
-                {
-                    return;
-                }
-            }
-            catch (ClientResultException ex) when (!IsDisabled(message) && VllmErrors.IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
-            {
-                reason = "connection refused";
-            }
-
-            LogRetry(message, reason, delay, attempt);
-            message.CancellationToken.WaitHandle.WaitOne(delay);
-            message.CancellationToken.ThrowIfCancellationRequested();
-        }
+        // async: false never awaits anything that is not complete, so the task has already finished here.
+        var run = ProcessAsync(message, pipeline, currentIndex, async: false);
+        run.GetAwaiter().GetResult();
     }
 
-    public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        => ProcessAsync(message, pipeline, currentIndex, async: true);
+
+    /// <summary>The attempts, for the synchronous and the asynchronous pipeline alike (System.ClientModel's own idiom).</summary>
+    private async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex, bool async)
     {
         ArgumentNullException.ThrowIfNull(message);
         var started = Stopwatch.GetTimestamp();
@@ -91,7 +66,14 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
                 var headerTimeout = StartAttempt(message);
                 try
                 {
-                    await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+                    if (async)
+                    {
+                        await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        ProcessNext(message, pipeline, currentIndex);
+                    }
                 }
                 finally
                 {
@@ -109,7 +91,15 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
             }
 
             LogRetry(message, reason, delay, attempt);
-            await Task.Delay(delay, message.CancellationToken).ConfigureAwait(false);
+            if (async)
+            {
+                await Task.Delay(delay, message.CancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                message.CancellationToken.WaitHandle.WaitOne(delay);
+                message.CancellationToken.ThrowIfCancellationRequested();
+            }
         }
     }
 
