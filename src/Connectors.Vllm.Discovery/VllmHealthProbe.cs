@@ -35,8 +35,8 @@ public sealed class VllmHealthProbe : IDisposable
     private readonly Uri? _baseUrl;
     private readonly string _modelsKey;
     private readonly string[] _configuredModelIds;
-    private readonly HttpClient _httpClient;
-    private readonly bool _ownsHttpClient;
+    private readonly VllmTransport? _transport;
+    private readonly HttpClient? _ownedHttpClient;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="options">The provider options; read now (later changes are not seen). Invalid options are reported by
@@ -75,8 +75,9 @@ public sealed class VllmHealthProbe : IDisposable
             _configuredModelIds[i] = options.Models![i]?.Id ?? string.Empty;
         }
 
-        _httpClient = VllmHttpClientFactory.Create(options, httpClient);
-        _ownsHttpClient = httpClient is null;
+        var client = VllmHttpClientFactory.Create(options, httpClient);
+        _ownedHttpClient = ReferenceEquals(client, httpClient) ? null : client;
+        _transport = _endpoint is null ? null : new VllmTransport(_endpoint, client);
     }
 
     /// <summary>Probes the server.</summary>
@@ -92,12 +93,13 @@ public sealed class VllmHealthProbe : IDisposable
 
     private async Task<VllmHealthReport> ProbeCoreAsync(CancellationToken cancellationToken)
     {
-        if (_endpoint is null)
+        if (_endpoint is null || _transport is null)
         {
             return new VllmHealthReport(_baseUrl, _configurationProblems);
         }
 
         var endpoint = _endpoint;
+        var transport = _transport;
         var problems = new List<string>();
         var modelsUrl = endpoint.Under("models");
 
@@ -116,7 +118,7 @@ public sealed class VllmHealthProbe : IDisposable
 
         try
         {
-            var health = await VllmDiscoveryHttp.GetAsync(_httpClient, endpoint, endpoint.AtRoot("/health"), VllmDiscoveryHttp.MaxSmallBodyBytes, cancellationToken).ConfigureAwait(false);
+            var health = await transport.GetAsync(endpoint.AtRoot("/health"), VllmDiscoveryHttp.MaxSmallBodyBytes, retry: false, cancellationToken).ConfigureAwait(false);
             reachable = true;
             if (health.Status == (int)HttpStatusCode.ServiceUnavailable)
             {
@@ -124,7 +126,7 @@ public sealed class VllmHealthProbe : IDisposable
                 problems.Add($"The server is up but not ready: GET {endpoint.AtRoot("/health")} answered 503 (the model is still loading, or the engine stopped). Wait and retry; curl {endpoint.AtRoot("/health")} answers 200 when it is ready, and the vLLM server log says why it is not.");
             }
 
-            var models = await VllmDiscoveryHttp.GetAsync(_httpClient, endpoint, modelsUrl, endpoint.Options.MaxModelsBodyBytes, cancellationToken).ConfigureAwait(false);
+            var models = await transport.GetAsync(modelsUrl, endpoint.Options.MaxModelsBodyBytes, retry: false, cancellationToken).ConfigureAwait(false);
             authOk = models.Status is not ((int)HttpStatusCode.Unauthorized or (int)HttpStatusCode.Forbidden);
             if (models.IsSuccess)
             {
@@ -154,10 +156,10 @@ public sealed class VllmHealthProbe : IDisposable
             }
             else
             {
-                problems.Add(Sentence(VllmErrors.FromResponse(models.Status, models.Body, VllmErrorContext.For(endpoint))) + $" (curl {modelsUrl})");
+                problems.Add(Sentence(VllmErrors.FromResponse(models.Status, models.Body.Span, VllmErrorContext.For(endpoint))) + $" (curl {modelsUrl})");
             }
 
-            version = await ReadVersionAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            version = await ReadVersionAsync(transport, cancellationToken).ConfigureAwait(false);
         }
         catch (VllmException ex)
         {
@@ -180,13 +182,7 @@ public sealed class VllmHealthProbe : IDisposable
     }
 
     /// <summary>Disposes the <see cref="HttpClient"/> this instance created; a supplied client is left alone.</summary>
-    public void Dispose()
-    {
-        if (_ownsHttpClient)
-        {
-            _httpClient.Dispose();
-        }
-    }
+    public void Dispose() => _ownedHttpClient?.Dispose();
 
     private static IReadOnlyList<string> ReadModelIds(VllmHttpResult models, Uri modelsUrl, VllmEndpoint endpoint, List<string> problems)
     {
@@ -198,7 +194,7 @@ public sealed class VllmHealthProbe : IDisposable
 
         try
         {
-            var parsed = VllmDiscoveryHttp.ParseModels(models.Body, modelsUrl);
+            var parsed = VllmDiscoveryHttp.ParseModels(models.Body.Span, modelsUrl);
             var ids = new string[parsed.Count];
             for (var i = 0; i < ids.Length; i++)
             {
@@ -245,11 +241,11 @@ public sealed class VllmHealthProbe : IDisposable
         }
     }
 
-    private async Task<string?> ReadVersionAsync(VllmEndpoint endpoint, CancellationToken cancellationToken)
+    private static async Task<string?> ReadVersionAsync(VllmTransport transport, CancellationToken cancellationToken)
     {
         try
         {
-            return (await VllmDiscoveryHttp.FetchServerInfoAsync(_httpClient, endpoint, cancellationToken).ConfigureAwait(false)).VersionText;
+            return (await VllmDiscoveryHttp.FetchServerInfoAsync(transport, cancellationToken).ConfigureAwait(false)).VersionText;
         }
         catch (VllmException)
         {

@@ -39,8 +39,8 @@ public sealed class VllmModelDiscovery : IDisposable
     private const int MaxLoggedModelIds = 20;
 
     private readonly VllmEndpoint _endpoint;
-    private readonly HttpClient _httpClient;
-    private readonly bool _ownsHttpClient;
+    private readonly VllmTransport _transport;
+    private readonly bool _ownsTransport;
     private readonly VllmModelsSnapshot? _configured;
     private readonly VllmSingleFlightCache<VllmModelsSnapshot> _models;
     private readonly VllmSingleFlightCache<VllmServerInfo> _serverInfo;
@@ -59,11 +59,23 @@ public sealed class VllmModelDiscovery : IDisposable
     }
 
     internal VllmModelDiscovery(VllmProviderOptions options, HttpClient? httpClient, TimeProvider timeProvider)
+        : this(options, null, httpClient, timeProvider)
+    {
+    }
+
+    /// <summary>A discovery that sends through a component's <paramref name="transport"/> (not disposed with it), so the
+    /// component and its server facts share one client, one pipeline and one cache.</summary>
+    internal VllmModelDiscovery(VllmProviderOptions options, VllmTransport transport)
+        : this(options, transport ?? throw new ArgumentNullException(nameof(transport)), null, TimeProvider.System)
+    {
+    }
+
+    private VllmModelDiscovery(VllmProviderOptions options, VllmTransport? transport, HttpClient? httpClient, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         options.Validate();
-        _endpoint = VllmEndpoint.Resolve(options);
+        _endpoint = transport?.Endpoint ?? VllmEndpoint.Resolve(options);
         BaseUrl = options.BaseUrl;
         if (options.Models.Count > 0)
         {
@@ -72,8 +84,8 @@ public sealed class VllmModelDiscovery : IDisposable
             _configured = new VllmModelsSnapshot(new ReadOnlyCollection<VllmModelDefinition>(copy), BaseUrl, options.KeyOf(nameof(VllmProviderOptions.Models)));
         }
 
-        _httpClient = VllmHttpClientFactory.Create(options, httpClient);
-        _ownsHttpClient = httpClient is null;
+        _ownsTransport = transport is null;
+        _transport = transport ?? new VllmTransport(_endpoint, httpClient);
         var ttl = options.DiscoveryCacheTtl;
         _models = new VllmSingleFlightCache<VllmModelsSnapshot>(FetchModelsAsync, ttl, timeProvider);
         _serverInfo = new VllmSingleFlightCache<VllmServerInfo>(FetchServerInfoAsync, ttl, timeProvider);
@@ -228,9 +240,9 @@ public sealed class VllmModelDiscovery : IDisposable
     /// <summary>Disposes the <see cref="HttpClient"/> this instance created; a supplied client is left alone.</summary>
     public void Dispose()
     {
-        if (_ownsHttpClient)
+        if (_ownsTransport)
         {
-            _httpClient.Dispose();
+            _transport.Dispose();
         }
     }
 
@@ -275,7 +287,7 @@ public sealed class VllmModelDiscovery : IDisposable
         IReadOnlyList<VllmModelDefinition> models;
         try
         {
-            models = await VllmDiscoveryHttp.FetchModelsAsync(_httpClient, _endpoint, cancellationToken).ConfigureAwait(false);
+            models = await VllmDiscoveryHttp.FetchModelsAsync(_transport, cancellationToken).ConfigureAwait(false);
         }
         catch (VllmException ex)
         {
@@ -296,7 +308,7 @@ public sealed class VllmModelDiscovery : IDisposable
 
     private async Task<VllmServerInfo> FetchServerInfoAsync(CancellationToken cancellationToken)
     {
-        var info = await VllmDiscoveryHttp.FetchServerInfoAsync(_httpClient, _endpoint, cancellationToken, retry: true).ConfigureAwait(false);
+        var info = await VllmDiscoveryHttp.FetchServerInfoAsync(_transport, cancellationToken, retry: true).ConfigureAwait(false);
         _endpoint.Logger.ServerVersionRead(BaseUrl, info.VersionText ?? "(none: no /version)");
         return info;
     }

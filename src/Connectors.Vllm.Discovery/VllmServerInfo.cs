@@ -1,5 +1,7 @@
 using System;
 using System.Globalization;
+using System.Text.Json;
+using Connectors.Vllm.Wire;
 
 namespace Connectors.Vllm;
 
@@ -45,6 +47,23 @@ public sealed class VllmServerInfo
 
     /// <inheritdoc />
     public override string ToString() => $"vLLM {VersionText ?? "(version unknown)"} at {BaseUrl}";
+
+    /// <summary>Reads a <c>/version</c> body (<c>{"version":"0.27.2.dev5+g…"}</c>): the one parser of it. A body that is not
+    /// that shape gives an unknown version.</summary>
+    internal static VllmServerInfo FromVersionBody(Uri baseUrl, ReadOnlySpan<byte> body)
+    {
+        string? text;
+        try
+        {
+            text = JsonSerializer.Deserialize(body, VllmDiscoveryJsonContext.Default.VllmVersionResponse)?.Version;
+        }
+        catch (JsonException)
+        {
+            text = null;
+        }
+
+        return new VllmServerInfo(baseUrl, text);
+    }
 
     /// <summary>Reads the leading dotted numbers of a version string; <see langword="null"/> when there are fewer than two.</summary>
     internal static Version? ParseVersion(string? text)

@@ -53,9 +53,8 @@ internal static partial class VllmLog
         Message = "Health of {BaseUrl}: healthy {IsHealthy}, reachable {Reachable}, auth ok {AuthOk}, loading {Loading}, {ModelCount} model(s), {ProblemCount} problem(s).")]
     public static partial void HealthProbed(this ILogger logger, Uri? baseUrl, bool isHealthy, bool reachable, bool authOk, bool loading, int modelCount, int problemCount);
 
-    [LoggerMessage(EventId = 10, EventName = "FirstByteTimeoutBelowIdleTimeout", Level = LogLevel.Warning,
-        Message = "FirstByteTimeout ({FirstByteSeconds} s) is shorter than StreamIdleTimeout ({IdleSeconds} s): the OpenAI SDK applies FirstByteTimeout to every read of a stream, so a stream silent for {FirstByteSeconds} s already fails. Set FirstByteTimeout to at least StreamIdleTimeout.")]
-    public static partial void FirstByteTimeoutBelowIdleTimeout(this ILogger logger, double firstByteSeconds, double idleSeconds);
+    // EventId 10 (FirstByteTimeoutBelowIdleTimeout) is retired: FirstByteTimeout no longer times the reads of a stream
+    // (VllmHeaderTimeout), so the two settings no longer interact. Not reused, so log queries on the ids stay meaningful.
 
     [LoggerMessage(EventId = 11, EventName = "UnknownOptionKey", Level = LogLevel.Warning,
         Message = "{OptionsType}.AdditionalProperties[\"{Key}\"] is not a vLLM request field this library sends, so it is not sent (reported once per client). {Suggestion}")]

@@ -119,6 +119,74 @@ internal static class VllmErrors
         return false;
     }
 
+    /// <summary>Whether <paramref name="exception"/> (or an inner one) is a refused TCP connection: the only transport
+    /// failure worth retrying (the server is restarting); DNS failures, resets and gate refusals are not.</summary>
+    public static bool IsConnectionRefused(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Turns a failed send (no response) into the <see cref="VllmException"/> users see: the connect timeout, the
+    /// first-byte timeout (<paramref name="method"/> <paramref name="url"/> got no answer), a gate refusal, a refused
+    /// connection or DNS failure. <see langword="null"/> for anything that is not a transport failure (rethrow it).
+    /// Call it only when the caller's own token is not cancelled.</summary>
+    public static VllmException? FromSendFailure(Exception exception, Http.VllmEndpoint endpoint, string method, Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return exception switch
+        {
+            VllmException vllm => vllm,
+            OperationCanceledException when IsConnectTimeout(exception) => ConnectTimedOut(endpoint.BaseUrl, endpoint.Options.ConnectTimeout, exception),
+            OperationCanceledException => NoAnswer(endpoint, method, url, exception),
+            HttpRequestException or System.ClientModel.ClientResultException => Http.VllmTransportErrors.Translate(exception, endpoint.BaseUrl),
+            System.IO.IOException => ConnectionFailed(endpoint.BaseUrl, exception),
+            _ => null,
+        };
+    }
+
+    /// <summary>Builds the exception for a request that got no response headers within FirstByteTimeout.</summary>
+    public static VllmException NoAnswer(Http.VllmEndpoint endpoint, string method, Uri url, Exception? inner)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(url);
+        var seconds = endpoint.Options.FirstByteTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        return new VllmException(
+            null,
+            $"The server at {endpoint.BaseUrl} did not answer {method} {url.AbsolutePath} within FirstByteTimeout ({seconds} s).",
+            $"The server is busy, stuck or the prompt is long: raise Vllm:FirstByteTimeout, or check the server's load and log (curl {Combine(endpoint.BaseUrl, "models")}).",
+            inner);
+    }
+
+    /// <summary>Builds the exception for a body larger than the cap <paramref name="setting"/> sets.</summary>
+    /// <param name="what">What the body is ("The server's answer", "The model list from …").</param>
+    /// <param name="limit">The cap in bytes.</param>
+    /// <param name="setting">The setting that sets the cap (MaxResponseBytes, MaxModelsBodyBytes).</param>
+    /// <param name="hint">What to do: the setting to raise, or how to ask for less.</param>
+    public static VllmException BodyTooLarge(string what, long limit, string setting, string hint)
+        => new(null, $"{what} is larger than {setting} ({limit.ToString(CultureInfo.InvariantCulture)} bytes).", hint);
+
+    /// <summary>Builds the exception for a body that broke off (connection reset, or stalled past the read timeout).</summary>
+    /// <param name="bytesRead">How much of the body had arrived, when known.</param>
+    /// <param name="reason">What happened (the exception's message, or the timeout).</param>
+    /// <param name="inner">The exception.</param>
+    public static VllmException BodyBroken(long? bytesRead, string reason, Exception inner)
+        => new(
+            null,
+            bytesRead is { } read
+                ? $"The answer broke off after {read.ToString(CultureInfo.InvariantCulture)} bytes: {reason}."
+                : $"The answer broke off: {reason}.",
+            "The server or a proxy closed or stalled the connection; see the vLLM server log, or raise Vllm:FirstByteTimeout for slow answers.",
+            inner);
+
     /// <summary>Builds the exception for a TCP connect that did not complete within ConnectTimeout.</summary>
     public static VllmException ConnectTimedOut(Uri baseUrl, TimeSpan connectTimeout, Exception inner)
         => new(

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Net.Http;
-using System.Net.Http.Headers;
+using System.ClientModel.Primitives;
 
 namespace Connectors.Vllm.Http;
 
@@ -67,17 +66,25 @@ internal sealed class VllmEndpoint
         return new UriBuilder(BaseUrl) { Path = basePath + path, Query = string.Empty }.Uri;
     }
 
-    /// <summary>Adds the key (as <c>Authorization: Bearer</c>, the only form vLLM reads) and the configured headers.</summary>
-    public void Apply(HttpRequestMessage request)
+    /// <summary>Sets the headers every request carries, on every path (our transport and the OpenAI SDK's pipeline):
+    /// this library's <c>User-Agent</c>, the key as <c>Authorization: Bearer</c> (the only form vLLM reads), then the configured
+    /// headers (which may replace the <c>User-Agent</c>; a configured <c>Authorization</c> is ignored, the key travels only as
+    /// ApiKey).</summary>
+    public void ApplyHeaders(PipelineRequestHeaders headers)
     {
+        ArgumentNullException.ThrowIfNull(headers);
+        headers.Set("User-Agent", VllmUserAgent.Value);
         if (ApiKey is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+            headers.Set("Authorization", "Bearer " + ApiKey);
         }
 
         foreach (var (name, value) in Headers)
         {
-            request.Headers.TryAddWithoutValidation(name, value);
+            if (!string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.Set(name, value);
+            }
         }
     }
 }

@@ -1,9 +1,7 @@
 using System;
-using System.Buffers;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,8 +17,6 @@ namespace Connectors.Vllm;
 /// <summary>Model resolution, capability gating, sending and error mapping.</summary>
 public sealed partial class VllmChatClient
 {
-    private const int MaxErrorBodyBytes = 64 * 1024;
-
     private async ValueTask<VllmChatRequest> PrepareAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, bool stream, CancellationToken cancellationToken)
     {
         EnsureSingleChoice(options);
@@ -166,31 +162,19 @@ public sealed partial class VllmChatClient
             BufferResponse = false,
         };
 
+        // A stream: FirstByteTimeout until the headers only; the SSE reader alone times the body (StreamIdleTimeout).
+        using var headerTimeout = request.Stream ? new VllmHeaderTimeout(_options.FirstByteTimeout, cancellationToken) : null;
+        headerTimeout?.AddTo(requestOptions);
+
         PipelineResponse response;
         try
         {
             var result = await _chatClient.CompleteChatAsync(content, requestOptions).ConfigureAwait(false);
             response = result.GetRawResponse();
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.IsConnectTimeout(ex))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.FromSendFailure(ex, _endpoint, "POST", _endpoint.Under("chat/completions")) is { } failure)
         {
-            throw VllmErrors.ConnectTimedOut(_options.BaseUrl, _options.ConnectTimeout, ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new VllmException(
-                null,
-                $"No response from {_options.BaseUrl} within FirstByteTimeout ({_options.FirstByteTimeout.TotalSeconds:0.###} s).",
-                "The server is busy or the prompt is long. Raise Vllm:FirstByteTimeout, or check the server's load (its /metrics).",
-                ex);
-        }
-        catch (ClientResultException ex) when (ex.GetRawResponse() is null)
-        {
-            throw VllmTransportErrors.Translate(ex, _options.BaseUrl);
-        }
-        catch (System.Net.Http.HttpRequestException ex)
-        {
-            throw VllmTransportErrors.Translate(ex, _options.BaseUrl);
+            throw failure;
         }
 
         if (response.IsError)
@@ -209,7 +193,7 @@ public sealed partial class VllmChatClient
         ReadOnlyMemory<byte> body;
         try
         {
-            body = await ReadBodyAsync(response, MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false);
+            body = (await VllmBodyReader.ReadAsync(response, VllmBodyReader.MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false)).Memory;
         }
         catch (VllmException)
         {
@@ -230,56 +214,15 @@ public sealed partial class VllmChatClient
     private VllmErrorContext ErrorContext(VllmChatRequest request, IReadOnlyList<string>? servedModels)
         => VllmErrorContext.For(_endpoint, request.ModelId, servedModels, request.Model?.ContextWindow);
 
-    /// <summary>Reads a whole (non-streamed) body, refusing one larger than <paramref name="limit"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(PipelineResponse response, long limit, CancellationToken cancellationToken, bool truncate = false)
+    /// <summary>Reads a whole (non-streamed) answer, refusing one larger than MaxResponseBytes.</summary>
+    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(PipelineResponse response, CancellationToken cancellationToken)
     {
-        var stream = response.ContentStream;
-        if (stream is null)
+        var body = await VllmBodyReader.ReadAsync(response, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        if (body.TooLarge)
         {
-            return response.Content.ToMemory();
+            throw VllmErrors.BodyTooLarge("The server's answer", _options.MaxResponseBytes, "MaxResponseBytes", "Raise Vllm:MaxResponseBytes, or ask for fewer output tokens.");
         }
 
-        // Sized from Content-Length when the server sends it (vLLM does for JSON): one array of the body's size,
-        // plus one byte so the final zero-length read needs no growth.
-        var capacity = response.Headers.TryGetValue("Content-Length", out var lengthText)
-            && long.TryParse(lengthText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
-            && length >= 0 && length < Math.Min(limit, int.MaxValue - 1)
-                ? (int)length + 1
-                : 4096;
-        var buffer = new ArrayBufferWriter<byte>(capacity);
-        try
-        {
-            while (true)
-            {
-                var memory = buffer.GetMemory();
-                var read = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                buffer.Advance(read);
-                if (buffer.WrittenCount > limit)
-                {
-                    if (truncate)
-                    {
-                        return buffer.WrittenMemory[..(int)limit];
-                    }
-
-                    throw new VllmException(null, $"The server's answer is larger than MaxResponseBytes ({limit} bytes).", "Raise Vllm:MaxResponseBytes, or ask for fewer output tokens.");
-                }
-            }
-        }
-        catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new VllmException(null, $"The connection broke while reading the answer after {buffer.WrittenCount} bytes: {ex.Message}", "See the vLLM server log.", ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The read timeout (FirstByteTimeout per read) fired: the body stalled half-way.
-            throw VllmBodyReader.Broken(buffer.WrittenCount, "no data within FirstByteTimeout", ex);
-        }
-
-        return buffer.WrittenMemory;
+        return body.Memory;
     }
 }

@@ -38,7 +38,7 @@ public sealed partial class VllmChatClient : IChatClient
     private readonly VllmEndpoint _endpoint;
     private readonly OpenAIClient _openAIClient;
     private readonly ChatClient _chatClient;
-    private readonly HttpClient? _ownedHttpClient;
+    private readonly VllmTransport _transport;
     private readonly VllmModelDiscovery _discovery;
     private readonly string? _defaultModelId;
     private readonly ChatClientMetadata _metadata;
@@ -65,14 +65,10 @@ public sealed partial class VllmChatClient : IChatClient
         options.Validate();
         _options = options;
         _endpoint = VllmEndpoint.Resolve(options);
-        if (options.FirstByteTimeout > TimeSpan.Zero && options.StreamIdleTimeout > TimeSpan.Zero && options.FirstByteTimeout < options.StreamIdleTimeout)
-        {
-            _endpoint.Logger.FirstByteTimeoutBelowIdleTimeout(options.FirstByteTimeout.TotalSeconds, options.StreamIdleTimeout.TotalSeconds);
-        }
-
-        _openAIClient = VllmOpenAIClientFactory.Create(_endpoint, httpClient, out _ownedHttpClient);
+        _transport = new VllmTransport(_endpoint, httpClient);
+        _openAIClient = VllmOpenAIClientFactory.Create(_transport);
         _chatClient = _openAIClient.GetChatClient(defaultModelId ?? "default");
-        _discovery = new VllmModelDiscovery(options, _ownedHttpClient ?? httpClient);
+        _discovery = new VllmModelDiscovery(options, _transport);
         _defaultModelId = defaultModelId;
         var metadataModel = defaultModelId ?? (options.Models.Count == 1 ? options.Models[0].Id : null);
         _metadata = new ChatClientMetadata(VllmModelRef.ProviderName, options.BaseUrl, metadataModel);
@@ -91,7 +87,7 @@ public sealed partial class VllmChatClient : IChatClient
         messages = AsCollection(messages);
         var request = await PrepareAsync(messages, options, stream: false, cancellationToken).ConfigureAwait(false);
         using var response = await SendAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
-        var body = await ReadBodyAsync(response, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
         try
         {
             return VllmChatResponseReader.Read(body);
@@ -155,7 +151,7 @@ public sealed partial class VllmChatClient : IChatClient
     public void Dispose()
     {
         _discovery.Dispose();
-        _ownedHttpClient?.Dispose();
+        _transport.Dispose();
     }
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)

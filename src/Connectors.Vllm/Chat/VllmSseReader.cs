@@ -133,10 +133,10 @@ internal sealed class VllmSseReader : IDisposable
             Volatile.Write(ref _readStartedAt, Environment.TickCount64);
             read = await _stream.ReadAsync(_buffer.AsMemory(_end), _cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when ((_stalled || ex is OperationCanceledException) && !_cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (_stalled && !_cancellationToken.IsCancellationRequested)
         {
-            // Our watchdog closed the stream, or the pipeline's own per-read timeout (its NetworkTimeout, set from
-            // FirstByteTimeout) fired first: either way the server went silent.
+            // Our watchdog closed the stream: the server went silent. (Nothing else times a stream: the request was sent
+            // with a VllmHeaderTimeout, so the pipeline puts no per-read timeout on the body.)
             throw Stalled(ex);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException && !_cancellationToken.IsCancellationRequested)
@@ -177,14 +177,6 @@ internal sealed class VllmSseReader : IDisposable
 
     private VllmException Stalled(Exception? inner)
     {
-        if (!_stalled && _endpoint?.Options.FirstByteTimeout is { } readTimeout && readTimeout > TimeSpan.Zero && (_idleTimeout == Timeout.InfiniteTimeSpan || readTimeout < _idleTimeout))
-        {
-            // Not our watchdog: the OpenAI SDK's pipeline applies its network timeout (FirstByteTimeout) to every read
-            // of a streamed body, so a FirstByteTimeout shorter than StreamIdleTimeout ends a silent stream first.
-            _endpoint.Logger.StreamStalled(_endpoint.BaseUrl, readTimeout.TotalSeconds, "FirstByteTimeout", BytesRead);
-            return new(null, $"The stream stalled: no data for {readTimeout.TotalSeconds:0.###} s (FirstByteTimeout, which also limits each read of a stream) after {BytesRead} bytes.", $"The server may be overloaded or the connection was cut by a proxy. FirstByteTimeout ({readTimeout.TotalSeconds:0.###} s) is shorter than StreamIdleTimeout, so it ended the wait: raise Vllm:FirstByteTimeout to at least Vllm:StreamIdleTimeout for slow generations; check the server with curl its /health.", inner);
-        }
-
         _endpoint?.Logger.StreamStalled(_endpoint.BaseUrl, _idleTimeout.TotalSeconds, "StreamIdleTimeout", BytesRead);
         return new(null, $"The stream stalled: no data for {_idleTimeout.TotalSeconds:0.###} s (StreamIdleTimeout) after {BytesRead} bytes.", "The server may be overloaded or the connection was cut by a proxy. Raise Vllm:StreamIdleTimeout for very slow generations; check the server with curl its /health.", inner);
     }

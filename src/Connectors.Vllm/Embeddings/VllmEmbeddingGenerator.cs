@@ -1,9 +1,7 @@
 using System;
-using System.Buffers;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
@@ -48,13 +46,11 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     private readonly VllmEndpoint _endpoint;
     private readonly EmbeddingClient _client;
-    private readonly HttpClient _http;
-    private readonly HttpClient? _ownedHttpClient;
+    private readonly VllmTransport _transport;
+    private readonly VllmModelDiscovery _discovery;
     private readonly VllmEmbeddingGeneratorOptions _settings;
     private readonly string? _defaultModelId;
-    private readonly object _probeLock = new();
     private readonly VllmUnknownKeyReporter _extraKeys;
-    private Task<bool>? _bytesSupported;
     private int _knownDimensions;
 
     // RS0027: this constructor's signature is the pinned public contract; the settings overload has as many
@@ -98,8 +94,9 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         };
         _defaultModelId = generatorOptions.DefaultModelId is { Length: > 0 } id ? VllmModelRef.ToModelId(id) : null;
         _endpoint = VllmEndpoint.Resolve(options);
-        var clientOptions = VllmOpenAIClientFactory.CreateOptions(_endpoint, httpClient, out _ownedHttpClient);
-        _http = _ownedHttpClient ?? httpClient!;
+        _transport = new VllmTransport(_endpoint, httpClient);
+        _discovery = new VllmModelDiscovery(options, _transport);
+        var clientOptions = VllmOpenAIClientFactory.CreateOptions(_transport);
         _client = new EmbeddingClient(_defaultModelId ?? PlaceholderModel, VllmOpenAIClientFactory.CreateCredential(_endpoint), clientOptions);
         _extraKeys = VllmUnknownKeyReporter.ForEmbeddings(_endpoint.Logger, EmbeddingRequestPlan.FieldNames);
     }
@@ -180,7 +177,11 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     }
 
     /// <inheritdoc />
-    public void Dispose() => _ownedHttpClient?.Dispose();
+    public void Dispose()
+    {
+        _discovery.Dispose();
+        _transport.Dispose();
+    }
 
     private GeneratedEmbeddings<Embedding<float>> Assemble(EmbeddingBatch[] batches, EmbeddingRequestPlan plan, int count)
     {
@@ -229,45 +230,18 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         {
             result = await _client.GenerateEmbeddingsAsync(new VllmJsonContent(body), requestOptions).ConfigureAwait(false);
         }
-        catch (ClientResultException ex) when (ex.InnerException is not null)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.FromSendFailure(ex, _endpoint, "POST", _endpoint.Under("embeddings")) is { } failure)
         {
-            // Refused connection, DNS failure, or the private-network gate (its VllmException is passed through).
-            throw VllmTransportErrors.Translate(ex.InnerException, _endpoint.BaseUrl);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw VllmTransportErrors.Translate(ex, _endpoint.BaseUrl);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.IsConnectTimeout(ex))
-        {
-            throw VllmErrors.ConnectTimedOut(_endpoint.BaseUrl, _endpoint.Options.ConnectTimeout, ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw Timeout(ex);
+            throw failure;
         }
 
         using var response = result.GetRawResponse();
-        using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (_endpoint.Options.FirstByteTimeout > TimeSpan.Zero)
-        {
-            bodyTimeout.CancelAfter(_endpoint.Options.FirstByteTimeout);
-        }
-
-        var stream = response.ContentStream ?? Stream.Null;
         try
         {
             if (response.IsError)
             {
-                var (error, errorLength) = await ReadPooledAsync(stream, 64 * 1024, response, bodyTimeout.Token).ConfigureAwait(false);
-                try
-                {
-                    throw VllmErrors.FromResponse(response.Status, error.AsSpan(0, errorLength), VllmErrorContext.For(_endpoint, plan.Model));
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(error);
-                }
+                using var error = await VllmBodyReader.ReadAsync(response, VllmBodyReader.MaxErrorBodyBytes, cancellationToken, truncate: true, pooled: true).ConfigureAwait(false);
+                throw VllmErrors.FromResponse(response.Status, error.Memory.Span, VllmErrorContext.For(_endpoint, plan.Model));
             }
 
             if (response.Headers.TryGetValue("Content-Type", out var type) && type is not null && type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
@@ -277,20 +251,18 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
                     throw new VllmException(null, "The server sent binary embeddings without the 'metadata' header.", "A proxy may strip response headers; use VllmEmbeddingEncoding.Base64.");
                 }
 
-                var batch = EmbeddingDecoder.ReadBytesMetadata(Encoding.UTF8.GetBytes(metadata), inputs.Count, ContentLength(response), out var layout);
-                await EmbeddingDecoder.FillFromStreamAsync(stream, layout, batch.Vectors, bodyTimeout.Token).ConfigureAwait(false);
+                var batch = EmbeddingDecoder.ReadBytesMetadata(Encoding.UTF8.GetBytes(metadata), inputs.Count, VllmBodyReader.ContentLength(response), out var layout);
+                await EmbeddingDecoder.FillFromStreamAsync(response.ContentStream ?? Stream.Null, layout, batch.Vectors, cancellationToken).ConfigureAwait(false);
                 return batch;
             }
 
-            var (json, length) = await ReadPooledAsync(stream, _endpoint.Options.MaxResponseBytes, response, bodyTimeout.Token).ConfigureAwait(false);
-            try
+            using var json = await VllmBodyReader.ReadAsync(response, _endpoint.Options.MaxResponseBytes, cancellationToken, pooled: true).ConfigureAwait(false);
+            if (json.TooLarge)
             {
-                return EmbeddingDecoder.ReadJson(json.AsSpan(0, length), inputs.Count, plan.DType ?? VllmEmbedDType.Float32);
+                throw VllmErrors.BodyTooLarge("The embeddings answer", _endpoint.Options.MaxResponseBytes, "MaxResponseBytes", "Lower MaxBatchSize, or raise Vllm:MaxResponseBytes.");
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(json);
-            }
+
+            return EmbeddingDecoder.ReadJson(json.Memory.Span, inputs.Count, plan.DType ?? VllmEmbedDType.Float32);
         }
         catch (JsonException ex)
         {
@@ -298,143 +270,36 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw Timeout(ex);
+            throw VllmErrors.BodyBroken(null, "no data within FirstByteTimeout", ex);
         }
         catch (IOException ex)
         {
-            throw new VllmException(null, $"The connection broke while the embeddings answer was arriving ({ex.Message}).", "Retry the request; if it repeats, check the vLLM server log.", ex);
+            throw VllmErrors.BodyBroken(null, ex.Message, ex);
         }
     }
 
-    private VllmException Timeout(Exception inner)
-        => new(
-            null,
-            $"No complete answer from {_endpoint.BaseUrl} within {_endpoint.Options.FirstByteTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
-            "The server is busy or stuck; raise Vllm:FirstByteTimeout, lower MaxBatchSize, or check the vLLM server log.",
-            inner);
-
-    private static long? ContentLength(PipelineResponse response)
-        => response.Headers.TryGetValue("Content-Length", out var value) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length) ? length : null;
-
-    /// <summary>Reads the whole body into one pooled buffer (sized from Content-Length when known); the caller returns it.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadPooledAsync(Stream stream, long limit, PipelineResponse response, CancellationToken cancellationToken)
+    /// <summary>Whether the server is new enough for <c>encoding_format: "bytes"</c>, from the server facts (<c>/version</c>
+    /// through <see cref="VllmModelDiscovery"/>, cached); an unknown version means yes (a server that cannot do it answers
+    /// JSON or an error).</summary>
+    private async ValueTask<bool> BytesSupportedAsync(CancellationToken cancellationToken)
     {
-        var known = ContentLength(response);
-        if (known > limit)
+        VllmServerInfo info;
+        if (!_discovery.TryGetCachedServerInfo(out var cached))
         {
-            throw TooLarge(limit);
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1024, (known ?? 64 * 1024) + 1));
-        var used = 0;
-        try
-        {
-            while (true)
+            try
             {
-                if (used == buffer.Length)
-                {
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, used).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                }
-
-                var read = await stream.ReadAsync(buffer.AsMemory(used), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return (buffer, used);
-                }
-
-                used += read;
-                if (used > limit)
-                {
-                    throw TooLarge(limit);
-                }
+                info = await _discovery.GetServerInfoAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
-
-    private static VllmException TooLarge(long limit)
-        => new(null, $"The embeddings answer is larger than {limit.ToString(CultureInfo.InvariantCulture)} bytes.", "Lower MaxBatchSize, or raise Vllm:MaxResponseBytes.");
-
-    /// <summary>Whether the server is new enough for <c>encoding_format: "bytes"</c>: asks <c>/version</c> once; unknown means yes.</summary>
-    private Task<bool> BytesSupportedAsync(CancellationToken cancellationToken)
-    {
-        lock (_probeLock)
-        {
-            if (_bytesSupported is null || _bytesSupported.IsCanceled)
-            {
-                _bytesSupported = ProbeBytesAsync(cancellationToken);
-            }
-
-            return _bytesSupported;
-        }
-    }
-
-    private async Task<bool> ProbeBytesAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, _endpoint.AtRoot("/version"));
-            _endpoint.Apply(request);
-            using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            catch (VllmException)
             {
                 return true;
             }
-
-            var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            var version = ParseVersion(bytes);
-            return version is null || version >= MinBytesVersion;
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        else
         {
-            return true; // Unknown version: allow bytes; a server that cannot do it answers JSON or an error.
-        }
-    }
-
-    /// <summary>Reads <c>{"version":"0.27.2.dev5+gabc"}</c> as 0.27.2; <see langword="null"/> when it is not a vLLM version.</summary>
-    internal static Version? ParseVersion(ReadOnlySpan<byte> json)
-    {
-        using var document = JsonDocument.Parse(json.ToArray());
-        if (!document.RootElement.TryGetProperty("version", out var element) || element.ValueKind != JsonValueKind.String)
-        {
-            return null;
+            info = cached;
         }
 
-        var text = element.GetString()!;
-        var parts = new int[3];
-        var part = 0;
-        var i = 0;
-        while (part < 3 && i < text.Length)
-        {
-            var start = i;
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
-            {
-                i++;
-            }
-
-            if (i == start || !int.TryParse(text.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture, out parts[part]))
-            {
-                break;
-            }
-
-            part++;
-            if (i >= text.Length || text[i] != '.')
-            {
-                break;
-            }
-
-            i++;
-        }
-
-        return part >= 2 ? new Version(parts[0], parts[1], parts[2]) : null;
+        return info.Version is null || info.IsAtLeast(MinBytesVersion.Major, MinBytesVersion.Minor, MinBytesVersion.Build);
     }
 }

@@ -23,24 +23,12 @@ internal sealed class VllmPayloadPolicy : PipelinePolicy
 
     private static readonly string[] DroppedHeaders = ["OpenAI-Organization", "OpenAI-Project", "OpenAI-Beta"];
 
-    private readonly bool _hasApiKey;
-    private readonly KeyValuePair<string, string>[] _headers;
+    private readonly VllmEndpoint _endpoint;
 
     public VllmPayloadPolicy(VllmEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        _hasApiKey = endpoint.ApiKey is not null;
-        var headers = new List<KeyValuePair<string, string>>(endpoint.Headers.Count);
-        foreach (var header in endpoint.Headers)
-        {
-            // The key travels only through the credential; a configured Authorization header would bypass that.
-            if (!string.Equals(header.Key, "Authorization", StringComparison.OrdinalIgnoreCase))
-            {
-                headers.Add(header);
-            }
-        }
-
-        _headers = headers.ToArray();
+        _endpoint = endpoint;
     }
 
     /// <summary>Gets the User-Agent sent with every request: this library and its version, the runtime, the OS.</summary>
@@ -93,17 +81,14 @@ internal sealed class VllmPayloadPolicy : PipelinePolicy
             headers.Remove(name);
         }
 
-        if (!_hasApiKey)
+        if (_endpoint.ApiKey is null)
         {
             // The SDK insists on a credential; without a configured key it carries a placeholder that must not leave.
             headers.Remove("Authorization");
         }
 
-        headers.Set("User-Agent", UserAgent);
-        foreach (var (name, value) in _headers)
-        {
-            headers.Set(name, value);
-        }
+        // The same headers our own transport sends: User-Agent, key, configured headers.
+        _endpoint.ApplyHeaders(headers);
     }
 
     private static void RewriteBody(PipelineRequest request, BinaryContent content)

@@ -211,12 +211,12 @@ public sealed class VllmTokenizer : IDisposable
         }
     }
 
-    internal static T Deserialize<T>(byte[] bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string route)
+    internal static T Deserialize<T>(ReadOnlyMemory<byte> bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string route)
         where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize(bytes, typeInfo)
+            return JsonSerializer.Deserialize(bytes.Span, typeInfo)
                 ?? throw new VllmException(null, $"The server answered {route} with 'null'.", "Check that BaseUrl points at a vLLM server.");
         }
         catch (JsonException ex)

@@ -205,20 +205,21 @@ public sealed class VllmChatClientErrorTests
     }
 
     [Fact]
-    public async Task Stream_StallWithFirstByteTimeoutShorterThanIdle_NamesFirstByteTimeout()
+    public async Task Stream_StallWithFirstByteTimeoutShorterThanIdle_NamesStreamIdleTimeout()
     {
+        // FirstByteTimeout times only the headers: a stalled stream is ended by StreamIdleTimeout, whatever their order.
         await using var server = await ChatTestHost.StartAsync();
         using var client = ChatTestHost.Client(server, o =>
         {
             o.Headers[VllmTestFault.HeaderName] = "stall;2";
-            o.FirstByteTimeout = TimeSpan.FromSeconds(2); // the SDK applies it to every read of the stream
-            o.StreamIdleTimeout = TimeSpan.FromSeconds(60);
+            o.FirstByteTimeout = TimeSpan.FromMilliseconds(200);
+            o.StreamIdleTimeout = TimeSpan.FromSeconds(1);
         });
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => ChatTestHost.CallAsync(client, "Hello", null, stream: true));
 
-        Assert.Contains("no data for 2 s (FirstByteTimeout", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("raise Vllm:FirstByteTimeout", ex.Hint, StringComparison.Ordinal);
+        Assert.Contains("no data for 1 s (StreamIdleTimeout)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Raise Vllm:StreamIdleTimeout", ex.Hint, StringComparison.Ordinal);
     }
 
     [Fact]

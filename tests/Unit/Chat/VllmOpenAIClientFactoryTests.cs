@@ -22,11 +22,12 @@ public sealed class VllmOpenAIClientFactoryTests
         var handler = InMemoryHandler.Answering(ChatResponse);
         using var http = new HttpClient(handler);
         var endpoint = VllmEndpoint.Resolve(new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1") });
-        var client = VllmOpenAIClientFactory.Create(endpoint, http, out var owned);
+        using var transport = new VllmTransport(endpoint, http);
+        var client = VllmOpenAIClientFactory.Create(transport);
 
         await client.GetChatClient("m").CompleteChatAsync([new UserChatMessage("hi")]);
 
-        Assert.Null(owned);
+        Assert.Same(http, transport.HttpClient);
         var request = Assert.Single(handler.Requests);
         Assert.Equal("http://127.0.0.1:9/v1/chat/completions", request.Uri.ToString());
         Assert.False(request.Headers.ContainsKey("Authorization"));
@@ -41,7 +42,8 @@ public sealed class VllmOpenAIClientFactoryTests
         using var http = new HttpClient(handler);
         var options = new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1"), ApiKey = "sk-test" };
         options.Headers["X-Team"] = "search";
-        var client = VllmOpenAIClientFactory.Create(VllmEndpoint.Resolve(options), http, out _);
+        using var transport = new VllmTransport(VllmEndpoint.Resolve(options), http);
+        var client = VllmOpenAIClientFactory.Create(transport);
 
         await client.GetChatClient("m").CompleteChatAsync([new UserChatMessage("hi")]);
 
@@ -56,7 +58,8 @@ public sealed class VllmOpenAIClientFactoryTests
     {
         var handler = InMemoryHandler.Answering(ChatResponse);
         using var http = new HttpClient(handler);
-        var client = VllmOpenAIClientFactory.Create(VllmEndpoint.Resolve(new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1") }), http, out _);
+        using var transport = new VllmTransport(VllmEndpoint.Resolve(new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1") }), http);
+        var client = VllmOpenAIClientFactory.Create(transport);
         var options = new ChatCompletionOptions { StoredOutputEnabled = true, ServiceTier = ChatServiceTier.Auto, ReasoningEffortLevel = ChatReasoningEffortLevel.High, Temperature = 0.5f };
         options.Metadata["k"] = "v";
 
@@ -90,7 +93,8 @@ public sealed class VllmOpenAIClientFactoryTests
         });
         using var http = new HttpClient(handler);
         var options = new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1"), Retry = new VllmRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } };
-        var client = VllmOpenAIClientFactory.Create(VllmEndpoint.Resolve(options), http, out _);
+        using var transport = new VllmTransport(VllmEndpoint.Resolve(options), http);
+        var client = VllmOpenAIClientFactory.Create(transport);
 
         var completion = client.GetChatClient("m").CompleteChat([new UserChatMessage("hi")], cancellationToken: TestContext.Current.CancellationToken);
 

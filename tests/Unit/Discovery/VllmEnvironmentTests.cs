@@ -56,20 +56,23 @@ public sealed class VllmEnvironmentTests
     }
 
     [Fact]
-    public void Apply_ApiKey_SentOnlyAsAuthorizationBearer()
+    public void ApplyHeaders_ApiKey_SentOnlyAsAuthorizationBearer()
     {
         var options = new VllmProviderOptions { ApiKey = "sk-only-bearer" };
         options.Headers["X-Team"] = "search";
+        options.Headers["Authorization"] = "Basic c29tZW9uZQ==";
         var endpoint = VllmEndpoint.Resolve(options);
-        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.Under("models"));
+        using var message = System.ClientModel.Primitives.ClientPipeline.Create().CreateMessage();
+        var headers = message.Request.Headers;
 
-        endpoint.Apply(request);
+        endpoint.ApplyHeaders(headers);
 
-        Assert.Equal("Bearer", request.Headers.Authorization?.Scheme);
-        Assert.Equal("sk-only-bearer", request.Headers.Authorization?.Parameter);
-        var carryingKey = request.Headers.Where(h => h.Value.Any(v => v.Contains("sk-only-bearer", StringComparison.Ordinal))).Select(h => h.Key).ToArray();
+        Assert.True(headers.TryGetValue("Authorization", out var authorization));
+        Assert.Equal("Bearer sk-only-bearer", authorization);
+        var carryingKey = headers.Where(h => h.Value.Contains("sk-only-bearer", StringComparison.Ordinal)).Select(h => h.Key).ToArray();
         Assert.Equal(["Authorization"], carryingKey);
-        Assert.Equal(["search"], request.Headers.GetValues("X-Team"));
+        Assert.True(headers.TryGetValue("X-Team", out var team));
+        Assert.Equal("search", team);
     }
 
     [Fact]

@@ -65,6 +65,21 @@ public sealed class VllmModelDiscoveryTests
     }
 
     [Fact]
+    public async Task GetModelsAsync_Request_CarriesLibraryUserAgentAndConfiguredHeaders()
+    {
+        // Discovery sends through the same transport as every other call: the same User-Agent and headers.
+        var handler = new InMemoryHandler(_ => InMemoryHandler.Json(OneModel));
+        using var client = handler.CreateClient();
+        using var discovery = new VllmModelDiscovery(Options(o => o.Headers["X-Team"] = "search"), client);
+
+        await discovery.GetModelsAsync(Ct);
+
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal(VllmUserAgent.Value, request.Headers.UserAgent.ToString());
+        Assert.Equal(["search"], request.Headers.GetValues("X-Team"));
+    }
+
+    [Fact]
     public async Task GetModelsAsync_ExplicitModels_SkipsDiscovery()
     {
         var handler = InMemoryHandler.Answering(OneModel);

@@ -45,6 +45,25 @@ public sealed class NonStreamingBodyFaultTests
         Assert.DoesNotContain(ReliabilityHost.Canary, vllm.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory(Timeout = 30_000)]
+    [InlineData(MatrixSurface.Chat)]
+    [InlineData(MatrixSurface.Embeddings)]
+    [InlineData(MatrixSurface.Discovery)]
+    public async Task Call_CutBody_SameMessageOnEverySurface(MatrixSurface surface)
+    {
+        // One body reader for every component: a body that breaks off reads the same everywhere, with how much arrived.
+        await using var server = new RawHttpServer((request, stream, ct) => RespondAsync("cut-body", stream, ct));
+        var options = ReliabilityHost.Options(server.BaseUrl);
+        options.Retry.MaxAttempts = 1;
+        using var clients = new SurfaceClients(options);
+
+        var ex = await Record.ExceptionAsync(() => ReliabilityHost.RunAsync(surface, clients, TestContext.Current.CancellationToken));
+
+        var vllm = Assert.IsType<VllmException>(ex);
+        Assert.StartsWith("The answer broke off after ", vllm.ServerMessage, StringComparison.Ordinal);
+        Assert.Contains(" bytes: ", vllm.ServerMessage, StringComparison.Ordinal);
+    }
+
     private static async Task RespondAsync(string behaviour, Stream stream, CancellationToken ct)
     {
         switch (behaviour)

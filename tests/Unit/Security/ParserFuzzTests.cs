@@ -47,7 +47,7 @@ public sealed class ParserFuzzTests
         var version = Gen.OneOf(FuzzInputs.Bytes, Gen.Const(() => Encoding.UTF8.GetBytes("{\"version\":\"0.27.1\"}")), FuzzInputs.Mutated(f => f.Contains("models", StringComparison.Ordinal)));
         Run(version, body =>
         {
-            var text = VllmDiscoveryHttp.ParseVersion(body);
+            var text = VllmServerInfo.FromVersionBody(ModelsUrl, body).VersionText;
             _ = VllmServerInfo.ParseVersion(text);
             _ = VllmServerInfo.ParseVersion(Encoding.UTF8.GetString(body));
             _ = new VllmServerInfo(ModelsUrl, Encoding.UTF8.GetString(body)).IsAtLeast(0, 10, 1);

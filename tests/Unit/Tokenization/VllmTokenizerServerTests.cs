@@ -133,7 +133,7 @@ public sealed class VllmTokenizerServerTests
     private static IChatClient CreateChatClient(VllmTestServer server, string model)
     {
         var endpoint = VllmEndpoint.Resolve(Options(server));
-        var client = VllmOpenAIClientFactory.Create(endpoint, null, out _);
+        var client = VllmOpenAIClientFactory.Create(new VllmTransport(endpoint, null));
         return client.GetChatClient(model).AsIChatClient();
     }
 }

@@ -43,6 +43,41 @@ public sealed class VllmTokenizerTests
     }
 
     [Fact]
+    public async Task TokenizeAsync_HostNotFound_FailsOnceWithoutRetry()
+    {
+        // One retry policy for every call: only a refused connection, 429 and 503 are retried; a name that does not
+        // resolve will not resolve a moment later.
+        var handler = new RecordingHandler(_ => throw new System.Net.Http.HttpRequestException(System.Net.Http.HttpRequestError.NameResolutionError, "No such host is known."));
+        var options = Options();
+        options.Retry = new VllmRetryOptions { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(2) };
+        using var tokenizer = new VllmTokenizer(options, "m", handler.CreateClient());
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => tokenizer.TokenizeAsync("x", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Single(handler.RequestList);
+        Assert.Contains("host name not found", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenizeAsync_NoAnswerWithinFirstByteTimeout_ErrorNamesRequestAndSetting()
+    {
+        var handler = new Connectors.Vllm.Tests.Unit.Discovery.InMemoryHandler(async (_, ct) =>
+        {
+            await Task.Delay(System.Threading.Timeout.Infinite, ct);
+            throw new InvalidOperationException("unreachable");
+        });
+        var options = Options();
+        options.FirstByteTimeout = TimeSpan.FromMilliseconds(200);
+        using var client = handler.CreateClient();
+        using var tokenizer = new VllmTokenizer(options, "m", client);
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => tokenizer.TokenizeAsync("x", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal("The server at http://127.0.0.1:8000/v1 did not answer POST /tokenize within FirstByteTimeout (0.2 s).", ex.ServerMessage);
+        Assert.Contains("Vllm:FirstByteTimeout", ex.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TokenizeAsync_ReturnTokenStrings_SendsFlagAndReadsStrings()
     {
         var handler = InMemoryHandler.Answering(TestFiles.Read("tokenize-response-with-token-strs.example.json"));

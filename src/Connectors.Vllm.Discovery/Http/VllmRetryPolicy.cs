@@ -4,11 +4,10 @@ using System.ClientModel.Primitives;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Diagnostics;
+using Connectors.Vllm.Errors;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.Http;
@@ -19,7 +18,7 @@ namespace Connectors.Vllm.Http;
 /// within <see cref="VllmRetryOptions.MaxAttempts"/> and <see cref="VllmRetryOptions.MaxTotalTime"/>. It decides
 /// on the status line only, before the caller reads a byte of the body, so a stream is never retried once its
 /// first byte has been consumed. Each attempt gets <see cref="VllmProviderOptions.FirstByteTimeout"/> as its
-/// network timeout.
+/// network timeout, or, for a streamed request, its <see cref="VllmHeaderTimeout"/>.
 /// </summary>
 /// <remarks>Immutable after construction; safe to share.</remarks>
 internal sealed class VllmRetryPolicy : PipelinePolicy
@@ -36,59 +35,83 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
         _firstByteTimeout = options.FirstByteTimeout > TimeSpan.Zero ? options.FirstByteTimeout : Timeout.InfiniteTimeSpan;
     }
 
+    /// <summary>Marks a message that must be sent once (the health probe reports what it sees).</summary>
+    public static void DisableFor(PipelineMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        message.SetProperty(typeof(NoRetry), NoRetry.Instance);
+    }
+
     public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        // async: false never awaits anything that is not complete, so the task has already finished here.
+        var run = ProcessAsync(message, pipeline, currentIndex, async: false);
+        run.GetAwaiter().GetResult();
+    }
+
+    public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        => ProcessAsync(message, pipeline, currentIndex, async: true);
+
+    /// <summary>The attempts, for the synchronous and the asynchronous pipeline alike (System.ClientModel's own idiom).</summary>
+    private async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex, bool async)
     {
         ArgumentNullException.ThrowIfNull(message);
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
-            message.NetworkTimeout = _firstByteTimeout;
             TimeSpan delay;
             string reason;
             try
             {
-                ProcessNext(message, pipeline, currentIndex);
-                if (!ShouldRetry(message, attempt, started, out delay, out reason))
+                var headerTimeout = StartAttempt(message);
+                try
+                {
+                    if (async)
+                    {
+                        await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        ProcessNext(message, pipeline, currentIndex);
+                    }
+                }
+                finally
+                {
+                    headerTimeout?.Disarm();
+                }
+
+                if (IsDisabled(message) || !ShouldRetry(message, attempt, started, out delay, out reason))
                 {
                     return;
                 }
             }
-            catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
+            catch (ClientResultException ex) when (!IsDisabled(message) && VllmErrors.IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
             {
                 reason = "connection refused";
             }
 
             LogRetry(message, reason, delay, attempt);
-            message.CancellationToken.WaitHandle.WaitOne(delay);
-            message.CancellationToken.ThrowIfCancellationRequested();
+            if (async)
+            {
+                await Task.Delay(delay, message.CancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                message.CancellationToken.WaitHandle.WaitOne(delay);
+                message.CancellationToken.ThrowIfCancellationRequested();
+            }
         }
     }
 
-    public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    /// <summary>One attempt's timeouts. Normally the pipeline's network timeout is FirstByteTimeout: until the response
+    /// headers, then for each read of the body. A streamed request carries a <see cref="VllmHeaderTimeout"/> instead: its
+    /// clock runs until the headers, and the body gets no pipeline timeout (the SSE reader times its silences).</summary>
+    private VllmHeaderTimeout? StartAttempt(PipelineMessage message)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var started = Stopwatch.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
-        {
-            message.NetworkTimeout = _firstByteTimeout;
-            TimeSpan delay;
-            string reason;
-            try
-            {
-                await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
-                if (!ShouldRetry(message, attempt, started, out delay, out reason))
-                {
-                    return;
-                }
-            }
-            catch (ClientResultException ex) when (IsConnectionRefused(ex) && CanRetry(attempt, started, delay = VllmBackoff.Delay(_retry, attempt)))
-            {
-                reason = "connection refused";
-            }
-
-            LogRetry(message, reason, delay, attempt);
-            await Task.Delay(delay, message.CancellationToken).ConfigureAwait(false);
-        }
+        var headerTimeout = VllmHeaderTimeout.Of(message);
+        message.NetworkTimeout = headerTimeout is null ? _firstByteTimeout : Timeout.InfiniteTimeSpan;
+        headerTimeout?.Arm();
+        return headerTimeout;
     }
 
     /// <summary>429 and 503 are retried while attempts and time remain; the response is released before waiting.</summary>
@@ -126,21 +149,10 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
     private TimeSpan NextDelay(int attempt, PipelineResponse response)
         => VllmBackoff.Delay(_retry, attempt, response.Headers.TryGetValue("Retry-After", out var value) && VllmBackoff.TryParseRetryAfter(value, out var retryAfter) ? retryAfter : null);
 
-    internal static bool IsConnectionRefused(Exception exception)
+    private static bool IsDisabled(PipelineMessage message) => message.TryGetProperty(typeof(NoRetry), out _);
+
+    private sealed class NoRetry
     {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
-            {
-                return true;
-            }
-
-            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } http && http.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
-            {
-                return true;
-            }
-        }
-
-        return false;
+        public static readonly NoRetry Instance = new();
     }
 }

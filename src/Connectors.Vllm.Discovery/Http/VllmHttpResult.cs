@@ -1,0 +1,12 @@
+using System;
+
+namespace Connectors.Vllm.Http;
+
+/// <summary>A small request's outcome from <see cref="VllmTransport"/>: status, body (up to the limit), whether the body
+/// went over the limit, and where a redirect pointed.</summary>
+internal readonly record struct VllmHttpResult(int Status, ReadOnlyMemory<byte> Body, bool TooLarge, Uri? Location = null)
+{
+    public bool IsSuccess => Status is >= 200 and < 300;
+
+    public bool IsRedirect => Status is >= 300 and < 400;
+}
