@@ -5,7 +5,7 @@ using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using Connectors.Vllm.Tests.Unit.Discovery;
+using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.AI;
 using Xunit;
 

@@ -75,8 +75,8 @@ public sealed class VllmModelDiscoveryTests
         await discovery.GetModelsAsync(Ct);
 
         var request = Assert.Single(handler.Requests);
-        Assert.Equal(VllmUserAgent.Value, request.Headers.UserAgent.ToString());
-        Assert.Equal(["search"], request.Headers.GetValues("X-Team"));
+        Assert.Equal(VllmUserAgent.Value, request.Headers["User-Agent"]);
+        Assert.Equal("search", request.Headers["X-Team"]);
     }
 
     [Fact]

@@ -137,13 +137,13 @@ public sealed class VllmEmbeddingGeneratorTests
     {
         // The bytes decision reads /version through the one parser (VllmServerInfo), which reads "v0.10.2" as 0.10.2;
         // the generator's own parser read it as unknown and sent bytes to a server that cannot answer them.
-        var handler = new RecordingHandler(FakeEmbeddings.Responder(version: "v0.10.2"));
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder(version: "v0.10.2"));
         using var generator = new VllmEmbeddingGenerator(Options(), new VllmEmbeddingGeneratorOptions { Encoding = VllmEmbeddingEncoding.Bytes }, handler.CreateClient());
 
         var result = await generator.GenerateAsync(["t1"], null, TestContext.Current.CancellationToken);
 
-        Assert.Equal(["/version", "/v1/embeddings"], handler.RequestList.Select(r => r.Path));
-        Assert.Equal("base64", handler.RequestList[1].Json.GetProperty("encoding_format").GetString());
+        Assert.Equal(["/version", "/v1/embeddings"], handler.Requests.Select(r => r.Path));
+        Assert.Equal("base64", handler.Requests[1].Json.GetProperty("encoding_format").GetString());
         Assert.Equal(FakeEmbeddings.VectorFor("t1"), result[0].Vector.ToArray());
     }
 

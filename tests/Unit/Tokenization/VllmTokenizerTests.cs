@@ -47,21 +47,21 @@ public sealed class VllmTokenizerTests
     {
         // One retry policy for every call: only a refused connection, 429 and 503 are retried; a name that does not
         // resolve will not resolve a moment later.
-        var handler = new RecordingHandler(_ => throw new System.Net.Http.HttpRequestException(System.Net.Http.HttpRequestError.NameResolutionError, "No such host is known."));
+        var handler = new InMemoryHandler(_ => throw new System.Net.Http.HttpRequestException(System.Net.Http.HttpRequestError.NameResolutionError, "No such host is known."));
         var options = Options();
         options.Retry = new VllmRetryOptions { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(2) };
         using var tokenizer = new VllmTokenizer(options, "m", handler.CreateClient());
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => tokenizer.TokenizeAsync("x", cancellationToken: TestContext.Current.CancellationToken));
 
-        Assert.Single(handler.RequestList);
+        Assert.Single(handler.Requests);
         Assert.Contains("host name not found", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task TokenizeAsync_NoAnswerWithinFirstByteTimeout_ErrorNamesRequestAndSetting()
     {
-        var handler = new Connectors.Vllm.Tests.Unit.Discovery.InMemoryHandler(async (_, ct) =>
+        var handler = new InMemoryHandler(async (_, ct) =>
         {
             await Task.Delay(System.Threading.Timeout.Infinite, ct);
             throw new InvalidOperationException("unreachable");
