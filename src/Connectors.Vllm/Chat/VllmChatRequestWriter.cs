@@ -74,7 +74,10 @@ internal static class VllmChatRequestWriter
         return (buffer.WrittenSpan.ToArray(), reasoningEffort);
     }
 
-    private static void WriteMessages(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, string? instructions, string? reasoningField)
+    /// <summary>Writes <c>"messages"</c> as every request that sends a conversation carries it (chat and <c>/tokenize</c>):
+    /// <paramref name="instructions"/> merged into the system prompt, the history's reasoning under
+    /// <paramref name="reasoningField"/> (none when <see langword="null"/>).</summary>
+    internal static void WriteMessages(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, string? instructions, string? reasoningField)
     {
         writer.WritePropertyName("messages"u8);
         writer.WriteStartArray();
@@ -205,7 +208,7 @@ internal static class VllmChatRequestWriter
 
     /// <summary>Puts <see cref="ChatOptions.Instructions"/> into the first system message (a new one at the start
     /// when there is none), so the server gets one system prompt, not two.</summary>
-    internal static IEnumerable<MeaiChatMessage> MergeInstructions(IEnumerable<MeaiChatMessage> messages, string? instructions)
+    private static IEnumerable<MeaiChatMessage> MergeInstructions(IEnumerable<MeaiChatMessage> messages, string? instructions)
     {
         if (string.IsNullOrWhiteSpace(instructions))
         {
@@ -352,9 +355,28 @@ internal static class VllmChatRequestWriter
 
     private static bool WriteTools(Utf8JsonWriter writer, ChatOptions options, VllmChatRequest request, HashSet<string> written)
     {
-        if (options.Tools is not { Count: > 0 } tools || written.Contains("tools"))
+        if (written.Contains("tools"))
         {
-            return written.Contains("tools");
+            return true; // the caller's raw options carried them
+        }
+
+        if (!WriteTools(writer, options.Tools, request.Features.ToolStrict))
+        {
+            return false;
+        }
+
+        written.Add("tools");
+        return true;
+    }
+
+    /// <summary>Writes <c>"tools"</c> as every request that sends tools carries it (chat and <c>/tokenize</c>): function
+    /// declarations only (vLLM has no hosted tools), without <c>function.strict</c> unless <paramref name="toolStrict"/>.</summary>
+    /// <returns>Whether anything was written.</returns>
+    internal static bool WriteTools(Utf8JsonWriter writer, IList<AITool>? tools, bool toolStrict)
+    {
+        if (tools is not { Count: > 0 })
+        {
+            return false;
         }
 
         var any = false;
@@ -372,7 +394,7 @@ internal static class VllmChatRequestWriter
             }
 
             var chatTool = function.AsOpenAIChatTool();
-            if (request.Features.ToolStrict || chatTool.FunctionSchemaIsStrict is null)
+            if (toolStrict || chatTool.FunctionSchemaIsStrict is null)
             {
                 ((IJsonModel<ChatTool>)chatTool).Write(writer, WireOptions);
             }
@@ -385,7 +407,6 @@ internal static class VllmChatRequestWriter
         if (any)
         {
             writer.WriteEndArray();
-            written.Add("tools");
         }
 
         return any;
