@@ -22,18 +22,18 @@ namespace Connectors.Vllm.ChatProtocol;
 /// (<c>max_tokens</c>/<c>max_completion_tokens</c>, <c>structured_outputs</c>/<c>guided_*</c>, tool <c>strict</c>) are
 /// decided in one place, and the body is produced in one pass into one buffer. A caller's
 /// <see cref="ChatOptions.RawRepresentationFactory"/> result is honoured: its fields are copied first and win.
-/// <see cref="Http.VllmPayloadPolicy"/> then only scans the finished body and finds nothing to change.
+/// Fields vLLM must never get (<see cref="Http.VllmRequestBodyRewriter.IsNeverSent"/>) are not written, so
+/// <see cref="Http.VllmPayloadPolicy"/> leaves the body alone.
 /// </remarks>
 internal static class VllmChatRequestWriter
 {
     private static readonly ModelReaderWriterOptions WireOptions = new("J");
 
-    /// <summary>The body, and whether it carries a deliberate <c>reasoning_effort</c>.</summary>
-    public static (byte[] Body, bool ReasoningEffort) Write(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
+    /// <summary>The body.</summary>
+    public static byte[] Write(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         var written = new HashSet<string>(StringComparer.Ordinal);
-        bool reasoningEffort;
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
             writer.WriteStartObject();
@@ -46,12 +46,8 @@ internal static class VllmChatRequestWriter
             {
                 WriteRaw(writer, options, client, request, written);
                 WriteTyped(writer, options, request, written);
-                reasoningEffort = WriteReasoning(writer, request, written);
+                WriteReasoning(writer, request, written);
                 WriteExtras(writer, options, request, written);
-            }
-            else
-            {
-                reasoningEffort = false;
             }
 
             if (request.Stream)
@@ -71,7 +67,7 @@ internal static class VllmChatRequestWriter
             writer.WriteEndObject();
         }
 
-        return (buffer.WrittenSpan.ToArray(), reasoningEffort);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Writes <c>"messages"</c> as every request that sends a conversation carries it (chat and <c>/tokenize</c>):
@@ -255,8 +251,7 @@ internal static class VllmChatRequestWriter
         foreach (var property in document.RootElement.EnumerateObject())
         {
             var name = property.Name;
-            if (name is "messages" or "model" or "stream" or "stream_options" or "service_tier" or "store" or "metadata"
-                or "prompt_cache_key" or "prompt_cache_retention" or "reasoning_effort" or "safety_identifier")
+            if (name is "messages" or "model" or "stream" or "stream_options" || Http.VllmRequestBodyRewriter.IsNeverSent(name))
             {
                 continue;
             }
@@ -443,21 +438,18 @@ internal static class VllmChatRequestWriter
     }
 
     /// <summary>Writes what <see cref="VllmChatRequest"/> decided about reasoning: <c>reasoning_effort</c> and
-    /// <c>include_reasoning: false</c>. Returns whether <c>reasoning_effort</c> was written (the payload policy keeps it then).</summary>
-    private static bool WriteReasoning(Utf8JsonWriter writer, VllmChatRequest request, HashSet<string> written)
+    /// <c>include_reasoning: false</c>.</summary>
+    private static void WriteReasoning(Utf8JsonWriter writer, VllmChatRequest request, HashSet<string> written)
     {
         if (request.ExcludeReasoning && written.Add(VllmChatOptions.IncludeReasoning))
         {
             writer.WriteBoolean("include_reasoning"u8, false);
         }
 
-        if (request.ReasoningEffort is not { } effort || !written.Add(VllmChatOptions.ReasoningEffort))
+        if (request.ReasoningEffort is { } effort && written.Add(VllmChatOptions.ReasoningEffort))
         {
-            return false;
+            writer.WriteString("reasoning_effort"u8, effort);
         }
-
-        writer.WriteString("reasoning_effort"u8, effort);
-        return true;
     }
 
     /// <summary>The reasoning effort the caller asked for, as a vLLM value, or <see langword="null"/>: the
