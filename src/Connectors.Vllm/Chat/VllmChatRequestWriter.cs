@@ -29,21 +29,20 @@ internal static class VllmChatRequestWriter
 {
     private static readonly ModelReaderWriterOptions WireOptions = new("J");
 
-    /// <summary>The body.</summary>
-    public static byte[] Write(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
+    /// <summary>The body: the writer's own buffer, not copied (a retry sends the same bytes).</summary>
+    public static ReadOnlyMemory<byte> Write(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        var written = new HashSet<string>(StringComparer.Ordinal);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
             writer.WriteStartObject();
             writer.WriteString("model"u8, request.ModelId);
-            written.Add("model");
             WriteMessages(writer, messages, options?.Instructions, request.ReasoningField);
-            written.Add("messages");
 
             if (options is not null)
             {
+                // The fields written so far, so that no source (raw options, typed options, extras) writes one twice.
+                var written = new HashSet<string>(StringComparer.Ordinal) { "model", "messages" };
                 WriteRaw(writer, options, client, request, written);
                 WriteTyped(writer, options, request, written);
                 WriteReasoning(writer, request, written);
@@ -67,7 +66,7 @@ internal static class VllmChatRequestWriter
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 
     /// <summary>Writes <c>"messages"</c> as every request that sends a conversation carries it (chat and <c>/tokenize</c>):

@@ -542,8 +542,9 @@ internal sealed class VllmChatStreamParser
         throw VllmErrors.FromStreamError(info, _errorContext!, DescribeReceived() + ".");
     }
 
-    /// <summary>Every chunk repeats the id and model: compare the raw bytes and reuse the string instead of decoding it again.</summary>
-    private static string? Cached(ref Utf8JsonReader reader, string? current, ref byte[] currentUtf8)
+    /// <summary>Every chunk repeats the id and model: compare the raw bytes and reuse the string instead of decoding it again
+    /// (a whole answer is read once: nothing to keep).</summary>
+    private string? Cached(ref Utf8JsonReader reader, string? current, ref byte[] currentUtf8)
     {
         if (current is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.SequenceEqual(currentUtf8))
         {
@@ -551,7 +552,7 @@ internal sealed class VllmChatStreamParser
         }
 
         var value = reader.GetString();
-        currentUtf8 = reader.ValueIsEscaped || reader.HasValueSequence ? [] : reader.ValueSpan.ToArray();
+        currentUtf8 = _complete || reader.ValueIsEscaped || reader.HasValueSequence ? [] : reader.ValueSpan.ToArray();
         return value;
     }
 
