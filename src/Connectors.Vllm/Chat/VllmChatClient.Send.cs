@@ -153,8 +153,7 @@ public sealed partial class VllmChatClient
 
     private async Task<PipelineResponse> SendAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, CancellationToken cancellationToken)
     {
-        var (body, reasoningEffort) = VllmChatRequestWriter.Write(messages, options, request, this);
-        using var content = new VllmJsonContent(body, reasoningEffort);
+        using var content = new VllmJsonContent(VllmChatRequestWriter.Write(messages, options, request, this));
         var requestOptions = new RequestOptions
         {
             CancellationToken = cancellationToken,

@@ -22,36 +22,31 @@ namespace Connectors.Vllm.ChatProtocol;
 /// (<c>max_tokens</c>/<c>max_completion_tokens</c>, <c>structured_outputs</c>/<c>guided_*</c>, tool <c>strict</c>) are
 /// decided in one place, and the body is produced in one pass into one buffer. A caller's
 /// <see cref="ChatOptions.RawRepresentationFactory"/> result is honoured: its fields are copied first and win.
-/// <see cref="Http.VllmPayloadPolicy"/> then only scans the finished body and finds nothing to change.
+/// Fields vLLM must never get (<see cref="Http.VllmRequestBodyRewriter.IsNeverSent"/>) are not written, so
+/// <see cref="Http.VllmPayloadPolicy"/> leaves the body alone.
 /// </remarks>
 internal static class VllmChatRequestWriter
 {
     private static readonly ModelReaderWriterOptions WireOptions = new("J");
 
-    /// <summary>The body, and whether it carries a deliberate <c>reasoning_effort</c>.</summary>
-    public static (byte[] Body, bool ReasoningEffort) Write(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
+    /// <summary>The body: the writer's own buffer, not copied (a retry sends the same bytes).</summary>
+    public static ReadOnlyMemory<byte> Write(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        bool reasoningEffort;
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
             writer.WriteStartObject();
             writer.WriteString("model"u8, request.ModelId);
-            written.Add("model");
             WriteMessages(writer, messages, options?.Instructions, request.ReasoningField);
-            written.Add("messages");
 
             if (options is not null)
             {
+                // The fields written so far, so that no source (raw options, typed options, extras) writes one twice.
+                var written = new HashSet<string>(StringComparer.Ordinal) { "model", "messages" };
                 WriteRaw(writer, options, client, request, written);
                 WriteTyped(writer, options, request, written);
-                reasoningEffort = WriteReasoning(writer, request, written);
+                WriteReasoning(writer, request, written);
                 WriteExtras(writer, options, request, written);
-            }
-            else
-            {
-                reasoningEffort = false;
             }
 
             if (request.Stream)
@@ -71,10 +66,13 @@ internal static class VllmChatRequestWriter
             writer.WriteEndObject();
         }
 
-        return (buffer.WrittenSpan.ToArray(), reasoningEffort);
+        return buffer.WrittenMemory;
     }
 
-    private static void WriteMessages(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, string? instructions, string? reasoningField)
+    /// <summary>Writes <c>"messages"</c> as every request that sends a conversation carries it (chat and <c>/tokenize</c>):
+    /// <paramref name="instructions"/> merged into the system prompt, the history's reasoning under
+    /// <paramref name="reasoningField"/> (none when <see langword="null"/>).</summary>
+    internal static void WriteMessages(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, string? instructions, string? reasoningField)
     {
         writer.WritePropertyName("messages"u8);
         writer.WriteStartArray();
@@ -205,7 +203,7 @@ internal static class VllmChatRequestWriter
 
     /// <summary>Puts <see cref="ChatOptions.Instructions"/> into the first system message (a new one at the start
     /// when there is none), so the server gets one system prompt, not two.</summary>
-    internal static IEnumerable<MeaiChatMessage> MergeInstructions(IEnumerable<MeaiChatMessage> messages, string? instructions)
+    private static IEnumerable<MeaiChatMessage> MergeInstructions(IEnumerable<MeaiChatMessage> messages, string? instructions)
     {
         if (string.IsNullOrWhiteSpace(instructions))
         {
@@ -252,8 +250,7 @@ internal static class VllmChatRequestWriter
         foreach (var property in document.RootElement.EnumerateObject())
         {
             var name = property.Name;
-            if (name is "messages" or "model" or "stream" or "stream_options" or "service_tier" or "store" or "metadata"
-                or "prompt_cache_key" or "prompt_cache_retention" or "reasoning_effort" or "safety_identifier")
+            if (name is "messages" or "model" or "stream" or "stream_options" || Http.VllmRequestBodyRewriter.IsNeverSent(name))
             {
                 continue;
             }
@@ -352,9 +349,28 @@ internal static class VllmChatRequestWriter
 
     private static bool WriteTools(Utf8JsonWriter writer, ChatOptions options, VllmChatRequest request, HashSet<string> written)
     {
-        if (options.Tools is not { Count: > 0 } tools || written.Contains("tools"))
+        if (written.Contains("tools"))
         {
-            return written.Contains("tools");
+            return true; // the caller's raw options carried them
+        }
+
+        if (!WriteTools(writer, options.Tools, request.Features.ToolStrict))
+        {
+            return false;
+        }
+
+        written.Add("tools");
+        return true;
+    }
+
+    /// <summary>Writes <c>"tools"</c> as every request that sends tools carries it (chat and <c>/tokenize</c>): function
+    /// declarations only (vLLM has no hosted tools), without <c>function.strict</c> unless <paramref name="toolStrict"/>.</summary>
+    /// <returns>Whether anything was written.</returns>
+    internal static bool WriteTools(Utf8JsonWriter writer, IList<AITool>? tools, bool toolStrict)
+    {
+        if (tools is not { Count: > 0 })
+        {
+            return false;
         }
 
         var any = false;
@@ -372,7 +388,7 @@ internal static class VllmChatRequestWriter
             }
 
             var chatTool = function.AsOpenAIChatTool();
-            if (request.Features.ToolStrict || chatTool.FunctionSchemaIsStrict is null)
+            if (toolStrict || chatTool.FunctionSchemaIsStrict is null)
             {
                 ((IJsonModel<ChatTool>)chatTool).Write(writer, WireOptions);
             }
@@ -385,7 +401,6 @@ internal static class VllmChatRequestWriter
         if (any)
         {
             writer.WriteEndArray();
-            written.Add("tools");
         }
 
         return any;
@@ -422,21 +437,18 @@ internal static class VllmChatRequestWriter
     }
 
     /// <summary>Writes what <see cref="VllmChatRequest"/> decided about reasoning: <c>reasoning_effort</c> and
-    /// <c>include_reasoning: false</c>. Returns whether <c>reasoning_effort</c> was written (the payload policy keeps it then).</summary>
-    private static bool WriteReasoning(Utf8JsonWriter writer, VllmChatRequest request, HashSet<string> written)
+    /// <c>include_reasoning: false</c>.</summary>
+    private static void WriteReasoning(Utf8JsonWriter writer, VllmChatRequest request, HashSet<string> written)
     {
         if (request.ExcludeReasoning && written.Add(VllmChatOptions.IncludeReasoning))
         {
             writer.WriteBoolean("include_reasoning"u8, false);
         }
 
-        if (request.ReasoningEffort is not { } effort || !written.Add(VllmChatOptions.ReasoningEffort))
+        if (request.ReasoningEffort is { } effort && written.Add(VllmChatOptions.ReasoningEffort))
         {
-            return false;
+            writer.WriteString("reasoning_effort"u8, effort);
         }
-
-        writer.WriteString("reasoning_effort"u8, effort);
-        return true;
     }
 
     /// <summary>The reasoning effort the caller asked for, as a vLLM value, or <see langword="null"/>: the

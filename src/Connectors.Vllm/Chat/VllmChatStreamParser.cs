@@ -9,15 +9,19 @@ using Microsoft.Extensions.AI;
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>
-/// Turns vLLM's chat-completion chunks into <see cref="ChatResponseUpdate"/>s with one <see cref="Utf8JsonReader"/>
-/// pass per chunk: reasoning (under <c>reasoning</c> or <c>reasoning_content</c>, never both) before text, tool-call
-/// fragments assembled into <see cref="FunctionCallContent"/>s on the finish chunk, usage kept (continuous usage
-/// included) and reported once, error events thrown as <see cref="VllmException"/>.
+/// The one reader of vLLM's chat answers: turns chat-completion chunks into <see cref="ChatResponseUpdate"/>s with one
+/// <see cref="Utf8JsonReader"/> pass per chunk, and reads a whole non-streamed <c>chat.completion</c> with the same
+/// functions (<see cref="VllmChatResponseReader"/>; its <c>message</c> is read as one complete <c>delta</c>): reasoning
+/// (under <c>reasoning</c> or <c>reasoning_content</c>, never both) before text, tool-call fragments assembled into
+/// <see cref="FunctionCallContent"/>s on the finish chunk, vLLM's choice fields (<c>stop_reason</c>, <c>logprobs</c>,
+/// <c>token_ids</c>, <c>routed_experts</c>) and response fields in <c>AdditionalProperties</c>, usage kept (continuous
+/// usage included) and reported once, error events thrown as <see cref="VllmException"/>.
 /// </summary>
-/// <remarks>One instance per stream; not thread-safe. Only choice 0 is read back.</remarks>
+/// <remarks>One instance per stream (or answer); not thread-safe. Only choice 0 is read back.</remarks>
 internal sealed class VllmChatStreamParser
 {
-    private readonly VllmErrorContext _errorContext;
+    private readonly VllmErrorContext? _errorContext;
+    private readonly bool _complete;
     private string? _responseId;
     private byte[] _responseIdUtf8 = [];
     private string? _modelId;
@@ -30,6 +34,21 @@ internal sealed class VllmChatStreamParser
     private long _textChars;
 
     public VllmChatStreamParser(VllmErrorContext errorContext) => _errorContext = errorContext;
+
+    /// <summary>A reader of one whole non-streamed answer: <c>message</c> instead of <c>delta</c>, tool calls complete.</summary>
+    private VllmChatStreamParser() => _complete = true;
+
+    /// <summary>Gets the <c>id</c> read so far.</summary>
+    public string? ResponseId => _responseId;
+
+    /// <summary>Gets the <c>model</c> read so far.</summary>
+    public string? ModelId => _modelId;
+
+    /// <summary>Gets the <c>created</c> time read so far.</summary>
+    public DateTimeOffset? CreatedAt => _createdAt;
+
+    /// <summary>Gets the usage read so far, or <see langword="null"/> when none came.</summary>
+    public UsageDetails? Usage => _usage.Present ? _usage.ToUsageDetails() : null;
 
     /// <summary>Gets the finish reason of choice 0, once it arrived.</summary>
     public ChatFinishReason? FinishReason { get; private set; }
@@ -77,6 +96,26 @@ internal sealed class VllmChatStreamParser
         return update;
     }
 
+    /// <summary>Reads a whole non-streamed <c>chat.completion</c> with the functions that read a chunk.</summary>
+    /// <param name="body">The body.</param>
+    /// <param name="parser">The reader's state afterwards (id, usage, finish reason).</param>
+    /// <returns>The answer's one update (choice 0's contents, finish reason, vLLM fields), or <see langword="null"/> when
+    /// the body is not a JSON object with a <c>choices</c> array.</returns>
+    /// <exception cref="JsonException">The body is not valid JSON (or has a value of the wrong kind).</exception>
+    public static ChatResponseUpdate? ReadCompletion(ReadOnlySpan<byte> body, out VllmChatStreamParser parser)
+    {
+        parser = new VllmChatStreamParser();
+        try
+        {
+            return parser.ParseChunk(body);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // A string with invalid UTF-8, a value of the wrong kind, a number out of range: not valid JSON for us.
+            throw new JsonException(ex.Message, ex);
+        }
+    }
+
     /// <summary>Throws when the stream ended without <c>[DONE]</c> or without a finish reason.</summary>
     public void EnsureComplete(long bytesRead)
     {
@@ -101,11 +140,12 @@ internal sealed class VllmChatStreamParser
         var reader = new Utf8JsonReader(data);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new JsonException("A chunk must be a JSON object.");
+            return _complete ? null : throw new JsonException("A chunk must be a JSON object.");
         }
 
         ChatResponseUpdate? update = null;
         AdditionalPropertiesDictionary? extras = null;
+        var hasChoices = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("choices"u8))
@@ -113,6 +153,7 @@ internal sealed class VllmChatStreamParser
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartArray)
                 {
+                    hasChoices = true;
                     while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
                     {
                         ReadChoice(ref reader, ref update, ref extras);
@@ -168,7 +209,7 @@ internal sealed class VllmChatStreamParser
                     _fingerprint = reader.GetString();
                 }
             }
-            else if (reader.ValueTextEquals("error"u8))
+            else if (!_complete && reader.ValueTextEquals("error"u8))
             {
                 ThrowStreamError(data);
             }
@@ -192,6 +233,22 @@ internal sealed class VllmChatStreamParser
             }
         }
 
+        if (_complete)
+        {
+            if (!hasChoices)
+            {
+                return null;
+            }
+
+            update ??= NewUpdate(null);
+        }
+
+        if (update is not null && _fingerprint is not null && (update.FinishReason is not null || _complete))
+        {
+            // After the whole chunk: vLLM writes system_fingerprint after choices.
+            (extras ??= [])["system_fingerprint"] = _fingerprint;
+        }
+
         if (update is not null && extras is not null)
         {
             update.AdditionalProperties = extras;
@@ -206,13 +263,14 @@ internal sealed class VllmChatStreamParser
         string? text = null;
         string? reasoning = null;
         string? reasoningContent = null;
+        string? refusal = null;
         var hasRole = false;
         ChatFinishReason? finish = null;
         object? stopReason = null;
         var hasStopReason = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("delta"u8))
+            if (reader.ValueTextEquals("delta"u8) || (_complete && reader.ValueTextEquals("message"u8)))
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.StartObject)
@@ -249,6 +307,11 @@ internal sealed class VllmChatStreamParser
                         reader.Read();
                         ReadToolCalls(ref reader);
                     }
+                    else if (reader.ValueTextEquals("refusal"u8))
+                    {
+                        reader.Read();
+                        refusal = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
                     else
                     {
                         reader.Read();
@@ -278,9 +341,9 @@ internal sealed class VllmChatStreamParser
                     _ => ReadElement(ref reader),
                 };
             }
-            else if (reader.ValueTextEquals("logprobs"u8) || reader.ValueTextEquals("token_ids"u8))
+            else if (reader.ValueTextEquals("logprobs"u8) || reader.ValueTextEquals("token_ids"u8) || reader.ValueTextEquals("routed_experts"u8))
             {
-                var name = reader.ValueTextEquals("logprobs"u8) ? "logprobs" : "token_ids";
+                var name = reader.ValueTextEquals("logprobs"u8) ? "logprobs" : reader.ValueTextEquals("token_ids"u8) ? "token_ids" : "routed_experts";
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Null)
                 {
@@ -313,13 +376,18 @@ internal sealed class VllmChatStreamParser
             (contents ??= new List<AIContent>(1)).Add(new TextContent(text));
         }
 
-        if (finish is not null)
+        if (!string.IsNullOrEmpty(refusal))
         {
-            FinishReason = finish;
+            (contents ??= new List<AIContent>(1)).Add(new ErrorContent(refusal) { ErrorCode = "refusal" });
+        }
+
+        if (finish is not null || _complete)
+        {
+            FinishReason = finish ?? FinishReason;
             AddToolCalls(ref contents);
         }
 
-        if (contents is null && finish is null && !hasRole)
+        if (contents is null && finish is null && !hasRole && !_complete)
         {
             return;
         }
@@ -333,17 +401,12 @@ internal sealed class VllmChatStreamParser
             }
         }
 
-        if (finish is not null)
+        if (finish is not null || _complete)
         {
             update.FinishReason = finish;
             if (hasStopReason)
             {
                 (extras ??= [])["stop_reason"] = stopReason;
-            }
-
-            if (_fingerprint is not null)
-            {
-                (extras ??= [])["system_fingerprint"] = _fingerprint;
             }
         }
     }
@@ -359,6 +422,7 @@ internal sealed class VllmChatStreamParser
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
             var index = -1;
+            var hasFunction = false;
             string? id = null;
             string? name = null;
             string? arguments = null;
@@ -383,6 +447,7 @@ internal sealed class VllmChatStreamParser
                         continue;
                     }
 
+                    hasFunction = true;
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
                         if (reader.ValueTextEquals("name"u8))
@@ -409,9 +474,22 @@ internal sealed class VllmChatStreamParser
                 }
             }
 
+            var builders = _toolCalls ??= [];
+            if (_complete)
+            {
+                // A message's calls are whole (no index): each named one is a call of its own.
+                if (hasFunction && !string.IsNullOrEmpty(name))
+                {
+                    var call = new ToolCallBuilder(builders.Count) { Id = id, Name = name };
+                    call.Arguments.Append(arguments);
+                    builders.Add(call);
+                }
+
+                continue;
+            }
+
             // Later fragments carry only index and arguments (no id, no type); a fragment without an index belongs
             // to the call being built.
-            var builders = _toolCalls ??= [];
             var builder = index >= 0 ? builders.Find(b => b.Index == index) : (builders.Count > 0 ? builders[^1] : null);
             if (builder is null)
             {
@@ -461,11 +539,12 @@ internal sealed class VllmChatStreamParser
         var reader = new Utf8JsonReader(data);
         using var document = JsonDocument.ParseValue(ref reader);
         var info = VllmErrors.ParseElement(document.RootElement);
-        throw VllmErrors.FromStreamError(info, _errorContext, DescribeReceived() + ".");
+        throw VllmErrors.FromStreamError(info, _errorContext!, DescribeReceived() + ".");
     }
 
-    /// <summary>Every chunk repeats the id and model: compare the raw bytes and reuse the string instead of decoding it again.</summary>
-    private static string? Cached(ref Utf8JsonReader reader, string? current, ref byte[] currentUtf8)
+    /// <summary>Every chunk repeats the id and model: compare the raw bytes and reuse the string instead of decoding it again
+    /// (a whole answer is read once: nothing to keep).</summary>
+    private string? Cached(ref Utf8JsonReader reader, string? current, ref byte[] currentUtf8)
     {
         if (current is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.SequenceEqual(currentUtf8))
         {
@@ -473,7 +552,7 @@ internal sealed class VllmChatStreamParser
         }
 
         var value = reader.GetString();
-        currentUtf8 = reader.ValueIsEscaped || reader.HasValueSequence ? [] : reader.ValueSpan.ToArray();
+        currentUtf8 = _complete || reader.ValueIsEscaped || reader.HasValueSequence ? [] : reader.ValueSpan.ToArray();
         return value;
     }
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm.ChatProtocol;
 
-/// <summary>Pure mappings from vLLM's chat wire values to MEAI values, shared by the JSON and SSE readers.</summary>
+/// <summary>Pure mappings from vLLM's chat wire values to MEAI values, used by the one chat reader (<see cref="VllmChatStreamParser"/>).</summary>
 internal static class VllmChatWire
 {
     /// <summary>vLLM's <c>"repetition"</c> finish reason (repetition detection ended the output).</summary>
@@ -54,18 +54,6 @@ internal static class VllmChatWire
         return new ChatFinishReason(reader.GetString()!);
     }
 
-    public static ChatFinishReason? MapFinishReason(JsonElement element)
-        => element.ValueKind != JsonValueKind.String ? null : element.GetString() switch
-        {
-            "stop" => ChatFinishReason.Stop,
-            "length" => ChatFinishReason.Length,
-            "tool_calls" or "function_call" => ChatFinishReason.ToolCalls,
-            "content_filter" => ChatFinishReason.ContentFilter,
-            "repetition" => Repetition,
-            "abort" => Abort,
-            var other => new ChatFinishReason(other!),
-        };
-
     /// <summary>Reads a <c>usage</c> object (the reader is on its StartObject) into counts, without allocating.</summary>
     public static VllmUsageCounts ReadUsage(ref Utf8JsonReader reader)
     {
@@ -107,14 +95,6 @@ internal static class VllmChatWire
         }
 
         return usage;
-    }
-
-    public static VllmUsageCounts ReadUsage(JsonElement element)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(element.GetRawText());
-        var reader = new Utf8JsonReader(bytes);
-        reader.Read();
-        return ReadUsage(ref reader);
     }
 
     private static long? ReadLong(ref Utf8JsonReader reader)

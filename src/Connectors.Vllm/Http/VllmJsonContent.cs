@@ -7,22 +7,15 @@ using System.Threading.Tasks;
 namespace Connectors.Vllm.Http;
 
 /// <summary>
-/// A JSON request body held in memory. Lets <see cref="VllmPayloadPolicy"/> read the bytes without a copy and
-/// lets the retry policy send the same body again.
+/// A JSON request body held in memory, written by this library (or already rewritten by <see cref="VllmPayloadPolicy"/>):
+/// the policy leaves it alone, and the retry policy sends the same bytes again.
 /// </summary>
 internal sealed class VllmJsonContent : BinaryContent
 {
-    public VllmJsonContent(ReadOnlyMemory<byte> json, bool reasoningEffortAllowed = false)
-    {
-        Json = json;
-        ReasoningEffortAllowed = reasoningEffortAllowed;
-    }
+    public VllmJsonContent(ReadOnlyMemory<byte> json) => Json = json;
 
     /// <summary>Gets the UTF-8 JSON.</summary>
     public ReadOnlyMemory<byte> Json { get; }
-
-    /// <summary>Gets whether the body's <c>reasoning_effort</c> was written on purpose (the caller asked, and the model is not declared Reasoning = false).</summary>
-    public bool ReasoningEffortAllowed { get; }
 
     public override bool TryComputeLength(out long length)
     {

@@ -9,9 +9,9 @@ namespace Connectors.Vllm.Http;
 
 /// <summary>
 /// The proxy-style rewrite of every request the OpenAI SDK pipeline sends to vLLM, placed at
-/// <see cref="PipelinePosition.BeforeTransport"/> so it sees the final request: drops the OpenAI-only body
-/// fields (<c>service_tier</c>, <c>store</c>, <c>metadata</c>, prompt-cache hints, <c>reasoning_effort</c> unless it
-/// was written on purpose), asks for usage on every stream, removes SDK attribution headers
+/// <see cref="PipelinePosition.BeforeTransport"/> so it sees the final request: in bodies this library did not write
+/// (the OpenAI SDK's convenience methods; ours are <see cref="VllmJsonContent"/>) drops the fields vLLM must never get
+/// (<see cref="VllmRequestBodyRewriter"/>) and asks for usage on every stream; removes SDK attribution headers
 /// (<c>OpenAI-Organization</c>, <c>OpenAI-Project</c>, <c>OpenAI-Beta</c>, <c>X-Stainless-*</c>), removes the
 /// placeholder <c>Authorization</c> when no key is configured, names this library in <c>User-Agent</c> and adds
 /// the configured headers.
@@ -93,38 +93,25 @@ internal sealed class VllmPayloadPolicy : PipelinePolicy
 
     private static void RewriteBody(PipelineRequest request, BinaryContent content)
     {
-        ReadOnlyMemory<byte> json;
-        var reasoningEffortAllowed = false;
-        if (content is VllmJsonContent ours)
+        if (content is VllmJsonContent)
         {
-            json = ours.Json;
-            reasoningEffortAllowed = ours.ReasoningEffortAllowed;
+            return; // Written by this library (the chat and embeddings writers), which never write what the rewrite drops.
         }
-        else
+
+        if (!content.TryComputeLength(out var length) || length > MaxInspectedBodyBytes)
         {
-            if (!content.TryComputeLength(out var length) || length > MaxInspectedBodyBytes)
-            {
-                return;
-            }
-
-            using var buffer = new MemoryStream((int)length);
-            content.WriteTo(buffer);
-            json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-            if (json.Length == 0 || json.Span[0] != (byte)'{')
-            {
-                return;
-            }
-
-            // From here on the bytes are our copy: send them as such, so a retry reuses them.
-            var rewritten = VllmRequestBodyRewriter.Rewrite(json.Span, reasoningEffortAllowed: false);
-            request.Content = new VllmJsonContent(rewritten ?? json.ToArray());
             return;
         }
 
-        var changed = VllmRequestBodyRewriter.Rewrite(json.Span, reasoningEffortAllowed);
-        if (changed is not null)
+        using var buffer = new MemoryStream((int)length);
+        content.WriteTo(buffer);
+        var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (json.Length == 0 || json.Span[0] != (byte)'{')
         {
-            request.Content = new VllmJsonContent(changed, reasoningEffortAllowed);
+            return;
         }
+
+        // From here on the bytes are our copy: send them as such, so a retry reuses them (and is not rewritten again).
+        request.Content = new VllmJsonContent(VllmRequestBodyRewriter.Rewrite(json.Span) ?? json.ToArray());
     }
 }

@@ -5,16 +5,28 @@ using System.Text.Json;
 namespace Connectors.Vllm.Http;
 
 /// <summary>
-/// The body half of the proxy-style rewrite: drops the OpenAI-only top-level fields vLLM must not get and makes
-/// sure a stream asks for usage. Scans first and returns <see langword="null"/> when nothing needs changing, so
-/// the common case (a body our chat client already shaped) costs one reader pass and no allocation.
+/// The one list of fields vLLM must never get from us, and the body half of the proxy-style rewrite for bodies this
+/// library did not write (the OpenAI SDK's convenience methods): drops those fields and makes sure a stream asks for
+/// usage. Scans first and returns <see langword="null"/> when nothing needs changing (one reader pass, no allocation).
+/// Our own chat writer leaves the same fields out (<see cref="IsNeverSent"/>), so its bodies are never rewritten.
 /// </summary>
 internal static class VllmRequestBodyRewriter
 {
+    /// <summary>OpenAI-only top-level fields never forwarded to vLLM (design.md "Proxy-style"): vLLM ignores them at best.
+    /// <c>reasoning_effort</c> is on the list because only the caller's <see cref="Microsoft.Extensions.AI.ChatOptions.Reasoning"/>
+    /// (or the <c>reasoning_effort</c> extra) may set it, which our writer does itself in a value the server accepts.</summary>
+    private static readonly string[] NeverSent =
+        ["service_tier", "store", "metadata", "prompt_cache_key", "prompt_cache_retention", "safety_identifier", "reasoning_effort"];
+
+    private static readonly byte[][] NeverSentUtf8 = Array.ConvertAll(NeverSent, System.Text.Encoding.UTF8.GetBytes);
+
+    /// <summary>Whether <paramref name="name"/> is a field vLLM must never get from a body or options someone else shaped.</summary>
+    public static bool IsNeverSent(string name) => Array.IndexOf(NeverSent, name) >= 0;
+
     /// <summary>Rewrites the body, or returns <see langword="null"/> when it is already right (or is not a JSON object).</summary>
-    public static byte[]? Rewrite(ReadOnlySpan<byte> body, bool reasoningEffortAllowed)
+    public static byte[]? Rewrite(ReadOnlySpan<byte> body)
     {
-        if (!NeedsRewrite(body, reasoningEffortAllowed, out var stream))
+        if (!NeedsRewrite(body, out var stream))
         {
             return null;
         }
@@ -28,7 +40,7 @@ internal static class VllmRequestBodyRewriter
             var wroteStreamOptions = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var drop = IsDropped(ref reader, reasoningEffortAllowed);
+                var drop = IsNeverSentAt(ref reader);
                 var isStreamOptions = reader.ValueTextEquals("stream_options"u8);
                 var name = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan.ToArray();
                 reader.Read();
@@ -71,7 +83,7 @@ internal static class VllmRequestBodyRewriter
         return output.WrittenSpan.ToArray();
     }
 
-    private static bool NeedsRewrite(ReadOnlySpan<byte> body, bool reasoningEffortAllowed, out bool stream)
+    private static bool NeedsRewrite(ReadOnlySpan<byte> body, out bool stream)
     {
         stream = false;
         var hasStreamOptions = false;
@@ -87,7 +99,7 @@ internal static class VllmRequestBodyRewriter
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (IsDropped(ref reader, reasoningEffortAllowed))
+                if (IsNeverSentAt(ref reader))
                 {
                     drop = true;
                     reader.Read();
@@ -172,12 +184,16 @@ internal static class VllmRequestBodyRewriter
         writer.WriteEndObject();
     }
 
-    /// <summary>True for the OpenAI-only fields never sent to vLLM (design.md "Proxy-style").</summary>
-    private static bool IsDropped(ref Utf8JsonReader reader, bool reasoningEffortAllowed)
-        => reader.ValueTextEquals("service_tier"u8)
-            || reader.ValueTextEquals("store"u8)
-            || reader.ValueTextEquals("metadata"u8)
-            || reader.ValueTextEquals("prompt_cache_key"u8)
-            || reader.ValueTextEquals("prompt_cache_retention"u8)
-            || (!reasoningEffortAllowed && reader.ValueTextEquals("reasoning_effort"u8));
+    private static bool IsNeverSentAt(ref Utf8JsonReader reader)
+    {
+        foreach (var name in NeverSentUtf8)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

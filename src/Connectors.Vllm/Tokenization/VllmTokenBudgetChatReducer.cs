@@ -97,17 +97,17 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
         {
             ModelId = chatOptions?.ModelId,
             Tools = chatOptions?.Tools,
+            Instructions = chatOptions?.Instructions,
             ChatTemplateKwargs = chatOptions?.AdditionalProperties?.TryGetValue(VllmChatOptions.ChatTemplateKwargs, out var kwargs) == true
                 ? kwargs as IDictionary<string, object?>
                 : null,
         };
-        var instructions = chatOptions?.Instructions;
         var model = _tokenizer.ModelFor(tokenizeOptions);
         var entry = _tokenizer.Http.FindModel(model);
 
         var calls = 1;
         // Counted as the chat client sends them: ChatOptions.Instructions merged into the system prompt.
-        var measured = await _tokenizer.TokenizeAsync(VllmChatRequestWriter.MergeInstructions(all, instructions), tokenizeOptions, cancellationToken).ConfigureAwait(false);
+        var measured = await _tokenizer.TokenizeAsync(all, tokenizeOptions, cancellationToken).ConfigureAwait(false);
         var window = _contextWindow ?? entry?.ContextWindow ?? measured.MaxModelLen
             ?? throw VllmException.ClientSide("The token-budget reducer cannot tell the model's context window: the model entry has none and the server's /tokenize answer has no max_model_len.", "Set ContextWindow on the model entry (Vllm:Models) or on VllmTokenBudgetOptions.");
 
@@ -146,7 +146,7 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
             firstKept = next;
             candidate = units.Compose(firstKept);
             calls++;
-            var confirmed = await _tokenizer.TokenizeAsync(VllmChatRequestWriter.MergeInstructions(candidate, instructions), tokenizeOptions, cancellationToken).ConfigureAwait(false);
+            var confirmed = await _tokenizer.TokenizeAsync(candidate, tokenizeOptions, cancellationToken).ConfigureAwait(false);
             candidateTokens = confirmed.Count;
             candidateWeight = Weigh(candidate);
             if (candidateTokens <= budget)

@@ -24,6 +24,10 @@ public sealed class VllmTokenizeOptions
     /// <summary>Gets or sets whether the last message is left open for continuation (vLLM's <c>continue_final_message</c>).</summary>
     public bool? ContinueFinalMessage { get; set; }
 
+    /// <summary>Gets or sets instructions merged into the system prompt as the chat client merges
+    /// <see cref="ChatOptions.Instructions"/>, so the count is of what a chat request with them sends.</summary>
+    public string? Instructions { get; set; }
+
     /// <summary>Gets or sets the tools the chat template renders with the messages (function declarations only).</summary>
     public IList<AITool>? Tools { get; set; }
 

@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Tokenization;
 using Connectors.Vllm.Wire;
 using Microsoft.Extensions.AI;
@@ -156,12 +157,19 @@ public sealed class VllmTokenizer : IDisposable
         return response.Prompt ?? string.Empty;
     }
 
-    /// <summary>The chat-form body; <paramref name="tools"/> overrides the options' tools (the reducer passes the request's).</summary>
+    /// <summary>The chat-form body: <c>messages</c> and <c>tools</c> written by the chat request's own writer, so the count is
+    /// of what a chat request sends (instructions merged, the history's reasoning included); <paramref name="tools"/>
+    /// overrides the options' tools.</summary>
+    /// <remarks>The server's version is not asked for here: the forms of a current server are written (those of
+    /// <see cref="VllmServerFeatures.Unknown"/>), as a chat request to a server of unknown version does.</remarks>
     internal static byte[] BuildChatBody(IEnumerable<ChatMessage> messages, string? model, VllmTokenizeOptions? options, IList<AITool>? tools)
         => VllmJsonValues.Build(writer =>
         {
+            var features = VllmServerFeatures.Unknown;
+            var list = messages as IReadOnlyCollection<ChatMessage> ?? new List<ChatMessage>(messages);
             WriteModel(writer, model);
-            ChatMessageJson.WriteMessages(writer, messages);
+            var reasoningField = VllmChatRequestWriter.HasAssistantReasoning(list) ? features.ReasoningInputField : null;
+            VllmChatRequestWriter.WriteMessages(writer, list, options?.Instructions, reasoningField);
             writer.WriteBoolean("add_generation_prompt", options?.AddGenerationPrompt ?? (options?.ContinueFinalMessage != true));
             if (options?.ContinueFinalMessage is { } continueFinal)
             {
@@ -178,7 +186,7 @@ public sealed class VllmTokenizer : IDisposable
                 writer.WriteBoolean("return_token_strs", true);
             }
 
-            ChatMessageJson.WriteTools(writer, tools);
+            VllmChatRequestWriter.WriteTools(writer, tools, features.ToolStrict);
             if (options?.ChatTemplateKwargs is { Count: > 0 } kwargs)
             {
                 writer.WritePropertyName("chat_template_kwargs");

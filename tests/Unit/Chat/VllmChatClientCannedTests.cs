@@ -111,6 +111,28 @@ public sealed class VllmChatClientCannedTests
         Assert.Single(updates.SelectMany(u => u.Contents).OfType<UsageContent>());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetResponse_ChoiceRoutedExperts_InAdditionalPropertiesStreamedAndNot(bool stream)
+    {
+        const string Head = "{'id':'chatcmpl-1','object':'OBJECT','created':1,'model':'m','choices':[{'index':0,";
+        const string Usage = "'usage':{'prompt_tokens':3,'completion_tokens':1,'total_tokens':4}}";
+        var chunk = Head.Replace("OBJECT", "chat.completion.chunk", StringComparison.Ordinal);
+        var body = (stream
+            ? "data: " + chunk + "'delta':{'role':'assistant','content':'hi'},'finish_reason':null}]}\n\n"
+                + "data: " + chunk + "'delta':{},'finish_reason':'stop','routed_experts':[[1,2]]}]," + Usage + "\n\ndata: [DONE]\n\n"
+            : Head.Replace("OBJECT", "chat.completion", StringComparison.Ordinal) + "'message':{'role':'assistant','content':'hi'},'finish_reason':'stop','routed_experts':[[1,2]]}]," + Usage)
+            .Replace('\'', '"');
+        using var client = Create(new RecordingHandler((_, _) => CannedServer.Respond(System.Net.HttpStatusCode.OK, body, stream ? "text/event-stream" : "application/json")), "m");
+
+        var properties = stream
+            ? (await client.GetStreamingResponseAsync("Hi", cancellationToken: TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken)).Single(u => u.FinishReason is not null).AdditionalProperties
+            : (await client.GetResponseAsync("Hi", cancellationToken: TestContext.Current.CancellationToken)).AdditionalProperties;
+
+        Assert.Equal("[[1,2]]", ((JsonElement)properties!["routed_experts"]!).GetRawText());
+    }
+
     [Fact]
     public async Task GetResponseAsync_ToolCallBody_FunctionCallParsed()
     {

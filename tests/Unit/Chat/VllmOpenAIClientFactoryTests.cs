@@ -60,7 +60,7 @@ public sealed class VllmOpenAIClientFactoryTests
         using var http = new HttpClient(handler);
         using var transport = new VllmTransport(VllmEndpoint.Resolve(new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1") }), http);
         var client = VllmOpenAIClientFactory.Create(transport);
-        var options = new ChatCompletionOptions { StoredOutputEnabled = true, ServiceTier = ChatServiceTier.Auto, ReasoningEffortLevel = ChatReasoningEffortLevel.High, Temperature = 0.5f };
+        var options = new ChatCompletionOptions { StoredOutputEnabled = true, ServiceTier = ChatServiceTier.Auto, ReasoningEffortLevel = ChatReasoningEffortLevel.High, Temperature = 0.5f, SafetyIdentifier = "user-1" };
         options.Metadata["k"] = "v";
 
         await client.GetChatClient("m").CompleteChatAsync([new UserChatMessage("hi")], options, TestContext.Current.CancellationToken);
@@ -71,10 +71,27 @@ public sealed class VllmOpenAIClientFactoryTests
         Assert.DoesNotContain("metadata", names);
         Assert.DoesNotContain("service_tier", names);
         Assert.DoesNotContain("reasoning_effort", names);
+        Assert.DoesNotContain("safety_identifier", names); // the chat writer's list and the policy's are one
         Assert.Equal(0.5, body.RootElement.GetProperty("temperature").GetDouble(), 3);
         Assert.Equal("m", body.RootElement.GetProperty("model").GetString());
     }
 #pragma warning restore OPENAI001
+
+    [Fact]
+    public async Task Create_BodyThisLibraryWrote_SentAsWrittenOthersRewritten()
+    {
+        var handler = InMemoryHandler.Answering(ChatResponse);
+        using var http = new HttpClient(handler);
+        using var transport = new VllmTransport(VllmEndpoint.Resolve(new VllmProviderOptions { BaseUrl = new Uri("http://127.0.0.1:9/v1") }), http);
+        var client = VllmOpenAIClientFactory.Create(transport);
+        const string Body = """{"model":"m","messages":[],"store":false}""";
+
+        await client.GetChatClient("m").CompleteChatAsync(new VllmJsonContent(System.Text.Encoding.UTF8.GetBytes(Body)), new System.ClientModel.Primitives.RequestOptions());
+        await client.GetChatClient("m").CompleteChatAsync(BinaryContent.Create(BinaryData.FromString(Body)), new System.ClientModel.Primitives.RequestOptions());
+
+        Assert.Equal(Body, System.Text.Encoding.UTF8.GetString(handler.Requests[0].Body));
+        Assert.Equal("""{"model":"m","messages":[]}""", System.Text.Encoding.UTF8.GetString(handler.Requests[1].Body));
+    }
 
     [Fact]
     public void Create_SyncCallWith429ThenSuccess_RetriedThroughSyncPipeline()
@@ -108,7 +125,7 @@ public sealed class VllmOpenAIClientFactoryTests
     {
         var body = """{"model":"m","messages":[],"stream":true,"stream_options":{"include_usage":true}}"""u8;
 
-        Assert.Null(VllmRequestBodyRewriter.Rewrite(body, reasoningEffortAllowed: false));
+        Assert.Null(VllmRequestBodyRewriter.Rewrite(body));
     }
 
     [Fact]
@@ -116,7 +133,7 @@ public sealed class VllmOpenAIClientFactoryTests
     {
         var body = """{"model":"m","stream":true,"stream_options":{"continuous_usage_stats":true},"store":false}"""u8;
 
-        var rewritten = VllmRequestBodyRewriter.Rewrite(body, reasoningEffortAllowed: false);
+        var rewritten = VllmRequestBodyRewriter.Rewrite(body);
 
         using var doc = JsonDocument.Parse(rewritten!);
         Assert.False(doc.RootElement.TryGetProperty("store", out _));

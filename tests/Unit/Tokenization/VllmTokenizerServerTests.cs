@@ -103,6 +103,39 @@ public sealed class VllmTokenizerServerTests
     }
 
     [Fact]
+    public async Task UseVllmTokenBudget_InstructionsReasoningAndTools_TokenizeGetsTheMessagesAndToolsChatSends()
+    {
+        var serverOptions = new VllmTestServerOptions();
+        serverOptions.Models.Add(VllmTestModel.Chat("chat-model", maxModelLen: 4096));
+        await using var server = await VllmTestServer.StartAsync(serverOptions, TestContext.Current.CancellationToken);
+        var reducer = new VllmTokenBudgetChatReducer(new VllmTokenizer(Options(server), "chat-model"));
+        using var client = new ChatClientBuilder(new VllmChatClient(Options(server), "chat-model")).UseVllmTokenBudget(reducer).Build();
+        List<ChatMessage> conversation =
+        [
+            new(ChatRole.System, "Be brief."),
+            new(ChatRole.User, "Is it warm in Paris?"),
+            new(ChatRole.Assistant, [new TextReasoningContent("The user asks about Paris."), new TextContent("Mild.")]),
+            new(ChatRole.User, "And in Rome?"),
+        ];
+        var options = new ChatOptions
+        {
+            Instructions = "Answer in French.",
+            Tools = [AIFunctionFactory.Create((string city) => "sunny", "get_weather", "Gets the weather")],
+            MaxOutputTokens = 16,
+        };
+
+        await client.GetResponseAsync(conversation, options, TestContext.Current.CancellationToken);
+
+        var tokenize = JsonDocument.Parse(server.Requests.Single(r => r.Path == "/tokenize").Body).RootElement;
+        var chat = JsonDocument.Parse(server.Requests.Single(r => r.Path == "/v1/chat/completions").Body).RootElement;
+        Assert.Equal(chat.GetProperty("messages").GetRawText(), tokenize.GetProperty("messages").GetRawText());
+        Assert.Equal(chat.GetProperty("tools").GetRawText(), tokenize.GetProperty("tools").GetRawText());
+        Assert.StartsWith("Answer in French.", chat.GetProperty("messages")[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Equal("The user asks about Paris.", chat.GetProperty("messages")[2].GetProperty("reasoning").GetString());
+        Assert.All(server.Requests, r => Assert.Equal(200, r.StatusCode));
+    }
+
+    [Fact]
     public async Task ReduceAsync_SingleOversizedTurnAgainstServer_ThrowsBeforeChatIsSent()
     {
         var serverOptions = new VllmTestServerOptions();
