@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>The outcome of one scripted generation, before it is written as JSON or SSE.</summary>
