@@ -1,5 +1,3 @@
-using System;
-using System.Globalization;
 using System.Threading;
 
 namespace Connectors.Vllm.Testing;

@@ -1,18 +1,11 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
 using System.Net;
 using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.Testing.Server;
-using Connectors.Vllm.Testing.Server.Http;
 using Connectors.Vllm.Testing.Server.Routes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -159,16 +152,15 @@ public sealed class VllmTestServer : IAsyncDisposable
 
     private void MapRoutes(IEndpointRouteBuilder routes)
     {
-        new HealthRoute(_state).Map(routes);
-        new VersionRoute(_state).Map(routes);
-        new LoadRoute(_state).Map(routes);
-        new MetricsRoute(_state).Map(routes);
-        new ModelsRoute(_state).Map(routes);
-        new ChatCompletionsRoute(_state).Map(routes);
-        new EmbeddingsRoute(_state).Map(routes);
-        new TokenizeRoute(_state).Map(routes);
-        new DetokenizeRoute(_state).Map(routes);
-        new ScoreRoute(_state).Map(routes);
-        new RerankRoute(_state).Map(routes);
+        ServerRoute[] all =
+        [
+            new HealthRoute(_state), new VersionRoute(_state), new LoadRoute(_state), new MetricsRoute(_state), new ModelsRoute(_state),
+            new ChatCompletionsRoute(_state), new EmbeddingsRoute(_state), new TokenizeRoute(_state), new DetokenizeRoute(_state),
+            new ScoreRoute(_state), new RerankRoute(_state),
+        ];
+        foreach (var route in all)
+        {
+            route.Map(routes);
+        }
     }
 }

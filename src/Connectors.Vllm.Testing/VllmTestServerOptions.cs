@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace Connectors.Vllm.Testing;
 
 /// <summary>Options of <see cref="VllmTestServer"/>: which vLLM it emulates and how.</summary>

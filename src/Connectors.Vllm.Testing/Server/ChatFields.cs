@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace Connectors.Vllm.Testing.Server;
 
 /// <summary>Request fields vLLM declares (from reference/examples/chat-request-fields.json and embedding-request-fields.json).</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Globalization;
-
 namespace Connectors.Vllm.Testing.Server;
 
 /// <summary>The emulated vLLM version, parsed leniently ("0.27.1", "0.27.2.dev3+gabc", "v0.11").</summary>

@@ -1,4 +1,3 @@
-using System;
 using System.Text.RegularExpressions;
 
 namespace Connectors.Vllm.Testing.Server;
@@ -22,7 +21,16 @@ internal static partial class HashEmbedder
             }
         }
 
-        var result = new float[dimensions];
+        return Normalize(v);
+    }
+
+    /// <summary>Matryoshka: keep the first <paramref name="dimensions"/> components, renormalise.</summary>
+    public static float[] Truncate(float[] full, int dimensions) => Normalize(Array.ConvertAll(full[..dimensions], x => (double)x));
+
+    /// <summary>L2-normalised; the zero vector becomes the first unit vector.</summary>
+    private static float[] Normalize(double[] v)
+    {
+        var result = new float[v.Length];
         var norm = 0.0;
         foreach (var x in v)
         {
@@ -36,34 +44,9 @@ internal static partial class HashEmbedder
         }
 
         norm = Math.Sqrt(norm);
-        for (var i = 0; i < dimensions; i++)
+        for (var i = 0; i < v.Length; i++)
         {
             result[i] = (float)(v[i] / norm);
-        }
-
-        return result;
-    }
-
-    /// <summary>Matryoshka: keep the first <paramref name="dimensions"/> components, renormalise.</summary>
-    public static float[] Truncate(float[] full, int dimensions)
-    {
-        var result = new float[dimensions];
-        var norm = 0.0;
-        for (var i = 0; i < dimensions; i++)
-        {
-            norm += (double)full[i] * full[i];
-        }
-
-        if (norm == 0)
-        {
-            result[0] = 1f;
-            return result;
-        }
-
-        norm = Math.Sqrt(norm);
-        for (var i = 0; i < dimensions; i++)
-        {
-            result[i] = (float)(full[i] / norm);
         }
 
         return result;

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Connectors.Vllm.Testing.Server;
 
 /// <summary>One request in flight: its record, body, header fault and how it ended.</summary>

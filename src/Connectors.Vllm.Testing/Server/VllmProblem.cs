@@ -1,5 +1,3 @@
-using System;
-
 namespace Connectors.Vllm.Testing.Server;
 
 /// <summary>Thrown inside the request pipeline to answer with one of vLLM's error bodies.</summary>
@@ -44,6 +42,9 @@ internal sealed class VllmProblem : Exception
         var param = loc.Length > 1 ? string.Join('.', loc) : null;
         return new VllmProblem(400, "Bad Request", message, param);
     }
+
+    /// <summary>pydantic's "Field required" for the field at <paramref name="loc"/> (<c>body</c>, then the path) missing from <paramref name="input"/>.</summary>
+    public static VllmProblem Missing(JsonNode? input, params string[] loc) => Validation("missing", loc, "Field required", PyText.Repr(input));
 
     public static VllmProblem NotFoundModel(string model, bool withParam) =>
         new(404, "NotFoundError", $"The model `{model}` does not exist.", withParam ? "model" : null);

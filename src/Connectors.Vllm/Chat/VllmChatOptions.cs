@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Frozen;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm;
@@ -312,22 +313,14 @@ public static class VllmChatOptions
     /// <param name="tokenIds">The token ids.</param>
     /// <returns><paramref name="options"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="tokenIds"/> is <see langword="null"/>.</exception>
-    public static ChatOptions WithStopTokenIds(this ChatOptions options, params IEnumerable<int> tokenIds)
-    {
-        ArgumentNullException.ThrowIfNull(tokenIds);
-        return Set(options, StopTokenIds, new List<int>(tokenIds));
-    }
+    public static ChatOptions WithStopTokenIds(this ChatOptions options, params IEnumerable<int> tokenIds) => Set(options, StopTokenIds, new List<int>(NotNull(tokenIds)));
 
     /// <summary>Sets <c>bad_words</c>: words that must not be generated.</summary>
     /// <param name="options">The options to change.</param>
     /// <param name="words">The words.</param>
     /// <returns><paramref name="options"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="words"/> is <see langword="null"/>.</exception>
-    public static ChatOptions WithBadWords(this ChatOptions options, params IEnumerable<string> words)
-    {
-        ArgumentNullException.ThrowIfNull(words);
-        return Set(options, BadWords, new List<string>(words));
-    }
+    public static ChatOptions WithBadWords(this ChatOptions options, params IEnumerable<string> words) => Set(options, BadWords, new List<string>(NotNull(words)));
 
     /// <summary>Sets <c>ignore_eos</c>: keep generating after the end-of-sequence token.</summary>
     /// <param name="options">The options to change.</param>
@@ -341,11 +334,7 @@ public static class VllmChatOptions
     /// <param name="kwargs">The arguments for the chat template.</param>
     /// <returns><paramref name="options"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="kwargs"/> is <see langword="null"/>.</exception>
-    public static ChatOptions WithChatTemplateKwargs(this ChatOptions options, IDictionary<string, object?> kwargs)
-    {
-        ArgumentNullException.ThrowIfNull(kwargs);
-        return Set(options, ChatTemplateKwargs, new Dictionary<string, object?>(kwargs, StringComparer.Ordinal));
-    }
+    public static ChatOptions WithChatTemplateKwargs(this ChatOptions options, IDictionary<string, object?> kwargs) => Set(options, ChatTemplateKwargs, new Dictionary<string, object?>(NotNull(kwargs), StringComparer.Ordinal));
 
     /// <summary>Sets <c>chat_template_kwargs.enable_thinking</c> (Qwen3 and similar templates), keeping other template arguments.</summary>
     /// <param name="options">The options to change.</param>
@@ -385,22 +374,14 @@ public static class VllmChatOptions
     /// <param name="effort">One of none, minimal, low, medium, high, xhigh, max.</param>
     /// <returns><paramref name="options"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="effort"/> is <see langword="null"/>.</exception>
-    public static ChatOptions WithReasoningEffort(this ChatOptions options, string effort)
-    {
-        ArgumentNullException.ThrowIfNull(effort);
-        return Set(options, ReasoningEffort, effort);
-    }
+    public static ChatOptions WithReasoningEffort(this ChatOptions options, string effort) => Set(options, ReasoningEffort, NotNull(effort));
 
     /// <summary>Sets <c>structured_outputs</c>: an explicit regex, choice, grammar, JSON-schema or structural-tag constraint.</summary>
     /// <param name="options">The options to change.</param>
     /// <param name="constraint">The constraint.</param>
     /// <returns><paramref name="options"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="constraint"/> is <see langword="null"/>.</exception>
-    public static ChatOptions WithStructuredOutputs(this ChatOptions options, VllmStructuredOutputs constraint)
-    {
-        ArgumentNullException.ThrowIfNull(constraint);
-        return Set(options, StructuredOutputs, constraint);
-    }
+    public static ChatOptions WithStructuredOutputs(this ChatOptions options, VllmStructuredOutputs constraint) => Set(options, StructuredOutputs, NotNull(constraint));
 
     /// <summary>Sets <c>priority</c> (lower is served earlier; needs the server's priority scheduling).</summary>
     /// <param name="options">The options to change.</param>
@@ -415,11 +396,7 @@ public static class VllmChatOptions
     /// <returns><paramref name="options"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="salt"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="salt"/> is empty.</exception>
-    public static ChatOptions WithCacheSalt(this ChatOptions options, string salt)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(salt);
-        return Set(options, CacheSalt, salt);
-    }
+    public static ChatOptions WithCacheSalt(this ChatOptions options, string salt) => Set(options, CacheSalt, NotEmpty(salt));
 
     /// <summary>Sets <c>request_id</c>; the response id becomes <c>chatcmpl-&lt;requestId&gt;</c>.</summary>
     /// <param name="options">The options to change.</param>
@@ -427,11 +404,7 @@ public static class VllmChatOptions
     /// <returns><paramref name="options"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="requestId"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="requestId"/> is empty.</exception>
-    public static ChatOptions WithRequestId(this ChatOptions options, string requestId)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(requestId);
-        return Set(options, RequestId, requestId);
-    }
+    public static ChatOptions WithRequestId(this ChatOptions options, string requestId) => Set(options, RequestId, NotEmpty(requestId));
 
     /// <summary>Sets <c>stream_options.continuous_usage_stats</c>: usage on every streamed chunk. The client still
     /// reports exactly one usage total, from the final usage chunk.</summary>
@@ -440,6 +413,22 @@ public static class VllmChatOptions
     /// <returns><paramref name="options"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     public static ChatOptions WithContinuousUsageStats(this ChatOptions options, bool enable = true) => Set(options, ContinuousUsageStats, enable);
+
+    /// <summary><paramref name="value"/>, after <see cref="ArgumentNullException.ThrowIfNull(object?, string?)"/>: the argument is
+    /// checked before <c>options</c>, as each setter's own guard clause would.</summary>
+    private static T NotNull<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(value, name);
+        return value;
+    }
+
+    /// <summary><paramref name="value"/>, after <see cref="ArgumentException.ThrowIfNullOrEmpty(string?, string?)"/>.</summary>
+    private static string NotEmpty(string value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value, name);
+        return value;
+    }
 
     private static ChatOptions Set(ChatOptions options, string name, object value)
     {

@@ -27,6 +27,20 @@ internal static class EmbeddingDecoder
     public static EmbeddingBatch ReadJson(ReadOnlySpan<byte> json, int count, VllmEmbedDType dtype)
     {
         var batch = new EmbeddingBatch(new float[count][]);
+        ReadEnvelope(json, batch, (batch.Vectors, dtype), static (ref Utf8JsonReader reader, (float[][] Vectors, VllmEmbedDType DType) state) =>
+            ReadItem(ref reader, state.Vectors, state.DType));
+        CheckComplete(batch.Vectors);
+        return batch;
+    }
+
+    /// <summary>Reads one item of the <c>data</c> array; <typeparamref name="TState"/> carries what it needs, so the
+    /// callers' lambdas stay static (no closure per answer).</summary>
+    private delegate void DataItemReader<TState>(ref Utf8JsonReader reader, TState state);
+
+    /// <summary>The object both answers share (the JSON body and the bytes answer's <c>metadata</c> header): each
+    /// <c>data</c> item goes to <paramref name="readItem"/>, the other fields into <paramref name="batch"/>.</summary>
+    private static void ReadEnvelope<TState>(ReadOnlySpan<byte> json, EmbeddingBatch batch, TState state, DataItemReader<TState> readItem)
+    {
         var reader = new Utf8JsonReader(json);
         Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -37,7 +51,7 @@ internal static class EmbeddingDecoder
                 Expect(reader.TokenType == JsonTokenType.StartArray);
                 while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
                 {
-                    ReadItem(ref reader, batch.Vectors, dtype);
+                    readItem(ref reader, state);
                 }
             }
             else
@@ -45,9 +59,6 @@ internal static class EmbeddingDecoder
                 ReadCommonField(ref reader, batch);
             }
         }
-
-        CheckComplete(batch.Vectors);
-        return batch;
     }
 
     /// <summary>The fields the JSON body and the bytes answer's <c>metadata</c> header share (model, created, usage);
@@ -97,25 +108,8 @@ internal static class EmbeddingDecoder
     {
         var batch = new EmbeddingBatch(new float[count][]);
         layout = new List<BinaryItem>(count);
-        var reader = new Utf8JsonReader(metadata);
-        Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("data"u8))
-            {
-                reader.Read();
-                Expect(reader.TokenType == JsonTokenType.StartArray);
-                while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                {
-                    layout.Add(ReadBinaryItem(ref reader, bodyLength));
-                }
-            }
-            else
-            {
-                ReadCommonField(ref reader, batch);
-            }
-        }
-
+        ReadEnvelope(metadata, batch, (layout, bodyLength), static (ref Utf8JsonReader reader, (List<BinaryItem> Layout, long? BodyLength) state) =>
+            state.Layout.Add(ReadBinaryItem(ref reader, state.BodyLength)));
         if (layout.Count != count)
         {
             throw Malformed($"{layout.Count} vectors for a batch of {count} inputs");

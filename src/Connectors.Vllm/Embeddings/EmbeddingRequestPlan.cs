@@ -15,6 +15,14 @@ namespace Connectors.Vllm.Embeddings;
 /// </summary>
 internal sealed class EmbeddingRequestPlan
 {
+    /// <summary>The <c>encoding_format</c> names this client reads (bytes_only is left out: it carries no usage or shapes).</summary>
+    private static readonly (string Name, VllmEmbeddingEncoding Value)[] EncodingNames =
+        [("base64", VllmEmbeddingEncoding.Base64), ("bytes", VllmEmbeddingEncoding.Bytes), ("float", VllmEmbeddingEncoding.Float)];
+
+    /// <summary>The <c>embed_dtype</c> names this client decodes into float vectors.</summary>
+    private static readonly (string Name, VllmEmbedDType Value)[] DTypeNames =
+        [("float32", VllmEmbedDType.Float32), ("float16", VllmEmbedDType.Float16), ("bfloat16", VllmEmbedDType.BFloat16)];
+
     /// <summary>The <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> keys <see cref="Create"/> reads; others are not sent.</summary>
     internal static readonly string[] FieldNames =
     [
@@ -167,12 +175,7 @@ internal sealed class EmbeddingRequestPlan
             }
 
             writer.WriteEndArray();
-            writer.WriteString("encoding_format", Encoding switch
-            {
-                VllmEmbeddingEncoding.Bytes => "bytes",
-                VllmEmbeddingEncoding.Float => "float",
-                _ => "base64",
-            });
+            writer.WriteString("encoding_format", NameOf(EncodingNames, Encoding, "base64"));
             if (Dimensions is { } dimensions)
             {
                 writer.WriteNumber("dimensions", dimensions);
@@ -195,12 +198,7 @@ internal sealed class EmbeddingRequestPlan
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static string DTypeName(VllmEmbedDType dtype) => dtype switch
-    {
-        VllmEmbedDType.Float16 => "float16",
-        VllmEmbedDType.BFloat16 => "bfloat16",
-        _ => "float32",
-    };
+    public static string DTypeName(VllmEmbedDType dtype) => NameOf(DTypeNames, dtype, "float32");
 
     private EmbeddingRequestPlan WithExtras(List<KeyValuePair<string, object>> extras)
     {
@@ -208,29 +206,48 @@ internal sealed class EmbeddingRequestPlan
         return this;
     }
 
-    private static VllmEmbeddingEncoding ParseEncoding(object value) => value switch
-    {
-        VllmEmbeddingEncoding e => e,
-        _ => AsString(value, VllmEmbeddingPropertyNames.EncodingFormat) switch
-        {
-            "base64" => VllmEmbeddingEncoding.Base64,
-            "bytes" => VllmEmbeddingEncoding.Bytes,
-            "float" => VllmEmbeddingEncoding.Float,
-            var other => throw new ArgumentException($"encoding_format \"{other}\" is not supported here; use \"base64\", \"bytes\" or \"float\" (bytes_only carries no usage or shapes).", "options"),
-        },
-    };
+    private static VllmEmbeddingEncoding ParseEncoding(object value) => ParseNamed(value, VllmEmbeddingPropertyNames.EncodingFormat, EncodingNames,
+        "is not supported here; use \"base64\", \"bytes\" or \"float\" (bytes_only carries no usage or shapes).");
 
-    private static VllmEmbedDType ParseDType(object value) => value switch
+    private static VllmEmbedDType ParseDType(object value) => ParseNamed(value, VllmEmbeddingPropertyNames.EmbedDType, DTypeNames,
+        "cannot be decoded into float vectors here; use \"float32\", \"float16\" or \"bfloat16\".");
+
+    /// <summary>The wire name of <paramref name="value"/> in <paramref name="names"/>, or <paramref name="fallback"/>.</summary>
+    private static string NameOf<T>((string Name, T Value)[] names, T value, string fallback)
+        where T : struct, Enum
     {
-        VllmEmbedDType d => d,
-        _ => AsString(value, VllmEmbeddingPropertyNames.EmbedDType) switch
+        foreach (var (name, v) in names)
         {
-            "float32" => VllmEmbedDType.Float32,
-            "float16" => VllmEmbedDType.Float16,
-            "bfloat16" => VllmEmbedDType.BFloat16,
-            var other => throw new ArgumentException($"embed_dtype \"{other}\" cannot be decoded into float vectors here; use \"float32\", \"float16\" or \"bfloat16\".", "options"),
-        },
-    };
+            if (EqualityComparer<T>.Default.Equals(v, value))
+            {
+                return name;
+            }
+        }
+
+        return fallback;
+    }
+
+    /// <summary>An option given as the enum itself or as its wire name; any other name fails with "<paramref name="key"/>
+    /// "name" <paramref name="unsupported"/>".</summary>
+    private static T ParseNamed<T>(object value, string key, (string Name, T Value)[] names, string unsupported)
+        where T : struct, Enum
+    {
+        if (value is T typed)
+        {
+            return typed;
+        }
+
+        var wire = AsString(value, key);
+        foreach (var (name, v) in names)
+        {
+            if (name == wire)
+            {
+                return v;
+            }
+        }
+
+        throw new ArgumentException($"{key} \"{wire}\" {unsupported}", "options");
+    }
 
     private static int AsInt(object value, string name) => value switch
     {

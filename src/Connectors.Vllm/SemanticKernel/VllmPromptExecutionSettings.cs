@@ -27,11 +27,7 @@ public sealed class VllmPromptExecutionSettings : PromptExecutionSettings
     public double? Temperature
     {
         get => _temperature;
-        set
-        {
-            ThrowIfFrozen();
-            _temperature = value;
-        }
+        set => Set(ref _temperature, value);
     }
 
     /// <summary>Gets or sets nucleus sampling (<c>top_p</c>, (0, 1]).</summary>
@@ -40,11 +36,7 @@ public sealed class VllmPromptExecutionSettings : PromptExecutionSettings
     public double? TopP
     {
         get => _topP;
-        set
-        {
-            ThrowIfFrozen();
-            _topP = value;
-        }
+        set => Set(ref _topP, value);
     }
 
     /// <summary>Gets or sets top-k sampling (<c>top_k</c>; 0 or -1 turn it off).</summary>
@@ -53,11 +45,7 @@ public sealed class VllmPromptExecutionSettings : PromptExecutionSettings
     public int? TopK
     {
         get => _topK;
-        set
-        {
-            ThrowIfFrozen();
-            _topK = value;
-        }
+        set => Set(ref _topK, value);
     }
 
     /// <summary>Gets or sets the minimum token probability relative to the most likely one (<c>min_p</c>, 0 to 1).</summary>
@@ -66,11 +54,7 @@ public sealed class VllmPromptExecutionSettings : PromptExecutionSettings
     public double? MinP
     {
         get => _minP;
-        set
-        {
-            ThrowIfFrozen();
-            _minP = value;
-        }
+        set => Set(ref _minP, value);
     }
 
     /// <summary>Gets or sets the repetition penalty (<c>repetition_penalty</c>, &gt; 0; 1 means none).</summary>
@@ -79,11 +63,7 @@ public sealed class VllmPromptExecutionSettings : PromptExecutionSettings
     public double? RepetitionPenalty
     {
         get => _repetitionPenalty;
-        set
-        {
-            ThrowIfFrozen();
-            _repetitionPenalty = value;
-        }
+        set => Set(ref _repetitionPenalty, value);
     }
 
     /// <summary>Gets or sets the maximum number of output tokens (<c>max_tokens</c>).</summary>
@@ -92,11 +72,7 @@ public sealed class VllmPromptExecutionSettings : PromptExecutionSettings
     public int? MaxTokens
     {
         get => _maxTokens;
-        set
-        {
-            ThrowIfFrozen();
-            _maxTokens = value;
-        }
+        set => Set(ref _maxTokens, value);
     }
 
     /// <summary>Gets or sets the minimum number of output tokens before EOS may end generation (<c>min_tokens</c>).</summary>
@@ -105,11 +81,7 @@ public sealed class VllmPromptExecutionSettings : PromptExecutionSettings
     public int? MinTokens
     {
         get => _minTokens;
-        set
-        {
-            ThrowIfFrozen();
-            _minTokens = value;
-        }
+        set => Set(ref _minTokens, value);
     }
 
     /// <summary>Gets or sets the random seed (<c>seed</c>).</summary>
@@ -118,11 +90,7 @@ public sealed class VllmPromptExecutionSettings : PromptExecutionSettings
     public long? Seed
     {
         get => _seed;
-        set
-        {
-            ThrowIfFrozen();
-            _seed = value;
-        }
+        set => Set(ref _seed, value);
     }
 
     /// <summary>Gets or sets the scheduling priority (<c>priority</c>; lower is served earlier with priority scheduling).</summary>
@@ -131,11 +99,7 @@ public sealed class VllmPromptExecutionSettings : PromptExecutionSettings
     public int? Priority
     {
         get => _priority;
-        set
-        {
-            ThrowIfFrozen();
-            _priority = value;
-        }
+        set => Set(ref _priority, value);
     }
 
     /// <summary>Gets or sets keyword arguments for the chat template (<c>chat_template_kwargs</c>, for example <c>enable_thinking</c>).</summary>
@@ -144,11 +108,14 @@ public sealed class VllmPromptExecutionSettings : PromptExecutionSettings
     public IDictionary<string, object?>? ChatTemplateKwargs
     {
         get => _chatTemplateKwargs;
-        set
-        {
-            ThrowIfFrozen();
-            _chatTemplateKwargs = value;
-        }
+        set => Set(ref _chatTemplateKwargs, value);
+    }
+
+    /// <summary>Sets a field unless the settings are frozen (then <see cref="PromptExecutionSettings.ThrowIfFrozen"/> throws).</summary>
+    private void Set<T>(ref T field, T value)
+    {
+        ThrowIfFrozen();
+        field = value;
     }
 
     /// <summary>Copies these settings, every vLLM field included; the copy is not frozen, even when this instance is.</summary>

@@ -131,6 +131,24 @@ public sealed class VllmChatClientPipelineTests
     }
 
     [Fact]
+    public void Extensions_EachNullOrEmptyArgument_ThrowsNamingItAndLeavesOptionsUnchanged()
+    {
+        var options = new ChatOptions();
+
+        Assert.Equal("tokenIds", Assert.Throws<ArgumentNullException>(() => options.WithStopTokenIds(null!)).ParamName);
+        Assert.Equal("words", Assert.Throws<ArgumentNullException>(() => options.WithBadWords(null!)).ParamName);
+        Assert.Equal("kwargs", Assert.Throws<ArgumentNullException>(() => options.WithChatTemplateKwargs(null!)).ParamName);
+        Assert.Equal("effort", Assert.Throws<ArgumentNullException>(() => options.WithReasoningEffort(null!)).ParamName);
+        Assert.Equal("constraint", Assert.Throws<ArgumentNullException>(() => options.WithStructuredOutputs(null!)).ParamName);
+        Assert.Equal("salt", Assert.Throws<ArgumentNullException>(() => options.WithCacheSalt(null!)).ParamName);
+        Assert.Equal("salt", Assert.Throws<ArgumentException>(() => options.WithCacheSalt("")).ParamName);
+        Assert.Equal("requestId", Assert.Throws<ArgumentNullException>(() => options.WithRequestId(null!)).ParamName);
+        Assert.Equal("requestId", Assert.Throws<ArgumentException>(() => options.WithRequestId("")).ParamName);
+        Assert.Equal("effort", Assert.Throws<ArgumentNullException>(() => VllmChatOptions.WithReasoningEffort(null!, null!)).ParamName);
+        Assert.Null(options.AdditionalProperties);
+    }
+
+    [Fact]
     public void FieldNames_CoverEveryVllmExtraRequestField()
     {
         using var document = System.Text.Json.JsonDocument.Parse(TestFiles.Read("chat-request-fields.json"));

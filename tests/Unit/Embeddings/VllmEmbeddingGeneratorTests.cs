@@ -223,16 +223,36 @@ public sealed class VllmEmbeddingGeneratorTests
         Assert.Empty(handler.Requests);
     }
 
-    [Fact]
-    public async Task GenerateAsync_Fp8EmbedDType_ThrowsClearArgumentException()
+    [Theory]
+    [InlineData("base64", "bfloat16")]
+    [InlineData("bytes", "float16")]
+    public async Task GenerateAsync_EncodingAndDTypeAsWireNames_SendsThemAndDecodes(string encoding, string dtype)
     {
         var handler = new InMemoryHandler(FakeEmbeddings.Responder());
         using var generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
-        var options = new EmbeddingGenerationOptions { AdditionalProperties = new() { ["embed_dtype"] = "fp8_e4m3" } };
+        var options = new EmbeddingGenerationOptions { AdditionalProperties = new() { ["encoding_format"] = encoding, ["embed_dtype"] = dtype } };
+
+        var result = await generator.GenerateAsync(["t5"], options, TestContext.Current.CancellationToken);
+
+        var body = handler.Requests[^1].Json;
+        Assert.Equal(encoding, body.GetProperty("encoding_format").GetString());
+        Assert.Equal(dtype, body.GetProperty("embed_dtype").GetString());
+        Assert.Equal(FakeEmbeddings.VectorFor("t5"), result[0].Vector.ToArray());
+    }
+
+    [Theory]
+    [InlineData("embed_dtype", "fp8_e4m3", "embed_dtype \"fp8_e4m3\" cannot be decoded into float vectors here; use \"float32\", \"float16\" or \"bfloat16\".")]
+    [InlineData("encoding_format", "bytes_only", "encoding_format \"bytes_only\" is not supported here; use \"base64\", \"bytes\" or \"float\"")]
+    public async Task GenerateAsync_UnsupportedWireName_ThrowsClearArgumentExceptionBeforeSending(string key, string value, string message)
+    {
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
+        using var generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
+        var options = new EmbeddingGenerationOptions { AdditionalProperties = new() { [key] = value } };
 
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(["t1"], options, TestContext.Current.CancellationToken));
 
-        Assert.Contains("fp8_e4m3", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith(message, ex.Message, StringComparison.Ordinal);
+        Assert.Equal("options", ex.ParamName);
         Assert.Empty(handler.Requests);
     }
 

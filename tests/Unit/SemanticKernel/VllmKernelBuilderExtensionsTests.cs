@@ -211,6 +211,31 @@ public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void VllmPromptExecutionSettings_FrozenEveryProperty_RejectsChangesAndKeepsValue()
+    {
+        var settings = new VllmPromptExecutionSettings
+        {
+            Temperature = 0.5, TopP = 0.9, TopK = 40, MinP = 0.1, RepetitionPenalty = 1.1, MaxTokens = 64, MinTokens = 2, Seed = 7, Priority = 3,
+            ChatTemplateKwargs = new Dictionary<string, object?> { ["enable_thinking"] = false },
+        };
+        var kwargs = settings.ChatTemplateKwargs;
+        settings.Freeze();
+
+        Assert.Throws<InvalidOperationException>(() => settings.Temperature = 1);
+        Assert.Throws<InvalidOperationException>(() => settings.TopP = 1);
+        Assert.Throws<InvalidOperationException>(() => settings.TopK = 1);
+        Assert.Throws<InvalidOperationException>(() => settings.MinP = 1);
+        Assert.Throws<InvalidOperationException>(() => settings.RepetitionPenalty = 1);
+        Assert.Throws<InvalidOperationException>(() => settings.MaxTokens = 1);
+        Assert.Throws<InvalidOperationException>(() => settings.MinTokens = 1);
+        Assert.Throws<InvalidOperationException>(() => settings.Seed = 1);
+        Assert.Throws<InvalidOperationException>(() => settings.Priority = 1);
+        Assert.Throws<InvalidOperationException>(() => settings.ChatTemplateKwargs = null);
+        Assert.Equal<(double?, double?, int?, double?, double?, int?, int?, long?, int?)>((0.5, 0.9, 40, 0.1, 1.1, 64, 2, 7L, 3), (settings.Temperature, settings.TopP, settings.TopK, settings.MinP, settings.RepetitionPenalty, settings.MaxTokens, settings.MinTokens, settings.Seed, settings.Priority));
+        Assert.Same(kwargs, settings.ChatTemplateKwargs);
+    }
+
+    [Fact]
     public void VllmPromptExecutionSettings_Frozen_RejectsChanges()
     {
         var settings = new VllmPromptExecutionSettings { MinP = 0.1 };

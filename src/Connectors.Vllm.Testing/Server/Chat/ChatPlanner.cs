@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Connectors.Vllm.Testing.Server.Http;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>The scripted "model": decides what a chat request gets (reasoning, tool calls or text) within max_tokens.</summary>

@@ -1,6 +1,3 @@
-using System.Linq;
-using System.Text.Json;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>The non-streaming chat completion body, field for field as vLLM writes it.</summary>

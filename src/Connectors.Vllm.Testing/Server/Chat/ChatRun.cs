@@ -1,37 +1,17 @@
-using System.Collections.Generic;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>The outcome of one scripted generation, before it is written as JSON or SSE.</summary>
-internal sealed class ChatRun
+/// <param name="Events">The steps actually generated (after max_tokens truncation).</param>
+/// <param name="Calls">The tool calls the model makes.</param>
+/// <param name="FinishReason">The finish reason.</param>
+/// <param name="StopReason">The stop string or token that ended generation, if any.</param>
+/// <param name="CompletionTokens">How many completion tokens the run used.</param>
+/// <param name="Named">Named tool_choice: guided JSON, finish "stop", no content key in deltas.</param>
+/// <param name="Thinking">Whether the model thinks before answering.</param>
+/// <param name="HideReasoning">Whether the request turned reasoning off (<c>include_reasoning: false</c>).</param>
+internal sealed record ChatRun(
+    List<PlanEvent> Events, List<PlannedCall> Calls, string FinishReason, string? StopReason, int CompletionTokens, bool Named, bool Thinking, bool HideReasoning)
 {
-    public ChatRun(List<PlanEvent> events, List<PlannedCall> calls, string finishReason, string? stopReason, int completionTokens, bool named, bool thinking, bool hideReasoning)
-    {
-        Events = events;
-        Calls = calls;
-        FinishReason = finishReason;
-        StopReason = stopReason;
-        CompletionTokens = completionTokens;
-        Named = named;
-        Thinking = thinking;
-        ShowReasoning = thinking && !hideReasoning;
-    }
-
-    /// <summary>The steps actually generated (after max_tokens truncation).</summary>
-    public List<PlanEvent> Events { get; }
-
-    public List<PlannedCall> Calls { get; }
-
-    public string FinishReason { get; }
-
-    public string? StopReason { get; }
-
-    public int CompletionTokens { get; }
-
-    /// <summary>Named tool_choice: guided JSON, finish "stop", no content key in deltas.</summary>
-    public bool Named { get; }
-
-    public bool Thinking { get; }
-
-    public bool ShowReasoning { get; }
+    /// <summary>Whether reasoning text is returned: the model thinks and the request did not turn it off.</summary>
+    public bool ShowReasoning => Thinking && !HideReasoning;
 }

@@ -1,10 +1,5 @@
-using System;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.AspNetCore.Http;
 
 namespace Connectors.Vllm.Testing.Server.Chat;
 

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Text.Json.Nodes;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>Strict mode for chat: 400 for any field (top-level or nested) the emulated vLLM does not declare.</summary>

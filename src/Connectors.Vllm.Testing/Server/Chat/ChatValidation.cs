@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Linq;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Connectors.Vllm.Testing.Server.Http;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>The checks vLLM's chat request validators make before the model is looked up, in vLLM's order.</summary>
@@ -33,7 +27,7 @@ internal static class ChatValidation
     {
         if (body["messages"] is null)
         {
-            throw VllmProblem.Validation("missing", new[] { "body", "messages" }, "Field required", PyText.Repr(body));
+            throw VllmProblem.Missing(body, "body", "messages");
         }
 
         CheckReasoningEffort(body, version);
@@ -54,7 +48,7 @@ internal static class ChatValidation
 
             if (message["role"] is not JsonValue role || role.GetValueKind() != JsonValueKind.String)
             {
-                throw VllmProblem.Validation("missing", new[] { "body", "messages", index, "role" }, "Field required", PyText.Repr(message));
+                throw VllmProblem.Missing(message, "body", "messages", index, "role");
             }
         }
     }
@@ -103,7 +97,7 @@ internal static class ChatValidation
 
             if (tools[i]?["function"]?["name"] is not JsonValue)
             {
-                throw VllmProblem.Validation("missing", new[] { "body", "tools", index, "function", "name" }, "Field required", PyText.Repr(tools[i]?["function"]));
+                throw VllmProblem.Missing(tools[i]?["function"], "body", "tools", index, "function", "name");
             }
         }
     }

@@ -1,8 +1,3 @@
-using System;
-using System.Globalization;
-using System.Linq;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace Connectors.Vllm.Testing.Server.Chat;

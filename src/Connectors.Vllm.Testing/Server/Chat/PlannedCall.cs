@@ -1,18 +1,7 @@
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>A tool call the scripted model makes.</summary>
-internal sealed class PlannedCall
-{
-    public PlannedCall(string id, string name, string arguments)
-    {
-        Id = id;
-        Name = name;
-        Arguments = arguments;
-    }
-
-    public string Id { get; }
-
-    public string Name { get; }
-
-    public string Arguments { get; }
-}
+/// <param name="Id">The call id (<c>chatcmpl-tool-…</c>).</param>
+/// <param name="Name">The function name.</param>
+/// <param name="Arguments">The arguments as JSON text.</param>
+internal sealed record PlannedCall(string Id, string Name, string Arguments);

@@ -1,8 +1,4 @@
-using System;
-using System.Linq;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Connectors.Vllm.Testing.Server.Chat;
 

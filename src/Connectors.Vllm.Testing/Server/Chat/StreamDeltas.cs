@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Text.Json.Nodes;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>

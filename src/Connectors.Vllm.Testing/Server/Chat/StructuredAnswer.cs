@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>The scripted answer under a structured-output constraint (response_format, structured_outputs, guided_*).</summary>

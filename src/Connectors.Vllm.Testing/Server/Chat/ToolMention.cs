@@ -1,5 +1,3 @@
-using System;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>Where the user's message names a tool: how the scripted model decides which tools to call.</summary>

@@ -1,8 +1,5 @@
-using System;
 using System.Security.Cryptography;
 using System.Text;
-using System.Threading.Tasks;
-using Microsoft.AspNetCore.Http;
 
 namespace Connectors.Vllm.Testing.Server.Http;
 

@@ -1,6 +1,3 @@
-using System.Threading.Tasks;
-using Microsoft.AspNetCore.Http;
-
 namespace Connectors.Vllm.Testing.Server.Http;
 
 /// <summary>Writes the server's non-streaming answers: JSON bodies, vLLM's error bodies, FastAPI's plain ones.</summary>
@@ -15,6 +12,15 @@ internal static class HttpOut
         ctx.Response.ContentLength = json.Length;
         await ctx.Response.Body.WriteAsync(json, ctx.RequestAborted).ConfigureAwait(false);
     }
+
+    /// <summary>A 200 answer whose body is one JSON object; <paramref name="writeFields"/> writes its fields.</summary>
+    public static Task WriteObjectAsync(HttpContext ctx, Action<Utf8JsonWriter> writeFields) =>
+        WriteJsonAsync(ctx, 200, JsonOut.Build(w =>
+        {
+            w.WriteStartObject();
+            writeFields(w);
+            w.WriteEndObject();
+        }));
 
     /// <summary>vLLM's error body, nested or flat as the emulated version writes it.</summary>
     public static Task WriteErrorAsync(HttpContext ctx, EmulatedVersion version, int status, string type, string message, string? param) =>

@@ -1,7 +1,3 @@
-using System;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Connectors.Vllm.Testing.Server.Http;
 
 /// <summary>The JSON body of a POST route, checked the way FastAPI and pydantic check it.</summary>

@@ -1,8 +1,3 @@
-using System;
-using System.Globalization;
-using System.Threading.Tasks;
-using Microsoft.AspNetCore.Http;
-
 namespace Connectors.Vllm.Testing.Server.Http;
 
 /// <summary>The 429 / 503 / 500 faults: answered on any <c>/v1/</c> path, after authentication and before routing.</summary>

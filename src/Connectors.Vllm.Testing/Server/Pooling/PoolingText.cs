@@ -1,8 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Connectors.Vllm.Testing.Server.Pooling;
 
 /// <summary>What /score and /rerank share: their text fields, the similarity and the usage block.</summary>

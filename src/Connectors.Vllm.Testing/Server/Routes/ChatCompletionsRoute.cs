@@ -1,53 +1,35 @@
-using System;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Threading.Tasks;
 using Connectors.Vllm.Testing.Server.Chat;
-using Connectors.Vllm.Testing.Server.Http;
 using Connectors.Vllm.Testing.Server.Validation;
-using Microsoft.AspNetCore.Routing;
 
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>POST /v1/chat/completions: vLLM's checks in vLLM's order, then the scripted answer as JSON or SSE.</summary>
-internal sealed class ChatCompletionsRoute
+internal sealed class ChatCompletionsRoute(ServerState server) : ServerRoute(server, "POST", "/v1/chat/completions")
 {
-    private readonly ServerState _server;
-    private readonly ChatStrictMode _strict;
-    private readonly ChatPlanner _planner;
-    private readonly ChatResponseWriter _writer;
+    private readonly ChatStrictMode _strict = new(server);
+    private readonly ChatPlanner _planner = new(server);
+    private readonly ChatResponseWriter _writer = new(server);
 
-    public ChatCompletionsRoute(ServerState server)
-    {
-        _server = server;
-        _strict = new ChatStrictMode(server);
-        _planner = new ChatPlanner(server);
-        _writer = new ChatResponseWriter(server);
-    }
-
-    public void Map(IEndpointRouteBuilder routes) => RouteMap.Map(routes, new[] { "POST" }, new[] { "/v1/chat/completions" }, HandleAsync);
-
-    private async Task HandleAsync(RequestState request)
+    protected override async Task HandleAsync(RequestState request)
     {
         var body = RequestJson.Parse(request);
-        FieldTypes.Check(body, _server.Version);
-        if (_server.Options.Strict)
+        FieldTypes.Check(body, Server.Version);
+        if (Server.Options.Strict)
         {
             _strict.Check(body);
         }
 
-        ChatValidation.Check(body, _server.Version);
-        var model = _server.ResolveModel(body, embedding: false, paramModel: true);
+        ChatValidation.Check(body, Server.Version);
+        var model = Server.ResolveModel(body, embedding: false, paramModel: true);
         var tools = body["tools"] as JsonArray;
         var toolChoice = ChatPlanner.ToolChoiceOf(body, tools);
         CheckToolFlags(tools, toolChoice);
-        var maxModelLen = _server.MaxModelLen(model);
+        var maxModelLen = Server.MaxModelLen(model);
         var maxTokens = MaxTokens(body, maxModelLen);
         ContextLength.CheckTruncation(body, maxModelLen);
         var messages = (JsonArray)body["messages"]!;
         var prompt = PromptTemplate.Render(messages, tools, RequestJson.Bool(body, "add_generation_prompt") ?? true);
-        var promptTokens = _server.Tokenizer.Count(prompt);
+        var promptTokens = Server.Tokenizer.Count(prompt);
         var requested = (int)(maxTokens ?? 0);
         if (promptTokens + requested > maxModelLen)
         {
@@ -62,41 +44,41 @@ internal sealed class ChatCompletionsRoute
 
     private async Task AnswerAsync(RequestState request, JsonObject body, VllmTestModel model, ChatRun run, int promptTokens)
     {
-        if (_server.TakeFault(request, k => k == VllmTestFaultKind.DelayFirstToken) is { } delay)
+        if (Server.TakeFault(request, k => k == VllmTestFaultKind.DelayFirstToken) is { } delay)
         {
-            await _server.FaultDelayAsync(request, delay.Parameter ?? 1000).ConfigureAwait(false);
+            await Server.FaultDelayAsync(request, delay.Parameter ?? 1000).ConfigureAwait(false);
         }
 
-        var id = "chatcmpl-" + _server.RequestId(request.Context, RequestJson.String(body, "request_id"));
+        var id = "chatcmpl-" + Server.RequestId(request.Context, RequestJson.String(body, "request_id"));
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        _server.CountChat(promptTokens, run.CompletionTokens);
+        Server.CountChat(promptTokens, run.CompletionTokens);
         if (RequestJson.Bool(body, "stream") == true)
         {
-            await new ChatStream(_server, request, body, model, run, id, created, promptTokens).WriteAsync().ConfigureAwait(false);
+            await new ChatStream(Server, request, body, model, run, id, created, promptTokens).WriteAsync().ConfigureAwait(false);
         }
         else
         {
             await HttpOut.WriteJsonAsync(request.Context, 200, _writer.Write(model, run, id, created, promptTokens)).ConfigureAwait(false);
         }
 
-        _server.CountSuccess();
+        Server.CountSuccess();
     }
 
     /// <summary>Tool choices that need the server's --enable-auto-tool-choice / --tool-call-parser flags.</summary>
     private void CheckToolFlags(JsonArray? tools, string toolChoice)
     {
-        var hasParser = _server.Options.ToolCallParser is not null;
+        var hasParser = Server.Options.ToolCallParser is not null;
         if (tools is null)
         {
             return;
         }
 
-        if (toolChoice == "auto" && !(hasParser && _server.Options.EnableAutoToolChoice))
+        if (toolChoice == "auto" && !(hasParser && Server.Options.EnableAutoToolChoice))
         {
             throw VllmProblem.Check("\"auto\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set", null);
         }
 
-        if (hasParser || !_server.Version.RequiredToolChoiceNeedsParser)
+        if (hasParser || !Server.Version.RequiredToolChoiceNeedsParser)
         {
             return;
         }

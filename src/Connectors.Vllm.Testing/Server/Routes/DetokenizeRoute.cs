@@ -1,28 +1,15 @@
-using System.Collections.Generic;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Threading.Tasks;
-using Connectors.Vllm.Testing.Server.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>POST /detokenize: token ids back to text.</summary>
-internal sealed class DetokenizeRoute
+internal sealed class DetokenizeRoute(ServerState server) : ServerRoute(server, "POST", "/detokenize")
 {
-    private readonly ServerState _server;
-
-    public DetokenizeRoute(ServerState server) => _server = server;
-
-    public void Map(IEndpointRouteBuilder routes) => RouteMap.Map(routes, new[] { "POST" }, new[] { "/detokenize" }, HandleAsync);
-
-    private Task HandleAsync(RequestState request)
+    protected override Task HandleAsync(RequestState request)
     {
         var body = RequestJson.Parse(request);
-        _server.ResolveModel(body, embedding: null, paramModel: true);
+        Server.ResolveModel(body, embedding: null, paramModel: true);
         if (body["tokens"] is not JsonArray tokens)
         {
-            throw VllmProblem.Validation("missing", new[] { "body", "tokens" }, "Field required", PyText.Repr(body));
+            throw VllmProblem.Missing(body, "body", "tokens");
         }
 
         var ids = new List<int>();
@@ -37,12 +24,6 @@ internal sealed class DetokenizeRoute
             ids.Add(id);
         }
 
-        var json = JsonOut.Build(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("prompt", _server.Tokenizer.Decode(ids));
-            w.WriteEndObject();
-        });
-        return HttpOut.WriteJsonAsync(request.Context, 200, json);
+        return HttpOut.WriteObjectAsync(request.Context, w => w.WriteString("prompt", Server.Tokenizer.Decode(ids)));
     }
 }

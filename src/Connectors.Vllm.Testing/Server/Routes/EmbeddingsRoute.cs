@@ -1,34 +1,19 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Threading.Tasks;
 using Connectors.Vllm.Testing.Server.Chat;
-using Connectors.Vllm.Testing.Server.Http;
 using Connectors.Vllm.Testing.Server.Pooling;
 using Connectors.Vllm.Testing.Server.Validation;
-using Microsoft.AspNetCore.Routing;
 
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>POST /v1/embeddings: hashed bag-of-words vectors as floats, base64 or raw bytes (+ metadata header).</summary>
-internal sealed class EmbeddingsRoute
+internal sealed class EmbeddingsRoute(ServerState server) : ServerRoute(server, "POST", "/v1/embeddings")
 {
-    private readonly ServerState _server;
-
-    public EmbeddingsRoute(ServerState server) => _server = server;
-
-    public void Map(IEndpointRouteBuilder routes) => RouteMap.Map(routes, new[] { "POST" }, new[] { "/v1/embeddings" }, HandleAsync);
-
-    private async Task HandleAsync(RequestState request)
+    protected override async Task HandleAsync(RequestState request)
     {
         var body = RequestJson.Parse(request);
         var (format, dtype) = Check(body);
         var wire = new Wire(format, dtype, RequestJson.String(body, "endianness") == "big");
-        var model = _server.ResolveModel(body, embedding: true, paramModel: false);
-        var maxModelLen = _server.MaxModelLen(model);
+        var model = Server.ResolveModel(body, embedding: true, paramModel: false);
+        var maxModelLen = Server.MaxModelLen(model);
         ContextLength.CheckTruncation(body, maxModelLen);
         var inputs = Inputs(body);
         var dims = Dimensions(body, model);
@@ -36,7 +21,7 @@ internal sealed class EmbeddingsRoute
         var vectors = new List<float[]>();
         foreach (var text in inputs)
         {
-            var count = _server.Tokenizer.Count(text) + 2; // BOS and EOS, as BERT-style encoders add
+            var count = Server.Tokenizer.Count(text) + 2; // BOS and EOS, as BERT-style encoders add
             if (count > maxModelLen)
             {
                 throw ContextLength.TooLong(maxModelLen, 0, maxModelLen + 1);
@@ -47,7 +32,7 @@ internal sealed class EmbeddingsRoute
             vectors.Add(dims == model.EmbeddingDimensions ? full : HashEmbedder.Truncate(full, dims));
         }
 
-        var answer = new Answer("embd-" + _server.RequestId(request.Context, null), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model.Id, vectors, promptTokens);
+        var answer = new Answer("embd-" + Server.RequestId(request.Context, null), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model.Id, vectors, promptTokens);
         if (format is "bytes" or "bytes_only")
         {
             await WriteBytesAsync(request, answer, wire).ConfigureAwait(false);
@@ -60,14 +45,14 @@ internal sealed class EmbeddingsRoute
     /// <summary>Types, strict mode, <c>normalize</c>, <c>encoding_format</c> and <c>embed_dtype</c>, in vLLM's order.</summary>
     private (string Format, string Dtype) Check(JsonObject body)
     {
-        var version = _server.Version;
-        FieldTypes.Check(body, _server.Version);
+        var version = Server.Version;
+        FieldTypes.Check(body, Server.Version);
         if (version.RejectsNormalize && body.ContainsKey("normalize"))
         {
             throw VllmProblem.Check("Parameter `normalize` was removed; use `use_activation` instead.", "normalize", appendParameter: false);
         }
 
-        if (_server.Options.Strict)
+        if (Server.Options.Strict)
         {
             CheckStrict(body);
         }
@@ -93,12 +78,12 @@ internal sealed class EmbeddingsRoute
     private void CheckStrict(JsonObject body)
     {
         var accepted = new HashSet<string>(ChatFields.EmbeddingFields, StringComparer.Ordinal);
-        if (!_server.Version.AcceptsEmbedDtype)
+        if (!Server.Version.AcceptsEmbedDtype)
         {
             accepted.Remove("embed_dtype");
         }
 
-        if (!_server.Version.RejectsNormalize)
+        if (!Server.Version.RejectsNormalize)
         {
             accepted.Add("normalize");
         }
@@ -107,7 +92,7 @@ internal sealed class EmbeddingsRoute
         {
             if (!accepted.Contains(name))
             {
-                throw _server.StrictReject(name, $"Request field `{name}`");
+                throw Server.StrictReject(name, $"Request field `{name}`");
             }
         }
     }
@@ -120,7 +105,7 @@ internal sealed class EmbeddingsRoute
             return new List<string> { PromptTemplate.Render(messages, null, RequestJson.Bool(body, "add_generation_prompt") ?? false) };
         }
 
-        var tokenizer = _server.Tokenizer;
+        var tokenizer = Server.Tokenizer;
         switch (input)
         {
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
@@ -134,7 +119,7 @@ internal sealed class EmbeddingsRoute
             case JsonArray { Count: > 0 } arr when arr.All(x => x is JsonObject):
                 return new List<string> { PromptTemplate.Render(arr, null, false) };
             case null:
-                throw VllmProblem.Validation("missing", new[] { "body", "input" }, "Field required", PyText.Repr(body));
+                throw VllmProblem.Missing(body, "body", "input");
             default:
                 throw VllmProblem.Check("Input must be a string, a list of strings, token ids or chat messages, and must not be empty.", "input");
         }

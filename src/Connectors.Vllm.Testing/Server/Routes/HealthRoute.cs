@@ -1,25 +1,18 @@
-using System.Threading.Tasks;
-using Connectors.Vllm.Testing.Server.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>GET /health and GET|POST /ping: 200 with an empty body, or 503 under the <c>health-loading</c> fault.</summary>
-internal sealed class HealthRoute
+internal sealed class HealthRoute(ServerState server) : ServerRoute(server, "GET", "/health")
 {
-    private readonly ServerState _server;
-
-    public HealthRoute(ServerState server) => _server = server;
-
-    public void Map(IEndpointRouteBuilder routes)
+    /// <summary>Adds GET /health and GET|POST /ping.</summary>
+    public override void Map(IEndpointRouteBuilder routes)
     {
-        RouteMap.Map(routes, new[] { "GET" }, new[] { "/health" }, HandleAsync);
+        base.Map(routes);
         RouteMap.Map(routes, new[] { "GET", "POST" }, new[] { "/ping" }, HandleAsync);
     }
 
-    private async Task HandleAsync(RequestState request)
+    protected override async Task HandleAsync(RequestState request)
     {
-        var fault = _server.TakeFault(request, k => k == VllmTestFaultKind.HealthLoading);
+        var fault = Server.TakeFault(request, k => k == VllmTestFaultKind.HealthLoading);
         var response = request.Context.Response;
         response.StatusCode = fault is null ? 200 : 503;
         response.ContentLength = 0;

@@ -1,24 +1,14 @@
-using System;
 using System.Text;
-using System.Threading.Tasks;
-using Microsoft.AspNetCore.Routing;
-using Connectors.Vllm.Testing.Server.Http;
 
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>GET /metrics (and /metrics/, as vLLM mounts it): Prometheus text with vLLM's metric names.</summary>
-internal sealed class MetricsRoute
+internal sealed class MetricsRoute(ServerState server) : ServerRoute(server, "GET", "/metrics", "/metrics/")
 {
-    private readonly ServerState _server;
-
-    public MetricsRoute(ServerState server) => _server = server;
-
-    public void Map(IEndpointRouteBuilder routes) => RouteMap.Map(routes, new[] { "GET" }, new[] { "/metrics", "/metrics/" }, HandleAsync);
-
-    private async Task HandleAsync(RequestState request)
+    protected override async Task HandleAsync(RequestState request)
     {
         var sb = new StringBuilder();
-        var labels = $"engine=\"0\",model_name=\"{_server.Models[0].Id}\"";
+        var labels = $"engine=\"0\",model_name=\"{Server.Models[0].Id}\"";
         void Metric(string name, string type, string help, string value, string? extraLabels = null)
         {
             sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
@@ -27,12 +17,12 @@ internal sealed class MetricsRoute
             sb.Append(sample).Append('{').Append(labels).Append(extraLabels).Append("} ").Append(value).Append('\n');
         }
 
-        Metric("vllm:num_requests_running", "gauge", "Number of requests in model execution batches.", PyText.Float(Math.Max(0, _server.InFlight - 1)));
+        Metric("vllm:num_requests_running", "gauge", "Number of requests in model execution batches.", PyText.Float(Math.Max(0, Server.InFlight - 1)));
         Metric("vllm:num_requests_waiting", "gauge", "Number of requests waiting to be processed.", "0.0");
         Metric("vllm:kv_cache_usage_perc", "gauge", "KV-cache usage. 1 means 100 percent usage.", "0.0");
-        Metric("vllm:prompt_tokens", "counter", "Number of prefill tokens processed.", PyText.Float(_server.PromptTokensTotal));
-        Metric("vllm:generation_tokens", "counter", "Number of generation tokens processed.", PyText.Float(_server.GenerationTokensTotal));
-        Metric("vllm:request_success", "counter", "Count of successfully processed requests.", PyText.Float(_server.SuccessTotal), ",finished_reason=\"stop\"");
+        Metric("vllm:prompt_tokens", "counter", "Number of prefill tokens processed.", PyText.Float(Server.PromptTokensTotal));
+        Metric("vllm:generation_tokens", "counter", "Number of generation tokens processed.", PyText.Float(Server.GenerationTokensTotal));
+        Metric("vllm:request_success", "counter", "Count of successfully processed requests.", PyText.Float(Server.SuccessTotal), ",finished_reason=\"stop\"");
         var bytes = Encoding.UTF8.GetBytes(sb.ToString());
         var response = request.Context.Response;
         response.StatusCode = 200;

@@ -1,28 +1,14 @@
-using System;
-using System.Linq;
-using System.Text.Json;
-using System.Threading.Tasks;
-using Connectors.Vllm.Testing.Server.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>GET /v1/models: base models first, then LoRA adapters, with vLLM's model card shape.</summary>
-internal sealed class ModelsRoute
+internal sealed class ModelsRoute(ServerState server) : ServerRoute(server, "GET", "/v1/models")
 {
-    private readonly ServerState _server;
-
-    public ModelsRoute(ServerState server) => _server = server;
-
-    public void Map(IEndpointRouteBuilder routes) => RouteMap.Map(routes, new[] { "GET" }, new[] { "/v1/models" }, HandleAsync);
-
-    private Task HandleAsync(RequestState request)
+    protected override Task HandleAsync(RequestState request)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var ordered = _server.Models.Where(m => m.Parent is null).Concat(_server.Models.Where(m => m.Parent is not null));
-        var json = JsonOut.Build(w =>
+        var ordered = Server.Models.Where(m => m.Parent is null).Concat(Server.Models.Where(m => m.Parent is not null));
+        return HttpOut.WriteObjectAsync(request.Context, w =>
         {
-            w.WriteStartObject();
             w.WriteString("object", "list");
             w.WriteStartArray("data");
             foreach (var m in ordered)
@@ -31,9 +17,7 @@ internal sealed class ModelsRoute
             }
 
             w.WriteEndArray();
-            w.WriteEndObject();
         });
-        return HttpOut.WriteJsonAsync(request.Context, 200, json);
     }
 
     private void WriteCard(Utf8JsonWriter w, VllmTestModel m, long now)
@@ -56,7 +40,7 @@ internal sealed class ModelsRoute
 
         w.WriteStartArray("permission");
         w.WriteStartObject();
-        w.WriteString("id", "modelperm-" + _server.NewId());
+        w.WriteString("id", "modelperm-" + Server.NewId());
         w.WriteString("object", "model_permission");
         w.WriteNumber("created", now);
         w.WriteBoolean("allow_create_engine", false);

@@ -1,35 +1,22 @@
-using System.Collections.Generic;
-using System.Linq;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Threading.Tasks;
-using Connectors.Vllm.Testing.Server.Http;
 using Connectors.Vllm.Testing.Server.Pooling;
-using Microsoft.AspNetCore.Routing;
 
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>POST /rerank, /v1/rerank and /v2/rerank: documents ordered by similarity to the query.</summary>
-internal sealed class RerankRoute
+internal sealed class RerankRoute(ServerState server) : ServerRoute(server, "POST", "/rerank", "/v1/rerank", "/v2/rerank")
 {
-    private readonly ServerState _server;
-
-    public RerankRoute(ServerState server) => _server = server;
-
-    public void Map(IEndpointRouteBuilder routes) => RouteMap.Map(routes, new[] { "POST" }, new[] { "/rerank", "/v1/rerank", "/v2/rerank" }, HandleAsync);
-
-    private Task HandleAsync(RequestState request)
+    protected override Task HandleAsync(RequestState request)
     {
         var body = RequestJson.Parse(request);
-        var model = _server.ResolveModel(body, embedding: true, paramModel: false);
+        var model = Server.ResolveModel(body, embedding: true, paramModel: false);
         if (body["query"] is not JsonValue q || q.GetValueKind() != JsonValueKind.String)
         {
-            throw VllmProblem.Validation("missing", new[] { "body", "query" }, "Field required", PyText.Repr(body));
+            throw VllmProblem.Missing(body, "body", "query");
         }
 
         if (body["documents"] is null)
         {
-            throw VllmProblem.Validation("missing", new[] { "body", "documents" }, "Field required", PyText.Repr(body));
+            throw VllmProblem.Missing(body, "body", "documents");
         }
 
         var query = q.GetValue<string>();
@@ -40,7 +27,7 @@ internal sealed class RerankRoute
         for (var i = 0; i < docs.Count; i++)
         {
             results.Add((i, docs[i], PoolingText.Similarity(model, query, docs[i])));
-            tokens += _server.Tokenizer.Count(query) + _server.Tokenizer.Count(docs[i]) + 3;
+            tokens += Server.Tokenizer.Count(query) + Server.Tokenizer.Count(docs[i]) + 3;
         }
 
         var ordered = results.OrderByDescending(r => r.Score).ThenBy(r => r.Index).ToList();
@@ -55,7 +42,7 @@ internal sealed class RerankRoute
     private byte[] Write(RequestState request, VllmTestModel model, int tokens, List<(int Index, string Text, double Score)> ordered) => JsonOut.Build(w =>
     {
         w.WriteStartObject();
-        w.WriteString("id", "rerank-" + _server.RequestId(request.Context, null));
+        w.WriteString("id", "rerank-" + Server.RequestId(request.Context, null));
         w.WriteString("model", model.Id);
         w.WriteStartObject("usage");
         w.WriteNumber("prompt_tokens", tokens);

@@ -1,32 +1,20 @@
-using System;
-using System.Globalization;
-using System.Linq;
-using System.Threading.Tasks;
-using Connectors.Vllm.Testing.Server.Http;
 using Connectors.Vllm.Testing.Server.Pooling;
-using Microsoft.AspNetCore.Routing;
 
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>POST /score and /v1/score: similarity of text pairs (1:1, 1:N or N:N).</summary>
-internal sealed class ScoreRoute
+internal sealed class ScoreRoute(ServerState server) : ServerRoute(server, "POST", "/score", "/v1/score")
 {
     private static readonly (string A, string B)[] Pairs = { ("queries", "documents"), ("queries", "items"), ("data_1", "data_2"), ("text_1", "text_2") };
 
-    private readonly ServerState _server;
-
-    public ScoreRoute(ServerState server) => _server = server;
-
-    public void Map(IEndpointRouteBuilder routes) => RouteMap.Map(routes, new[] { "POST" }, new[] { "/score", "/v1/score" }, HandleAsync);
-
-    private Task HandleAsync(RequestState request)
+    protected override Task HandleAsync(RequestState request)
     {
         var body = RequestJson.Parse(request);
-        var model = _server.ResolveModel(body, embedding: true, paramModel: false);
+        var model = Server.ResolveModel(body, embedding: true, paramModel: false);
         var pair = Pairs.FirstOrDefault(k => body[k.A] is not null && body[k.B] is not null);
         if (pair.A is null)
         {
-            throw VllmProblem.Validation("missing", new[] { "body", "queries" }, "Field required", PyText.Repr(body));
+            throw VllmProblem.Missing(body, "body", "queries");
         }
 
         var left = PoolingText.Texts(body[pair.A]!, pair.A);
@@ -45,13 +33,12 @@ internal sealed class ScoreRoute
         for (var i = 0; i < right.Count; i++)
         {
             scores[i] = PoolingText.Similarity(model, left[i], right[i]);
-            tokens += _server.Tokenizer.Count(left[i]) + _server.Tokenizer.Count(right[i]) + 3;
+            tokens += Server.Tokenizer.Count(left[i]) + Server.Tokenizer.Count(right[i]) + 3;
         }
 
-        var json = JsonOut.Build(w =>
+        return HttpOut.WriteObjectAsync(request.Context, w =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", "score-" + _server.RequestId(request.Context, null));
+            w.WriteString("id", "score-" + Server.RequestId(request.Context, null));
             w.WriteString("object", "list");
             w.WriteNumber("created", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
             w.WriteString("model", model.Id);
@@ -68,8 +55,6 @@ internal sealed class ScoreRoute
 
             w.WriteEndArray();
             PoolingText.WriteUsage(w, tokens);
-            w.WriteEndObject();
         });
-        return HttpOut.WriteJsonAsync(request.Context, 200, json);
     }
 }

@@ -1,36 +1,24 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Threading.Tasks;
 using Connectors.Vllm.Testing.Server.Chat;
-using Connectors.Vllm.Testing.Server.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>POST /tokenize: a prompt or chat messages (rendered with the chat template) to the toy tokenizer's ids.</summary>
-internal sealed class TokenizeRoute
+internal sealed class TokenizeRoute(ServerState server) : ServerRoute(server, "POST", "/tokenize")
 {
-    private readonly ServerState _server;
-
-    public TokenizeRoute(ServerState server) => _server = server;
-
-    public void Map(IEndpointRouteBuilder routes) => RouteMap.Map(routes, new[] { "POST" }, new[] { "/tokenize" }, HandleAsync);
-
-    private Task HandleAsync(RequestState request)
+    protected override Task HandleAsync(RequestState request)
     {
         var body = RequestJson.Parse(request);
-        var model = _server.ResolveModel(body, embedding: null, paramModel: true);
-        var tokens = _server.Tokenizer.Split(Text(body));
+        var model = Server.ResolveModel(body, embedding: null, paramModel: true);
+        var tokens = Server.Tokenizer.Split(Text(body));
         var returnStrs = RequestJson.Bool(body, "return_token_strs") ?? false;
-        var json = JsonOut.Build(w =>
+        return HttpOut.WriteObjectAsync(request.Context, w =>
         {
-            w.WriteStartObject();
             w.WriteNumber("count", tokens.Count);
-            w.WriteNumber("max_model_len", _server.MaxModelLen(model));
+            w.WriteNumber("max_model_len", Server.MaxModelLen(model));
             w.WriteStartArray("tokens");
             foreach (var t in tokens)
             {
-                w.WriteNumberValue(_server.Tokenizer.Id(t));
+                w.WriteNumberValue(Server.Tokenizer.Id(t));
             }
 
             w.WriteEndArray();
@@ -48,10 +36,7 @@ internal sealed class TokenizeRoute
             {
                 w.WriteNull("token_strs");
             }
-
-            w.WriteEndObject();
         });
-        return HttpOut.WriteJsonAsync(request.Context, 200, json);
     }
 
     private static string Text(JsonObject body)
@@ -68,6 +53,6 @@ internal sealed class TokenizeRoute
             return ((RequestJson.Bool(body, "add_special_tokens") ?? true) ? PromptTemplate.Bos : string.Empty) + p.GetValue<string>();
         }
 
-        throw VllmProblem.Validation("missing", new[] { "body", "prompt" }, "Field required", PyText.Repr(body));
+        throw VllmProblem.Missing(body, "body", "prompt");
     }
 }

@@ -1,23 +1,8 @@
-using System.Threading.Tasks;
-using Connectors.Vllm.Testing.Server.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>GET /version: the emulated vLLM version.</summary>
-internal sealed class VersionRoute
+internal sealed class VersionRoute(ServerState server) : ServerRoute(server, "GET", "/version")
 {
-    private readonly ServerState _server;
-
-    public VersionRoute(ServerState server) => _server = server;
-
-    public void Map(IEndpointRouteBuilder routes) => RouteMap.Map(routes, new[] { "GET" }, new[] { "/version" }, HandleAsync);
-
-    private Task HandleAsync(RequestState request) =>
-        HttpOut.WriteJsonAsync(request.Context, 200, JsonOut.Build(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("version", _server.Options.ServerVersion);
-            w.WriteEndObject();
-        }));
+    protected override Task HandleAsync(RequestState request) =>
+        HttpOut.WriteObjectAsync(request.Context, w => w.WriteString("version", Server.Options.ServerVersion));
 }

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Connectors.Vllm.Testing.Server.Http;
-
 namespace Connectors.Vllm.Testing.Server.Validation;
 
 /// <summary>vLLM's checks against the model's context length (chat and pooling alike).</summary>

@@ -1,8 +1,3 @@
-using System;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Connectors.Vllm.Testing.Server.Validation;
 
 /// <summary>pydantic's (lax) type checks of the top-level request fields, with its error types and messages.</summary>

@@ -1,0 +1,11 @@
+// The namespaces nearly every file of the test server uses (ImplicitUsings is off repository-wide).
+global using System;
+global using System.Collections.Generic;
+global using System.Globalization;
+global using System.Linq;
+global using System.Text.Json;
+global using System.Text.Json.Nodes;
+global using System.Threading.Tasks;
+global using Microsoft.AspNetCore.Http;
+global using Microsoft.AspNetCore.Routing;
+global using Connectors.Vllm.Testing.Server.Http;
