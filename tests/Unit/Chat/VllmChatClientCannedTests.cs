@@ -124,7 +124,7 @@ public sealed class VllmChatClientCannedTests
                 + "data: " + chunk + "'delta':{},'finish_reason':'stop','routed_experts':[[1,2]]}]," + Usage + "\n\ndata: [DONE]\n\n"
             : Head.Replace("OBJECT", "chat.completion", StringComparison.Ordinal) + "'message':{'role':'assistant','content':'hi'},'finish_reason':'stop','routed_experts':[[1,2]]}]," + Usage)
             .Replace('\'', '"');
-        using var client = Create(new RecordingHandler((_, _) => CannedServer.Respond(System.Net.HttpStatusCode.OK, body, stream ? "text/event-stream" : "application/json")), "m");
+        using var client = Create(new InMemoryHandler(_ => InMemoryHandler.Text(body, stream ? "text/event-stream" : "application/json")), "m");
 
         var properties = stream
             ? (await client.GetStreamingResponseAsync("Hi", cancellationToken: TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken)).Single(u => u.FinishReason is not null).AdditionalProperties
