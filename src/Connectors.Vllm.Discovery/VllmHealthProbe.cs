@@ -6,8 +6,8 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Connectors.Vllm.Catalog;
 using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Discovery;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
 

@@ -63,8 +63,8 @@ internal sealed class VllmNetworkPolicy
             return null;
         }
 
-        var range = VllmNetworkGate.Classify(address);
-        if (range is null || (DefaultLoopbackApproved && VllmNetworkGate.IsLoopback(address)))
+        var range = VllmAddressRanges.Classify(address);
+        if (range is null || (DefaultLoopbackApproved && VllmAddressRanges.IsLoopback(address)))
         {
             return null;
         }
@@ -75,7 +75,7 @@ internal sealed class VllmNetworkPolicy
     /// <summary>Why contacting <paramref name="address"/> is allowed, for the health report.</summary>
     public string Approval(IPAddress address)
     {
-        if (VllmNetworkGate.Classify(address) is null)
+        if (VllmAddressRanges.Classify(address) is null)
         {
             return "public address";
         }
@@ -85,7 +85,7 @@ internal sealed class VllmNetworkPolicy
             return "AllowPrivateNetwork is true";
         }
 
-        return DefaultLoopbackApproved && VllmNetworkGate.IsLoopback(address)
+        return DefaultLoopbackApproved && VllmAddressRanges.IsLoopback(address)
             ? DefaultLoopbackReason
             : "not approved";
     }

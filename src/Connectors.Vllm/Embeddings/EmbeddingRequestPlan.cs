@@ -3,7 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
-using Connectors.Vllm.Tokenization;
+using Connectors.Vllm.Wire;
 using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm.Embeddings;
@@ -90,10 +90,10 @@ internal sealed class EmbeddingRequestPlan
                         dtype = ParseDType(value);
                         break;
                     case VllmEmbeddingPropertyNames.UseActivation:
-                        useActivation = VllmJsonValues.AsBoolean(value, key);
+                        useActivation = VllmRequestJson.AsBoolean(value, key);
                         break;
                     case VllmEmbeddingPropertyNames.Normalize:
-                        normalize = VllmJsonValues.AsBoolean(value, key);
+                        normalize = VllmRequestJson.AsBoolean(value, key);
                         break;
                     case VllmEmbeddingPropertyNames.TruncatePromptTokens:
                         var truncate = AsInt(value, key);
@@ -108,7 +108,7 @@ internal sealed class EmbeddingRequestPlan
                         extras.Add(new(key, AsInt(value, key)));
                         break;
                     case VllmEmbeddingPropertyNames.AddSpecialTokens:
-                        extras.Add(new(key, VllmJsonValues.AsBoolean(value, key)!.Value));
+                        extras.Add(new(key, VllmRequestJson.AsBoolean(value, key)!.Value));
                         break;
                     case VllmEmbeddingPropertyNames.TruncationSide:
                         var side = AsString(value, key);
@@ -189,7 +189,7 @@ internal sealed class EmbeddingRequestPlan
             foreach (var (key, value) in _extras)
             {
                 writer.WritePropertyName(key);
-                VllmJsonValues.Write(writer, value);
+                VllmRequestJson.Write(writer, value);
             }
 
             writer.WriteEndObject();

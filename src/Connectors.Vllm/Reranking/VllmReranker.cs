@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Tokenization;
+using Connectors.Vllm.Http;
 using Connectors.Vllm.Wire;
 using Microsoft.Extensions.AI;
 
@@ -24,7 +24,7 @@ namespace Connectors.Vllm;
 /// </remarks>
 public sealed class VllmReranker : IDisposable
 {
-    private readonly VllmPlainHttp _http;
+    private readonly VllmNativeRouteClient _http;
     private readonly Uri _rerankUrl;
     private readonly Uri _scoreUrl;
     private readonly string _noRerankHint;
@@ -41,7 +41,7 @@ public sealed class VllmReranker : IDisposable
     public VllmReranker(VllmProviderOptions options, string? defaultModelId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _http = new VllmPlainHttp(options, httpClient);
+        _http = new VllmNativeRouteClient(options, httpClient);
         DefaultModelId = defaultModelId is null ? null : VllmModelRef.ToModelId(defaultModelId);
         _rerankUrl = _http.Endpoint.AtRoot("/rerank");
         _scoreUrl = _http.Endpoint.AtRoot("/score");
@@ -118,7 +118,7 @@ public sealed class VllmReranker : IDisposable
 
     private async Task<VllmRerankResult> RerankCoreAsync(string query, List<string> docs, string? model, VllmRerankOptions? options, CancellationToken cancellationToken)
     {
-        var body = VllmJsonValues.Build(writer =>
+        var body = VllmRequestJson.Build(writer =>
         {
             WriteModel(writer, model);
             writer.WriteString("query", query);
@@ -154,7 +154,7 @@ public sealed class VllmReranker : IDisposable
 
     private async Task<VllmRerankResult> ScoreAsync(string query, List<string> docs, string? model, VllmRerankOptions? options, string missingRouteHint, CancellationToken cancellationToken)
     {
-        var body = VllmJsonValues.Build(writer =>
+        var body = VllmRequestJson.Build(writer =>
         {
             WriteModel(writer, model);
             writer.WriteString("text_1", query);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
+using Connectors.Vllm.Http;
 using Connectors.Vllm.Tokenization;
 using Connectors.Vllm.Wire;
 using Microsoft.Extensions.AI;
@@ -24,7 +25,7 @@ namespace Connectors.Vllm;
 /// </remarks>
 public sealed class VllmTokenizer : IDisposable
 {
-    private readonly VllmPlainHttp _http;
+    private readonly VllmNativeRouteClient _http;
     private readonly Uri _tokenizeUrl;
     private readonly Uri _detokenizeUrl;
     private readonly string _tokenizeMissing;
@@ -39,7 +40,7 @@ public sealed class VllmTokenizer : IDisposable
     public VllmTokenizer(VllmProviderOptions options, string? defaultModelId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _http = new VllmPlainHttp(options, httpClient);
+        _http = new VllmNativeRouteClient(options, httpClient);
         DefaultModelId = defaultModelId is null ? null : VllmModelRef.ToModelId(defaultModelId);
         _tokenizeUrl = _http.Endpoint.AtRoot("/tokenize");
         _detokenizeUrl = _http.Endpoint.AtRoot("/detokenize");
@@ -53,7 +54,7 @@ public sealed class VllmTokenizer : IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    internal VllmPlainHttp Http => _http;
+    internal VllmNativeRouteClient Http => _http;
 
     // RS0026: the overloads below differ in their first parameter's type (text vs. messages), so optional
     // trailing parameters cannot make a call ambiguous; MEAI's own clients use the same shape.
@@ -70,7 +71,7 @@ public sealed class VllmTokenizer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(text);
         var model = ModelFor(options);
-        var body = VllmJsonValues.Build(writer =>
+        var body = VllmRequestJson.Build(writer =>
         {
             WriteModel(writer, model);
             writer.WriteString("prompt", text);
@@ -141,7 +142,7 @@ public sealed class VllmTokenizer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tokens);
         var model = modelId is null ? DefaultModelId : VllmModelRef.ToModelId(modelId);
-        var body = VllmJsonValues.Build(writer =>
+        var body = VllmRequestJson.Build(writer =>
         {
             WriteModel(writer, model);
             writer.WriteStartArray("tokens");
@@ -163,7 +164,7 @@ public sealed class VllmTokenizer : IDisposable
     /// <remarks>The server's version is not asked for here: the forms of a current server are written (those of
     /// <see cref="VllmServerFeatures.Unknown"/>), as a chat request to a server of unknown version does.</remarks>
     internal static byte[] BuildChatBody(IEnumerable<ChatMessage> messages, string? model, VllmTokenizeOptions? options, IList<AITool>? tools)
-        => VllmJsonValues.Build(writer =>
+        => VllmRequestJson.Build(writer =>
         {
             var features = VllmServerFeatures.Unknown;
             var list = messages as IReadOnlyCollection<ChatMessage> ?? new List<ChatMessage>(messages);
@@ -190,7 +191,7 @@ public sealed class VllmTokenizer : IDisposable
             if (options?.ChatTemplateKwargs is { Count: > 0 } kwargs)
             {
                 writer.WritePropertyName("chat_template_kwargs");
-                VllmJsonValues.Write(writer, kwargs);
+                VllmRequestJson.Write(writer, kwargs);
             }
         });
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
+using Connectors.Vllm.Configuration;
 using Connectors.Vllm.Http;
 using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;

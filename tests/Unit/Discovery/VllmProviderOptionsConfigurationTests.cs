@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using Connectors.Vllm.Http;
+using Connectors.Vllm.Configuration;
 using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.Configuration;
 using Xunit;

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Connectors.Vllm.Discovery;
+namespace Connectors.Vllm.Catalog;
 
 /// <summary>
 /// A value fetched at most once at a time and kept for a time to live. Concurrent callers share one fetch;

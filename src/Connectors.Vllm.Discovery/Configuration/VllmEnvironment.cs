@@ -1,7 +1,7 @@
 using System;
 using System.Text;
 
-namespace Connectors.Vllm.Http;
+namespace Connectors.Vllm.Configuration;
 
 /// <summary><c>${NAME}</c> expansion for the API key and header values; nothing else is expanded.</summary>
 internal static class VllmEnvironment

@@ -6,10 +6,10 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Connectors.Vllm.Tokenization;
+namespace Connectors.Vllm.Wire;
 
 /// <summary>Writes caller-supplied extra values (from <c>AdditionalProperties</c> or typed options) as JSON, AOT-clean.</summary>
-internal static class VllmJsonValues
+internal static class VllmRequestJson
 {
     /// <summary>Writes one JSON object with <paramref name="write"/> filling its properties.</summary>
     public static byte[] Build(Action<Utf8JsonWriter> write)

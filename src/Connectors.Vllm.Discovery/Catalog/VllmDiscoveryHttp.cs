@@ -9,7 +9,7 @@ using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
 using Connectors.Vllm.Wire;
 
-namespace Connectors.Vllm.Discovery;
+namespace Connectors.Vllm.Catalog;
 
 /// <summary>
 /// The discovery requests (<c>/v1/models</c>, <c>/version</c>) over <see cref="VllmTransport"/>, and the model-list parser

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.Discovery;
 
-public sealed class VllmNetworkGateTests
+public sealed class VllmAddressRangesTests
 {
     [Theory]
     [InlineData("127.0.0.1", "loopback")]
@@ -43,7 +43,7 @@ public sealed class VllmNetworkGateTests
     [InlineData("2002:c0a8:0101::1", "6to4 private")]
     public void Classify_PrivateAddress_NamesRange(string address, string expected)
     {
-        var range = VllmNetworkGate.Classify(IPAddress.Parse(address));
+        var range = VllmAddressRanges.Classify(IPAddress.Parse(address));
 
         Assert.NotNull(range);
         Assert.Contains(expected, range, StringComparison.Ordinal);
@@ -64,7 +64,7 @@ public sealed class VllmNetworkGateTests
     [InlineData("2002:c0a8:0101::1", "6to4 private (192.168.0.0/16)")]
     public void Classify_PrivateAddress_NameShownInRefusalIsExact(string address, string expected)
     {
-        Assert.Equal(expected, VllmNetworkGate.Classify(IPAddress.Parse(address)));
+        Assert.Equal(expected, VllmAddressRanges.Classify(IPAddress.Parse(address)));
     }
 
     [Theory]
@@ -84,7 +84,7 @@ public sealed class VllmNetworkGateTests
     [InlineData("2002:0808:0808::1")]
     public void Classify_PublicAddress_ReturnsNull(string address)
     {
-        Assert.Null(VllmNetworkGate.Classify(IPAddress.Parse(address)));
+        Assert.Null(VllmAddressRanges.Classify(IPAddress.Parse(address)));
     }
 
     [Theory]

@@ -5,19 +5,19 @@ using System.Threading.Tasks;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
 
-namespace Connectors.Vllm.Tokenization;
+namespace Connectors.Vllm.Http;
 
 /// <summary>
 /// What the components of vLLM's routes that the OpenAI SDK does not model (<c>/tokenize</c>, <c>/detokenize</c>,
 /// <c>/rerank</c>, <c>/score</c>) share: the one send path (<see cref="VllmTransport"/>: key, headers, User-Agent, timeouts,
 /// retries, bounded body, errors) and the server facts (<see cref="VllmModelDiscovery"/>) for hints.
 /// </summary>
-internal sealed class VllmPlainHttp : IDisposable
+internal sealed class VllmNativeRouteClient : IDisposable
 {
     private readonly VllmTransport _transport;
     private readonly VllmModelDiscovery _discovery;
 
-    public VllmPlainHttp(VllmProviderOptions options, HttpClient? httpClient)
+    public VllmNativeRouteClient(VllmProviderOptions options, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(options);
         _transport = new VllmTransport(VllmEndpoint.Resolve(options), httpClient);

@@ -9,7 +9,7 @@ namespace Connectors.Vllm.Http;
 /// "this network", unique-local, multicast and reserved ranges (and IPv4 addresses embedded in
 /// IPv6 forms) are "private"; everything else is public.
 /// </summary>
-internal static class VllmNetworkGate
+internal static class VllmAddressRanges
 {
     /// <summary>The IPv4 ranges that are not public, each named as a refusal shows it.</summary>
     private static readonly Range[] V4Ranges =

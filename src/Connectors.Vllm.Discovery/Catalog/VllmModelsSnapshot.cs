@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
 
-namespace Connectors.Vllm.Discovery;
+namespace Connectors.Vllm.Catalog;
 
 /// <summary>
 /// One model list (configured or discovered) with everything callers ask for precomputed, so that
