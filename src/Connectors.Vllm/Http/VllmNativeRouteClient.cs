@@ -17,9 +17,10 @@ internal sealed class VllmNativeRouteClient : IDisposable
     private readonly VllmTransport _transport;
     private readonly VllmModelDiscovery _discovery;
 
-    public VllmNativeRouteClient(VllmProviderOptions options, HttpClient? httpClient)
+    public VllmNativeRouteClient(VllmProviderOptions options, string? defaultModelId, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(options);
+        DefaultModelId = defaultModelId is null ? null : VllmModelRef.ToModelId(defaultModelId);
         _transport = new VllmTransport(VllmEndpoint.Resolve(options), httpClient);
         _discovery = new VllmModelDiscovery(options, _transport);
     }
@@ -32,6 +33,12 @@ internal sealed class VllmNativeRouteClient : IDisposable
     }
 
     public VllmEndpoint Endpoint => _transport.Endpoint;
+
+    /// <summary>The model used when a call names none (a <c>vllm/</c> prefix removed), or <see langword="null"/>.</summary>
+    public string? DefaultModelId { get; }
+
+    /// <summary>The model a call uses: <paramref name="modelId"/> without a <c>vllm/</c> prefix, else <see cref="DefaultModelId"/>.</summary>
+    public string? ModelFor(string? modelId) => modelId is null ? DefaultModelId : VllmModelRef.ToModelId(modelId);
 
     /// <summary>The model entry for <paramref name="modelId"/> (configured, or discovered earlier), or <see langword="null"/>;
     /// for <see langword="null"/> the only model. Never does I/O.</summary>

@@ -41,8 +41,7 @@ public sealed class VllmReranker : IDisposable
     public VllmReranker(VllmProviderOptions options, string? defaultModelId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _http = new VllmNativeRouteClient(options, httpClient);
-        DefaultModelId = defaultModelId is null ? null : VllmModelRef.ToModelId(defaultModelId);
+        _http = new VllmNativeRouteClient(options, defaultModelId, httpClient);
         _rerankUrl = _http.Endpoint.AtRoot("/rerank");
         _scoreUrl = _http.Endpoint.AtRoot("/score");
         const string Serves = "vLLM offers /rerank and /score only while it serves a reranker (a cross-encoder, that is a classifier with one label, "
@@ -54,7 +53,7 @@ public sealed class VllmReranker : IDisposable
     }
 
     /// <summary>Gets the model used when a call names none, or <see langword="null"/>.</summary>
-    public string? DefaultModelId { get; }
+    public string? DefaultModelId => _http.DefaultModelId;
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
@@ -87,7 +86,7 @@ public sealed class VllmReranker : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.TopN, "TopN must be 0 (all) or positive.");
         }
 
-        var model = options?.ModelId is { } id ? VllmModelRef.ToModelId(id) : DefaultModelId;
+        var model = _http.ModelFor(options?.ModelId);
         if (docs.Count == 0)
         {
             return new VllmRerankResult([], model, null, null);
@@ -118,24 +117,7 @@ public sealed class VllmReranker : IDisposable
 
     private async Task<VllmRerankResult> RerankCoreAsync(string query, List<string> docs, string? model, VllmRerankOptions? options, CancellationToken cancellationToken)
     {
-        var body = VllmRequestJson.Build(writer =>
-        {
-            WriteModel(writer, model);
-            writer.WriteString("query", query);
-            writer.WriteStartArray("documents");
-            foreach (var doc in docs)
-            {
-                writer.WriteStringValue(doc);
-            }
-
-            writer.WriteEndArray();
-            if (options?.TopN is { } topN and > 0)
-            {
-                writer.WriteNumber("top_n", topN);
-            }
-
-            WriteCommon(writer, options);
-        });
+        var body = Body(model, "query", query, "documents", docs, options, options?.TopN is { } topN and > 0 ? topN : null);
         var bytes = await _http.PostJsonAsync(_rerankUrl, body, model, _noRerankHint, cancellationToken).ConfigureAwait(false);
         var response = VllmTokenizer.Deserialize(bytes, PoolingWireJsonContext.Default.RerankResponse, "/rerank");
         var results = new List<VllmRerankedDocument>(response.Results?.Length ?? 0);
@@ -154,19 +136,7 @@ public sealed class VllmReranker : IDisposable
 
     private async Task<VllmRerankResult> ScoreAsync(string query, List<string> docs, string? model, VllmRerankOptions? options, string missingRouteHint, CancellationToken cancellationToken)
     {
-        var body = VllmRequestJson.Build(writer =>
-        {
-            WriteModel(writer, model);
-            writer.WriteString("text_1", query);
-            writer.WriteStartArray("text_2");
-            foreach (var doc in docs)
-            {
-                writer.WriteStringValue(doc);
-            }
-
-            writer.WriteEndArray();
-            WriteCommon(writer, options);
-        });
+        var body = Body(model, "text_1", query, "text_2", docs, options, topN: null);
         var bytes = await _http.PostJsonAsync(_scoreUrl, body, model, missingRouteHint, cancellationToken).ConfigureAwait(false);
         var response = VllmTokenizer.Deserialize(bytes, PoolingWireJsonContext.Default.ScoreResponse, "/score");
         var results = new List<VllmRerankedDocument>(docs.Count);
@@ -195,13 +165,27 @@ public sealed class VllmReranker : IDisposable
         return results;
     }
 
-    private static void WriteModel(Utf8JsonWriter writer, string? model)
-    {
-        if (!string.IsNullOrEmpty(model))
+
+    /// <summary>The body of both routes: the query and the documents under each route's names, <c>top_n</c> when given,
+    /// then the options both routes share.</summary>
+    private static byte[] Body(string? model, string queryName, string query, string docsName, List<string> docs, VllmRerankOptions? options, int? topN)
+        => VllmRequestJson.Build(model, writer =>
         {
-            writer.WriteString("model", model);
-        }
-    }
+            writer.WriteString(queryName, query);
+            writer.WriteStartArray(docsName);
+            foreach (var doc in docs)
+            {
+                writer.WriteStringValue(doc);
+            }
+
+            writer.WriteEndArray();
+            if (topN is { } n)
+            {
+                writer.WriteNumber("top_n", n);
+            }
+
+            WriteCommon(writer, options);
+        });
 
     private static void WriteCommon(Utf8JsonWriter writer, VllmRerankOptions? options)
     {

@@ -40,16 +40,15 @@ public sealed class VllmTokenizer : IDisposable
     public VllmTokenizer(VllmProviderOptions options, string? defaultModelId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _http = new VllmNativeRouteClient(options, httpClient);
-        DefaultModelId = defaultModelId is null ? null : VllmModelRef.ToModelId(defaultModelId);
+        _http = new VllmNativeRouteClient(options, defaultModelId, httpClient);
         _tokenizeUrl = _http.Endpoint.AtRoot("/tokenize");
-        _detokenizeUrl = _http.Endpoint.AtRoot("/detokenize");
         _tokenizeMissing = MissingRouteHint("/tokenize", _tokenizeUrl);
+        _detokenizeUrl = _http.Endpoint.AtRoot("/detokenize");
         _detokenizeMissing = MissingRouteHint("/detokenize", _detokenizeUrl);
     }
 
     /// <summary>Gets the model used when a call names none, or <see langword="null"/>.</summary>
-    public string? DefaultModelId { get; }
+    public string? DefaultModelId => _http.DefaultModelId;
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
@@ -71,9 +70,8 @@ public sealed class VllmTokenizer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(text);
         var model = ModelFor(options);
-        var body = VllmRequestJson.Build(writer =>
+        var body = VllmRequestJson.Build(model, writer =>
         {
-            WriteModel(writer, model);
             writer.WriteString("prompt", text);
             if (options?.AddSpecialTokens is { } special)
             {
@@ -141,10 +139,9 @@ public sealed class VllmTokenizer : IDisposable
     public async Task<string> DetokenizeAsync(IEnumerable<int> tokens, string? modelId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tokens);
-        var model = modelId is null ? DefaultModelId : VllmModelRef.ToModelId(modelId);
-        var body = VllmRequestJson.Build(writer =>
+        var model = _http.ModelFor(modelId);
+        var body = VllmRequestJson.Build(model, writer =>
         {
-            WriteModel(writer, model);
             writer.WriteStartArray("tokens");
             foreach (var token in tokens)
             {
@@ -164,11 +161,10 @@ public sealed class VllmTokenizer : IDisposable
     /// <remarks>The server's version is not asked for here: the forms of a current server are written (those of
     /// <see cref="VllmServerFeatures.Unknown"/>), as a chat request to a server of unknown version does.</remarks>
     internal static byte[] BuildChatBody(IEnumerable<ChatMessage> messages, string? model, VllmTokenizeOptions? options, IList<AITool>? tools)
-        => VllmRequestJson.Build(writer =>
+        => VllmRequestJson.Build(model, writer =>
         {
             var features = VllmServerFeatures.Unknown;
             var list = messages as IReadOnlyCollection<ChatMessage> ?? new List<ChatMessage>(messages);
-            WriteModel(writer, model);
             var reasoningField = VllmChatRequestWriter.HasAssistantReasoning(list) ? features.ReasoningInputField : null;
             VllmChatRequestWriter.WriteMessages(writer, list, options?.Instructions, reasoningField);
             writer.WriteBoolean("add_generation_prompt", options?.AddGenerationPrompt ?? (options?.ContinueFinalMessage != true));
@@ -196,7 +192,7 @@ public sealed class VllmTokenizer : IDisposable
         });
 
     internal string? ModelFor(VllmTokenizeOptions? options)
-        => options?.ModelId is { } id ? VllmModelRef.ToModelId(id) : DefaultModelId;
+        => _http.ModelFor(options?.ModelId);
 
     internal async Task<VllmTokenizeResult> SendTokenizeAsync(byte[] body, string? model, CancellationToken cancellationToken)
     {
@@ -211,14 +207,6 @@ public sealed class VllmTokenizer : IDisposable
         => $"The server has no {route} route (tried {url}). Every vLLM server offers /tokenize and /detokenize at the server root "
             + "(not under /v1), whatever the model, so the server at BaseUrl is not vLLM or a proxy in front of it forwards only /v1: "
             + "point BaseUrl at the vLLM server itself, or let the proxy forward /tokenize and /detokenize.";
-
-    private static void WriteModel(Utf8JsonWriter writer, string? model)
-    {
-        if (!string.IsNullOrEmpty(model))
-        {
-            writer.WriteString("model", model);
-        }
-    }
 
     internal static T Deserialize<T>(ReadOnlyMemory<byte> bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string route)
         where T : class

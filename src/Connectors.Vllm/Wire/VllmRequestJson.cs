@@ -25,6 +25,18 @@ internal static class VllmRequestJson
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Writes one request object: <c>model</c> first (left out when <paramref name="model"/> is empty, so the server
+    /// picks its first served model), then <paramref name="write"/>'s properties.</summary>
+    public static byte[] Build(string? model, Action<Utf8JsonWriter> write) => Build(writer =>
+    {
+        if (!string.IsNullOrEmpty(model))
+        {
+            writer.WriteString("model", model);
+        }
+
+        write(writer);
+    });
+
     /// <summary>Writes <paramref name="value"/> with the chat request's value writer (one way to write caller values, AOT-clean).</summary>
     public static void Write(Utf8JsonWriter writer, object? value) => ChatProtocol.VllmJsonValueWriter.Write(writer, "value", value);
 
