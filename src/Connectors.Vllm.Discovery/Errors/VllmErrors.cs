@@ -213,6 +213,23 @@ internal static class VllmErrors
             inner);
     }
 
+    /// <summary>Fixes keyed by a fragment of vLLM's error message, tried in order (the first match wins).</summary>
+    private static readonly (string Fragment, string Hint)[] MessageHints =
+    [
+        ("cannot be greater than max_model_len",
+            "Lower ChatOptions.MaxOutputTokens (or the model entry's MaxTokens) below the model's context window."),
+        ("\"auto\" tool choice requires",
+            "Start vLLM with --enable-auto-tool-choice --tool-call-parser <parser> (for example hermes for Qwen), or set Tools = false on the model entry."),
+        ("requires --tool-call-parser",
+            "Start vLLM with --tool-call-parser <parser> (for example hermes for Qwen)."),
+        ("--trust-request-chat-template",
+            "Start vLLM with --trust-request-chat-template, or remove chat_template from the request."),
+        ("Matryoshka",
+            "Leave EmbeddingGenerationOptions.Dimensions unset for this model, or use a value it supports."),
+        ("`normalize` was removed",
+            "Use use_activation instead of normalize."),
+    ];
+
     /// <summary>The hint for an error: the setting or command that fixes it.</summary>
     public static string? HintFor(int status, VllmErrorInfo info, VllmErrorContext context)
     {
@@ -249,34 +266,12 @@ internal static class VllmErrors
             return $"The prompt plus the requested output tokens exceed the model's context window{window}. Shorten the conversation (VllmTokenBudgetChatReducer) or lower ChatOptions.MaxOutputTokens / the model entry's MaxTokens.";
         }
 
-        if (message.Contains("cannot be greater than max_model_len", StringComparison.Ordinal))
+        foreach (var (fragment, hint) in MessageHints)
         {
-            return "Lower ChatOptions.MaxOutputTokens (or the model entry's MaxTokens) below the model's context window.";
-        }
-
-        if (message.Contains("\"auto\" tool choice requires", StringComparison.Ordinal))
-        {
-            return "Start vLLM with --enable-auto-tool-choice --tool-call-parser <parser> (for example hermes for Qwen), or set Tools = false on the model entry.";
-        }
-
-        if (message.Contains("requires --tool-call-parser", StringComparison.Ordinal))
-        {
-            return "Start vLLM with --tool-call-parser <parser> (for example hermes for Qwen).";
-        }
-
-        if (message.Contains("--trust-request-chat-template", StringComparison.Ordinal))
-        {
-            return "Start vLLM with --trust-request-chat-template, or remove chat_template from the request.";
-        }
-
-        if (message.Contains("Matryoshka", StringComparison.Ordinal))
-        {
-            return "Leave EmbeddingGenerationOptions.Dimensions unset for this model, or use a value it supports.";
-        }
-
-        if (message.Contains("`normalize` was removed", StringComparison.Ordinal))
-        {
-            return "Use use_activation instead of normalize.";
+            if (message.Contains(fragment, StringComparison.Ordinal))
+            {
+                return hint;
+            }
         }
 
         return status switch

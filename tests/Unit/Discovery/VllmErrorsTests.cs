@@ -1,0 +1,35 @@
+using System;
+using Connectors.Vllm.Errors;
+using Xunit;
+
+namespace Connectors.Vllm.Tests.Unit.Discovery;
+
+public sealed class VllmErrorsTests
+{
+    private static readonly VllmErrorContext Context = new(new Uri("http://vllm.test:8000/v1/"));
+
+    [Theory]
+    [InlineData("max_tokens (5000) cannot be greater than max_model_len (4096).", "Lower ChatOptions.MaxOutputTokens (or the model entry's MaxTokens) below the model's context window.")]
+    [InlineData("\"auto\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set", "Start vLLM with --enable-auto-tool-choice --tool-call-parser <parser> (for example hermes for Qwen), or set Tools = false on the model entry.")]
+    [InlineData("tool_choice=\"required\" requires --tool-call-parser to be set", "Start vLLM with --tool-call-parser <parser> (for example hermes for Qwen).")]
+    [InlineData("Chat template is passed with request, but --trust-request-chat-template is not set. Refused request with untrusted chat template.", "Start vLLM with --trust-request-chat-template, or remove chat_template from the request.")]
+    [InlineData("Model 'BAAI/bge-m3' does not support Matryoshka embeddings; dimensions must be unset (received dimensions=32).", "Leave EmbeddingGenerationOptions.Dimensions unset for this model, or use a value it supports.")]
+    [InlineData("Parameter `normalize` was removed; use `use_activation` instead.", "Use use_activation instead of normalize.")]
+    public void HintFor_KnownServerMessage_NamesItsFix(string message, string expected)
+    {
+        var hint = VllmErrors.HintFor(400, new VllmErrorInfo(message, "BadRequestError", null, 400), Context);
+
+        Assert.Equal(expected, hint);
+    }
+
+    [Fact]
+    public void HintFor_MessageMatchingTwoFixes_FirstInOrderWins()
+    {
+        // Names both --trust-request-chat-template and Matryoshka: the chat-template fix is listed first.
+        const string message = "--trust-request-chat-template is not set; Matryoshka was also mentioned.";
+
+        var hint = VllmErrors.HintFor(400, new VllmErrorInfo(message, "BadRequestError", null, 400), Context);
+
+        Assert.Equal("Start vLLM with --trust-request-chat-template, or remove chat_template from the request.", hint);
+    }
+}
