@@ -219,16 +219,13 @@ internal sealed class VllmChatStreamParser
             }
             else
             {
-                // prompt_token_ids, prompt_text, kv_transfer_params, metrics: kept when not null.
-                var name = reader.GetString()!;
+                // prompt_token_ids, prompt_text, kv_transfer_params, metrics: kept when not null. The name is decoded only
+                // then (from a copy of the reader at the name): most of these fields are null in every answer.
+                var atName = reader;
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Null)
                 {
-                    (extras ??= [])[name] = ReadElement(ref reader);
-                }
-                else
-                {
-                    reader.Skip();
+                    (extras ??= [])[atName.GetString()!] = ReadElement(ref reader);
                 }
             }
         }
