@@ -35,14 +35,38 @@ public sealed class VllmChatResponseReaderTests
         Assert.Equal(Allocated(without), Allocated(withNulls));
     }
 
+    [Fact]
+    public void Read_AnswerNamesRequestedModel_ModelIdIsTheRequestedString()
+    {
+        var body = Encoding.UTF8.GetBytes(TestFiles.Read("chat-response.example.json").Trim());
+        var requested = new string("meta-llama/Llama-3.2-1B-Instruct".AsSpan());
+
+        var same = VllmChatResponseReader.Read(body, requested);
+        var other = VllmChatResponseReader.Read(body, "another-model");
+        var none = VllmChatResponseReader.Read(body);
+
+        Assert.Same(requested, same.ModelId); // no second copy of the model name per answer
+        Assert.Equal(requested, other.ModelId);
+        Assert.Equal(requested, none.ModelId);
+        Assert.True(Allocated(body, requested) < Allocated(body, "another-model"));
+    }
+
+    [Fact]
+    public void Read_AnswerWithoutModel_NoModelIdEvenWhenOneWasRequested()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"id\":\"x\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}");
+
+        Assert.Null(VllmChatResponseReader.Read(body, "m").ModelId);
+    }
+
     /// <summary>Bytes allocated by one read (least of several, after a warm-up, so tiering and caches do not count).</summary>
-    private static long Allocated(byte[] body)
+    private static long Allocated(byte[] body, string? requestedModelId = null)
     {
         var least = long.MaxValue;
         for (var i = 0; i < 20; i++)
         {
             var before = GC.GetAllocatedBytesForCurrentThread();
-            _ = VllmChatResponseReader.Read(body);
+            _ = VllmChatResponseReader.Read(body, requestedModelId);
             least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
