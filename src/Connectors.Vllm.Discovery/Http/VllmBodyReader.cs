@@ -83,6 +83,12 @@ internal static class VllmBodyReader
                     Release(buffer, pooled);
                     return new VllmBody(ReadOnlyMemory<byte>.Empty, null, true);
                 }
+
+                if (used == known)
+                {
+                    // All the declared bytes are in: HTTP ends the body there, so no read is spent to learn that.
+                    return new VllmBody(buffer.AsMemory(0, used), pooled ? buffer : null, false);
+                }
             }
         }
         catch (IOException ex) when (!cancellationToken.IsCancellationRequested)

@@ -10,11 +10,15 @@ namespace Connectors.Vllm.Http;
 /// </summary>
 internal sealed class VllmEndpoint
 {
+    /// <summary>The <c>Authorization</c> value, made once rather than on every request.</summary>
+    private readonly string? _authorization;
+
     private VllmEndpoint(VllmProviderOptions options, string? apiKey, KeyValuePair<string, string>[] headers)
     {
         Options = options;
         BaseUrl = options.BaseUrl;
         ApiKey = apiKey;
+        _authorization = apiKey is null ? null : "Bearer " + apiKey;
         Headers = headers;
         Logger = Diagnostics.VllmLog.For(options);
     }
@@ -74,9 +78,9 @@ internal sealed class VllmEndpoint
     {
         ArgumentNullException.ThrowIfNull(headers);
         headers.Set("User-Agent", VllmUserAgent.Value);
-        if (ApiKey is not null)
+        if (_authorization is not null)
         {
-            headers.Set("Authorization", "Bearer " + ApiKey);
+            headers.Set("Authorization", _authorization);
         }
 
         foreach (var (name, value) in Headers)

@@ -151,15 +151,14 @@ public sealed partial class VllmChatClient
         }
     }
 
-    private async Task<PipelineResponse> SendAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, CancellationToken cancellationToken)
+    /// <summary>The options of a non-streamed request that cannot be cancelled: the same for every such request, so made once
+    /// (the pipeline only reads them).</summary>
+    private static readonly RequestOptions UncancellableOptions = NewRequestOptions(CancellationToken.None);
+
+    private async ValueTask<PipelineResponse> SendAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, CancellationToken cancellationToken)
     {
         using var content = new VllmJsonContent(VllmChatRequestWriter.Write(messages, options, request, this));
-        var requestOptions = new RequestOptions
-        {
-            CancellationToken = cancellationToken,
-            ErrorOptions = ClientErrorBehaviors.NoThrow,
-            BufferResponse = false,
-        };
+        var requestOptions = request.Stream || cancellationToken.CanBeCanceled ? NewRequestOptions(cancellationToken) : UncancellableOptions;
 
         // A stream: FirstByteTimeout until the headers only; the SSE reader alone times the body (StreamIdleTimeout).
         using var headerTimeout = request.Stream ? new VllmHeaderTimeout(_options.FirstByteTimeout, cancellationToken) : null;
@@ -186,6 +185,13 @@ public sealed partial class VllmChatClient
 
         return response;
     }
+
+    private static RequestOptions NewRequestOptions(CancellationToken cancellationToken) => new()
+    {
+        CancellationToken = cancellationToken,
+        ErrorOptions = ClientErrorBehaviors.NoThrow,
+        BufferResponse = false,
+    };
 
     private async Task<VllmException> CreateErrorAsync(PipelineResponse response, VllmChatRequest request, CancellationToken cancellationToken)
     {
@@ -214,7 +220,7 @@ public sealed partial class VllmChatClient
         => VllmErrorContext.For(_endpoint, request.ModelId, servedModels, request.Model?.ContextWindow);
 
     /// <summary>Reads a whole (non-streamed) answer, refusing one larger than MaxResponseBytes.</summary>
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(PipelineResponse response, CancellationToken cancellationToken)
+    private async ValueTask<ReadOnlyMemory<byte>> ReadBodyAsync(PipelineResponse response, CancellationToken cancellationToken)
     {
         var body = await VllmBodyReader.ReadAsync(response, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         if (body.TooLarge)

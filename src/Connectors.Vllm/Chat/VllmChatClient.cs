@@ -90,7 +90,7 @@ public sealed partial class VllmChatClient : IChatClient
         var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
         try
         {
-            return VllmChatResponseReader.Read(body);
+            return VllmChatResponseReader.Read(body, request.ModelId);
         }
         catch (System.Text.Json.JsonException ex)
         {

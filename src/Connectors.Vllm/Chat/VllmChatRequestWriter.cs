@@ -29,44 +29,69 @@ internal static class VllmChatRequestWriter
 {
     private static readonly ModelReaderWriterOptions WireOptions = new("J");
 
-    /// <summary>The body: the writer's own buffer, not copied (a retry sends the same bytes).</summary>
+    /// <summary>A scratch buffer kept for the thread's next body only up to this size (a body of images is not kept).</summary>
+    private const int MaxKeptScratchBytes = 64 * 1024;
+
+    private static readonly JsonWriterOptions ScratchOptions = new() { SkipValidation = true };
+
+    /// <summary>This thread's scratch buffer and its writer, reused by the next body; <see langword="null"/> while a body
+    /// is being written (a nested call, e.g. from a <see cref="ChatOptions.RawRepresentationFactory"/>, makes its own).</summary>
+    [ThreadStatic]
+    private static Scratch? _scratch;
+
+    /// <summary>The body, in an array of its exact size (a retry sends the same bytes). It is written into this thread's
+    /// scratch buffer and copied out once: no buffer or writer is allocated per request.</summary>
     public static ReadOnlyMemory<byte> Write(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        var scratch = _scratch ?? new Scratch();
+        _scratch = null;
+        try
         {
-            writer.WriteStartObject();
-            writer.WriteString("model"u8, request.ModelId);
-            WriteMessages(writer, messages, options?.Instructions, request.ReasoningField);
-
-            if (options is not null)
+            var writer = scratch.Start();
+            WriteBody(writer, messages, options, request, client);
+            writer.Flush();
+            return scratch.Buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (scratch.Buffer.Capacity <= MaxKeptScratchBytes)
             {
-                // The fields written so far, so that no source (raw options, typed options, extras) writes one twice.
-                var written = new HashSet<string>(StringComparer.Ordinal) { "model", "messages" };
-                WriteRaw(writer, options, client, request, written);
-                WriteTyped(writer, options, request, written);
-                WriteReasoning(writer, request, written);
-                WriteExtras(writer, options, request, written);
+                _scratch = scratch;
             }
+        }
+    }
 
-            if (request.Stream)
+    private static void WriteBody(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("model"u8, request.ModelId);
+        WriteMessages(writer, messages, options?.Instructions, request.ReasoningField);
+
+        if (options is not null)
+        {
+            // The fields written so far, so that no source (raw options, typed options, extras) writes one twice.
+            var written = new HashSet<string>(StringComparer.Ordinal) { "model", "messages" };
+            WriteRaw(writer, options, client, request, written);
+            WriteTyped(writer, options, request, written);
+            WriteReasoning(writer, request, written);
+            WriteExtras(writer, options, request, written);
+        }
+
+        if (request.Stream)
+        {
+            writer.WriteBoolean("stream"u8, true);
+            writer.WritePropertyName("stream_options"u8);
+            writer.WriteStartObject();
+            writer.WriteBoolean("include_usage"u8, true);
+            if (options?.AdditionalProperties?.TryGetValue(VllmChatOptions.ContinuousUsageStats, out var continuous) == true && continuous is true)
             {
-                writer.WriteBoolean("stream"u8, true);
-                writer.WritePropertyName("stream_options"u8);
-                writer.WriteStartObject();
-                writer.WriteBoolean("include_usage"u8, true);
-                if (options?.AdditionalProperties?.TryGetValue(VllmChatOptions.ContinuousUsageStats, out var continuous) == true && continuous is true)
-                {
-                    writer.WriteBoolean("continuous_usage_stats"u8, true);
-                }
-
-                writer.WriteEndObject();
+                writer.WriteBoolean("continuous_usage_stats"u8, true);
             }
 
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenMemory;
+        writer.WriteEndObject();
     }
 
     /// <summary>Writes <c>"messages"</c> as every request that sends a conversation carries it (chat and <c>/tokenize</c>):
@@ -545,6 +570,28 @@ internal static class VllmChatRequestWriter
         if (value is { } v && written.Add(name))
         {
             writer.WriteNumber(name, v);
+        }
+    }
+
+    /// <summary>A buffer and the writer over it, reset before each body.</summary>
+    private sealed class Scratch
+    {
+        private readonly Utf8JsonWriter _writer;
+
+        public Scratch()
+        {
+            Buffer = new ArrayBufferWriter<byte>(1024);
+            _writer = new Utf8JsonWriter(Buffer, ScratchOptions);
+        }
+
+        public ArrayBufferWriter<byte> Buffer { get; }
+
+        /// <summary>Empties the buffer and returns the writer, ready for a new document.</summary>
+        public Utf8JsonWriter Start()
+        {
+            Buffer.ResetWrittenCount();
+            _writer.Reset();
+            return _writer;
         }
     }
 }

@@ -10,9 +10,12 @@ internal static class VllmChatResponseReader
 {
     /// <exception cref="JsonException">The body is not valid JSON.</exception>
     /// <exception cref="VllmException">The body is JSON but not a chat completion.</exception>
-    public static ChatResponse Read(ReadOnlyMemory<byte> body)
+    /// <param name="body">The answer.</param>
+    /// <param name="requestedModelId">The model the request named: when the answer names the same, the response's
+    /// <see cref="ChatResponse.ModelId"/> is this string rather than a new copy.</param>
+    public static ChatResponse Read(ReadOnlyMemory<byte> body, string? requestedModelId = null)
     {
-        var update = VllmChatStreamParser.ReadCompletion(body.Span, out var parser)
+        var update = VllmChatStreamParser.ReadCompletion(body.Span, out var parser, requestedModelId)
             ?? throw new VllmException(null, "The server's answer is not a chat completion (it has no choices).", "Check that BaseUrl points at an OpenAI-compatible /v1 endpoint.");
         var message = new ChatMessage(ChatRole.Assistant, update.Contents)
         {

@@ -22,6 +22,7 @@ internal sealed class VllmChatStreamParser
 {
     private readonly VllmErrorContext? _errorContext;
     private readonly bool _complete;
+    private readonly string? _expectedModelId;
     private string? _responseId;
     private byte[] _responseIdUtf8 = [];
     private string? _modelId;
@@ -36,7 +37,12 @@ internal sealed class VllmChatStreamParser
     public VllmChatStreamParser(VllmErrorContext errorContext) => _errorContext = errorContext;
 
     /// <summary>A reader of one whole non-streamed answer: <c>message</c> instead of <c>delta</c>, tool calls complete.</summary>
-    private VllmChatStreamParser() => _complete = true;
+    /// <param name="expectedModelId">The model asked for: when the answer names it, this string is reused.</param>
+    private VllmChatStreamParser(string? expectedModelId)
+    {
+        _complete = true;
+        _expectedModelId = expectedModelId;
+    }
 
     /// <summary>Gets the <c>id</c> read so far.</summary>
     public string? ResponseId => _responseId;
@@ -99,12 +105,13 @@ internal sealed class VllmChatStreamParser
     /// <summary>Reads a whole non-streamed <c>chat.completion</c> with the functions that read a chunk.</summary>
     /// <param name="body">The body.</param>
     /// <param name="parser">The reader's state afterwards (id, usage, finish reason).</param>
+    /// <param name="expectedModelId">The model the request named (reused as the answer's model when it is the same).</param>
     /// <returns>The answer's one update (choice 0's contents, finish reason, vLLM fields), or <see langword="null"/> when
     /// the body is not a JSON object with a <c>choices</c> array.</returns>
     /// <exception cref="JsonException">The body is not valid JSON (or has a value of the wrong kind).</exception>
-    public static ChatResponseUpdate? ReadCompletion(ReadOnlySpan<byte> body, out VllmChatStreamParser parser)
+    public static ChatResponseUpdate? ReadCompletion(ReadOnlySpan<byte> body, out VllmChatStreamParser parser, string? expectedModelId = null)
     {
-        parser = new VllmChatStreamParser();
+        parser = new VllmChatStreamParser(expectedModelId);
         try
         {
             return parser.ParseChunk(body);
@@ -177,7 +184,7 @@ internal sealed class VllmChatStreamParser
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    _modelId = Cached(ref reader, _modelId, ref _modelIdUtf8);
+                    _modelId = Cached(ref reader, _modelId ?? _expectedModelId, ref _modelIdUtf8);
                 }
             }
             else if (reader.ValueTextEquals("created"u8))
@@ -219,16 +226,13 @@ internal sealed class VllmChatStreamParser
             }
             else
             {
-                // prompt_token_ids, prompt_text, kv_transfer_params, metrics: kept when not null.
-                var name = reader.GetString()!;
+                // prompt_token_ids, prompt_text, kv_transfer_params, metrics: kept when not null. The name is decoded only
+                // then (from a copy of the reader at the name): most of these fields are null in every answer.
+                var atName = reader;
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Null)
                 {
-                    (extras ??= [])[name] = ReadElement(ref reader);
-                }
-                else
-                {
-                    reader.Skip();
+                    (extras ??= [])[atName.GetString()!] = ReadElement(ref reader);
                 }
             }
         }
@@ -543,10 +547,11 @@ internal sealed class VllmChatStreamParser
     }
 
     /// <summary>Every chunk repeats the id and model: compare the raw bytes and reuse the string instead of decoding it again
-    /// (a whole answer is read once: nothing to keep).</summary>
+    /// (a whole answer is read once: nothing to keep, but the model asked for is compared and reused).</summary>
     private string? Cached(ref Utf8JsonReader reader, string? current, ref byte[] currentUtf8)
     {
-        if (current is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.SequenceEqual(currentUtf8))
+        if (current is not null && !reader.HasValueSequence
+            && (currentUtf8.Length > 0 ? !reader.ValueIsEscaped && reader.ValueSpan.SequenceEqual(currentUtf8) : reader.ValueTextEquals(current)))
         {
             return current;
         }
