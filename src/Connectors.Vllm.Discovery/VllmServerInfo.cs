@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text.Json;
-using Connectors.Vllm.Wire;
+using Connectors.Vllm.Catalog;
 
 namespace Connectors.Vllm;
 

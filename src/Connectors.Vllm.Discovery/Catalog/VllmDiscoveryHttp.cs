@@ -7,7 +7,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
-using Connectors.Vllm.Wire;
 
 namespace Connectors.Vllm.Catalog;
 

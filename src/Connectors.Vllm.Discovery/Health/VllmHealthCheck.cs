@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Connectors.Vllm;
+namespace Connectors.Vllm.Health;
 
 /// <summary>
 /// An <see cref="IHealthCheck"/> over <see cref="VllmHealthProbe"/>: healthy when the probe finds no problem,

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ClientModel.Primitives;
+using Connectors.Vllm.Configuration;
 
 namespace Connectors.Vllm.Http;
 

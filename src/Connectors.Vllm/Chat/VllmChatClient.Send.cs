@@ -9,6 +9,7 @@ using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
+using Connectors.Vllm.Pipeline;
 using Microsoft.Extensions.AI;
 using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Http;
+using Connectors.Vllm.Pipeline;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAI.Chat;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Connectors.Vllm.Embeddings;
 using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm;

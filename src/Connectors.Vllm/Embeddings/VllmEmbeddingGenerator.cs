@@ -13,6 +13,7 @@ using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Embeddings;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
+using Connectors.Vllm.Pipeline;
 using Microsoft.Extensions.AI;
 using EmbeddingClient = OpenAI.Embeddings.EmbeddingClient;
 

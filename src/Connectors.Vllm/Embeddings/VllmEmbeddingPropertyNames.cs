@@ -1,4 +1,4 @@
-namespace Connectors.Vllm;
+namespace Connectors.Vllm.Embeddings;
 
 /// <summary>
 /// The vLLM request fields <see cref="VllmEmbeddingGenerator"/> reads from

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Http;
+using Connectors.Vllm.Pipeline;
 using Connectors.Vllm.Wire;
 using Microsoft.Extensions.AI;
 

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
 using Microsoft.Extensions.AI;
 
-namespace Microsoft.SemanticKernel;
+namespace Connectors.Vllm.SemanticKernel;
 
 /// <summary>
 /// Makes reasoning and usage visible to Semantic Kernel callers. SK's <c>IChatClient</c> adapter keeps only text,

@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Connectors.Vllm.Http;
+using Connectors.Vllm.Pipeline;
 using Connectors.Vllm.Tests.Unit.TestHttp;
 using OpenAI.Chat;
 using Xunit;

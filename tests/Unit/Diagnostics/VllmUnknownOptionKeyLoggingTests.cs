@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using Connectors.Vllm.Embeddings;
 using Connectors.Vllm.Testing;
 using Connectors.Vllm.Tests.Unit.ChatTests;
 using Microsoft.Extensions.AI;

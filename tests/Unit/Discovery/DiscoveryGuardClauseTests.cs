@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using Connectors.Vllm.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 

@@ -5,6 +5,7 @@ using System.Net;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Connectors.Vllm.Http;
+using Connectors.Vllm.Pipeline;
 using Connectors.Vllm.Testing;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;

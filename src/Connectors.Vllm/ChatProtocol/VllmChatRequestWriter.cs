@@ -3,6 +3,7 @@ using System.Buffers;
 using System.ClientModel.Primitives;
 using System.Collections.Generic;
 using System.Text.Json;
+using Connectors.Vllm.Pipeline;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
@@ -22,8 +23,8 @@ namespace Connectors.Vllm.ChatProtocol;
 /// (<c>max_tokens</c>/<c>max_completion_tokens</c>, <c>structured_outputs</c>/<c>guided_*</c>, tool <c>strict</c>) are
 /// decided in one place, and the body is produced in one pass into one buffer. A caller's
 /// <see cref="ChatOptions.RawRepresentationFactory"/> result is honoured: its fields are copied first and win.
-/// Fields vLLM must never get (<see cref="Http.VllmRequestBodyRewriter.IsNeverSent"/>) are not written, so
-/// <see cref="Http.VllmPayloadPolicy"/> leaves the body alone.
+/// Fields vLLM must never get (<see cref="VllmRequestBodyRewriter.IsNeverSent"/>) are not written, so
+/// <see cref="VllmPayloadPolicy"/> leaves the body alone.
 /// </remarks>
 internal static class VllmChatRequestWriter
 {
@@ -275,7 +276,7 @@ internal static class VllmChatRequestWriter
         foreach (var property in document.RootElement.EnumerateObject())
         {
             var name = property.Name;
-            if (name is "messages" or "model" or "stream" or "stream_options" || Http.VllmRequestBodyRewriter.IsNeverSent(name))
+            if (name is "messages" or "model" or "stream" or "stream_options" || VllmRequestBodyRewriter.IsNeverSent(name))
             {
                 continue;
             }

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
-namespace Connectors.Vllm.Wire;
+namespace Connectors.Vllm.Catalog;
 
 /// <summary><c>GET /v1/models</c>: <c>{"object":"list","data":[…]}</c>.</summary>
 internal sealed class VllmModelListResponse

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
 
-namespace Connectors.Vllm.Http;
+namespace Connectors.Vllm.Pipeline;
 
 /// <summary>
 /// What the components of vLLM's routes that the OpenAI SDK does not model (<c>/tokenize</c>, <c>/detokenize</c>,

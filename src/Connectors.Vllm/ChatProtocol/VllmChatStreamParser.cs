@@ -201,7 +201,7 @@ internal sealed class VllmChatStreamParser
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
                     // With continuous_usage_stats every chunk has running totals; the last one wins.
-                    _usage = VllmChatWire.ReadUsage(ref reader);
+                    _usage = VllmChatMapping.ReadUsage(ref reader);
                 }
                 else
                 {
@@ -331,7 +331,7 @@ internal sealed class VllmChatStreamParser
             else if (reader.ValueTextEquals("finish_reason"u8))
             {
                 reader.Read();
-                finish = VllmChatWire.MapFinishReason(ref reader);
+                finish = VllmChatMapping.MapFinishReason(ref reader);
             }
             else if (reader.ValueTextEquals("stop_reason"u8))
             {
@@ -524,7 +524,7 @@ internal sealed class VllmChatStreamParser
                 continue;
             }
 
-            (contents ??= []).Add(VllmChatWire.CreateFunctionCall(builder.Id ?? $"call_{builder.Index}", builder.Name, builder.Arguments.ToString()));
+            (contents ??= []).Add(VllmChatMapping.CreateFunctionCall(builder.Id ?? $"call_{builder.Index}", builder.Name, builder.Arguments.ToString()));
         }
 
         _toolCalls = null;

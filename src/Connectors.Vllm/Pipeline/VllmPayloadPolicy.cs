@@ -4,8 +4,9 @@ using System.ClientModel.Primitives;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
+using Connectors.Vllm.Http;
 
-namespace Connectors.Vllm.Http;
+namespace Connectors.Vllm.Pipeline;
 
 /// <summary>
 /// The proxy-style rewrite of every request the OpenAI SDK pipeline sends to vLLM, placed at

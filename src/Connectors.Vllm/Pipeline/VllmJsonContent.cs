@@ -4,7 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Connectors.Vllm.Http;
+namespace Connectors.Vllm.Pipeline;
 
 /// <summary>
 /// A JSON request body held in memory, written by this library (or already rewritten by <see cref="VllmPayloadPolicy"/>):

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Connectors.Vllm.Wire;
+namespace Connectors.Vllm.Catalog;
 
 /// <summary>One model card of <c>GET /v1/models</c>; only the fields we use are declared (the rest are skipped).</summary>
 internal sealed class VllmModelCard

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Connectors.Vllm.Wire;
+namespace Connectors.Vllm.Catalog;
 
 /// <summary><c>GET /version</c>: <c>{"version":"0.27.1"}</c>.</summary>
 internal sealed class VllmVersionResponse

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Connectors.Vllm.Wire;
+namespace Connectors.Vllm.Catalog;
 
 /// <summary>Source-generated (AOT-clean) serialization of the discovery wire types.</summary>
 [JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]

@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>Pure mappings from vLLM's chat wire values to MEAI values, used by the one chat reader (<see cref="VllmChatStreamParser"/>).</summary>
-internal static class VllmChatWire
+internal static class VllmChatMapping
 {
     /// <summary>vLLM's <c>"repetition"</c> finish reason (repetition detection ended the output).</summary>
     public static readonly ChatFinishReason Repetition = new("repetition");

@@ -2,7 +2,7 @@ using System;
 using System.Buffers;
 using System.Text.Json;
 
-namespace Connectors.Vllm.Http;
+namespace Connectors.Vllm.Pipeline;
 
 /// <summary>
 /// The one list of fields vLLM must never get from us, and the body half of the proxy-style rewrite for bodies this

@@ -1,9 +1,10 @@
 using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using Connectors.Vllm.Http;
 using OpenAI;
 
-namespace Connectors.Vllm.Http;
+namespace Connectors.Vllm.Pipeline;
 
 /// <summary>
 /// Builds the OpenAI SDK client chat and embeddings talk through: endpoint = <c>BaseUrl</c>, the pipeline pieces of the
