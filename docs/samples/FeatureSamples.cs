@@ -50,7 +50,7 @@ public static class FeatureSamples
             .WithPriority(-1)
             .WithCacheSalt("tenant-42")
             .WithRequestId("order-1234")
-            .WithVllmOption(VllmChatOptions.IncludeStopStrInOutput, true); // any other vLLM field by its wire name
+            .WithVllmOption(VllmChatOptionsExtensions.IncludeStopStrInOutput, true); // any other vLLM field by its wire name
 
         ChatResponse response = await client.GetResponseAsync("Write a haiku about GPUs.", options);
         #endregion

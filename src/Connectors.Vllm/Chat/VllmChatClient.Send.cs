@@ -75,7 +75,7 @@ public sealed partial class VllmChatClient
     /// <summary>n &gt; 1 asks for alternative answers; a MEAI response holds one, so the rest would be lost silently.</summary>
     private static void EnsureSingleChoice(ChatOptions? options)
     {
-        if (options?.AdditionalProperties?.TryGetValue(VllmChatOptions.N, out var value) != true || value is null)
+        if (options?.AdditionalProperties?.TryGetValue(VllmChatOptionsExtensions.N, out var value) != true || value is null)
         {
             return;
         }
@@ -131,7 +131,7 @@ public sealed partial class VllmChatClient
             && (options.MaxOutputTokens is not null
                 || options.RawRepresentationFactory is not null
                 || options.Tools is { Count: > 0 }
-                || options.AdditionalProperties?.ContainsKey(VllmChatOptions.StructuredOutputs) == true);
+                || options.AdditionalProperties?.ContainsKey(VllmChatOptionsExtensions.StructuredOutputs) == true);
 
     private async ValueTask<VllmServerInfo?> TryGetServerInfoAsync(CancellationToken cancellationToken)
     {

@@ -24,7 +24,7 @@ namespace Connectors.Vllm;
 /// <para>Requests are mapped with MEAI's OpenAI helpers and sent through the OpenAI SDK's pipeline (retries with
 /// <c>Retry-After</c>, the private-network gate, <see cref="VllmProviderOptions.FirstByteTimeout"/>); responses and
 /// streams are read directly from the wire. vLLM extras go in <see cref="ChatOptions.AdditionalProperties"/> under their
-/// wire names; see <see cref="VllmChatOptions"/>.</para>
+/// wire names; see <see cref="VllmChatOptionsExtensions"/>.</para>
 /// <para>Capabilities are never guessed: when the model entry declares <see cref="VllmModelDefinition.Input"/> without
 /// <c>"image"</c>, <see cref="VllmModelDefinition.Tools"/> = <see langword="false"/>, or
 /// <see cref="VllmModelDefinition.Reasoning"/> = <see langword="false"/> (and a reasoning effort other than none is asked

@@ -7,7 +7,7 @@ namespace Connectors.Vllm;
 /// <summary>
 /// One explicit vLLM structured-output constraint: a JSON schema, a regular expression, a fixed choice of strings,
 /// a grammar, any JSON object, or a structural tag. Put it on a request with
-/// <see cref="VllmChatOptions.WithStructuredOutputs"/>.
+/// <see cref="VllmChatOptionsExtensions.WithStructuredOutputs"/>.
 /// </summary>
 /// <remarks>
 /// <para>Sent as <c>structured_outputs</c> to vLLM 0.11.0 and later (and when the server version is unknown), and as the

@@ -84,7 +84,7 @@ internal static class VllmChatRequestWriter
             writer.WritePropertyName("stream_options"u8);
             writer.WriteStartObject();
             writer.WriteBoolean("include_usage"u8, true);
-            if (options?.AdditionalProperties?.TryGetValue(VllmChatOptions.ContinuousUsageStats, out var continuous) == true && continuous is true)
+            if (options?.AdditionalProperties?.TryGetValue(VllmChatOptionsExtensions.ContinuousUsageStats, out var continuous) == true && continuous is true)
             {
                 writer.WriteBoolean("continuous_usage_stats"u8, true);
             }
@@ -466,12 +466,12 @@ internal static class VllmChatRequestWriter
     /// <c>include_reasoning: false</c>.</summary>
     private static void WriteReasoning(Utf8JsonWriter writer, VllmChatRequest request, HashSet<string> written)
     {
-        if (request.ExcludeReasoning && written.Add(VllmChatOptions.IncludeReasoning))
+        if (request.ExcludeReasoning && written.Add(VllmChatOptionsExtensions.IncludeReasoning))
         {
             writer.WriteBoolean("include_reasoning"u8, false);
         }
 
-        if (request.ReasoningEffort is { } effort && written.Add(VllmChatOptions.ReasoningEffort))
+        if (request.ReasoningEffort is { } effort && written.Add(VllmChatOptionsExtensions.ReasoningEffort))
         {
             writer.WriteString("reasoning_effort"u8, effort);
         }
@@ -487,7 +487,7 @@ internal static class VllmChatRequestWriter
             return null;
         }
 
-        if (options.AdditionalProperties?.TryGetValue(VllmChatOptions.ReasoningEffort, out var value) == true && value is not null)
+        if (options.AdditionalProperties?.TryGetValue(VllmChatOptionsExtensions.ReasoningEffort, out var value) == true && value is not null)
         {
             return NormalizeEffort(value.ToString() ?? string.Empty);
         }
@@ -508,7 +508,7 @@ internal static class VllmChatRequestWriter
     /// <c>include_reasoning</c> itself (which wins).</summary>
     internal static bool RequestsNoReasoningOutput(ChatOptions? options)
         => options?.Reasoning?.Output == ReasoningOutput.None
-            && options.AdditionalProperties?.ContainsKey(VllmChatOptions.IncludeReasoning) != true;
+            && options.AdditionalProperties?.ContainsKey(VllmChatOptionsExtensions.IncludeReasoning) != true;
 
     internal static string NormalizeEffort(string value)
     {
@@ -533,12 +533,12 @@ internal static class VllmChatRequestWriter
 
         foreach (var (name, value) in properties)
         {
-            if (name is VllmChatOptions.ReasoningEffort or VllmChatOptions.ContinuousUsageStats || !VllmChatOptions.FieldNames.Contains(name))
+            if (name is VllmChatOptionsExtensions.ReasoningEffort or VllmChatOptionsExtensions.ContinuousUsageStats || !VllmChatOptionsExtensions.FieldNames.Contains(name))
             {
                 continue;
             }
 
-            if (name == VllmChatOptions.StructuredOutputs && value is VllmStructuredOutputs structured)
+            if (name == VllmChatOptionsExtensions.StructuredOutputs && value is VllmStructuredOutputs structured)
             {
                 if (request.Features.StructuredOutputs)
                 {

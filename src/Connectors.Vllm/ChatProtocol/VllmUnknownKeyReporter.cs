@@ -68,7 +68,7 @@ internal sealed class VllmUnknownKeyReporter
 
     /// <summary>A reporter for <see cref="ChatOptions.AdditionalProperties"/> keys.</summary>
     public static VllmUnknownKeyReporter ForChat(ILogger logger)
-        => new(logger, nameof(ChatOptions), VllmChatOptions.FieldNames, MeaiChatKeys, ChatTyped);
+        => new(logger, nameof(ChatOptions), VllmChatOptionsExtensions.FieldNames, MeaiChatKeys, ChatTyped);
 
     /// <summary>A reporter for <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> keys.</summary>
     public static VllmUnknownKeyReporter ForEmbeddings(ILogger logger, IEnumerable<string> wireNames)

@@ -6,7 +6,7 @@ namespace Connectors.Vllm.Embeddings;
 /// Other keys are not sent.
 /// </summary>
 /// <remarks>Internal: users set every one of them with <see cref="VllmEmbeddingGenerationOptionsExtensions"/> (one public
-/// class per options type, like <see cref="VllmChatOptions"/>), so the names are not a second public way to say the same.</remarks>
+/// class per options type, like <see cref="VllmChatOptionsExtensions"/>), so the names are not a second public way to say the same.</remarks>
 internal static class VllmEmbeddingPropertyNames
 {
     /// <summary><c>truncate_prompt_tokens</c> (int ≥ -1): truncate each input to this many tokens (-1: the model's maximum).</summary>

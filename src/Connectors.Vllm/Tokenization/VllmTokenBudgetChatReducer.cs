@@ -98,7 +98,7 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
             ModelId = chatOptions?.ModelId,
             Tools = chatOptions?.Tools,
             Instructions = chatOptions?.Instructions,
-            ChatTemplateKwargs = chatOptions?.AdditionalProperties?.TryGetValue(VllmChatOptions.ChatTemplateKwargs, out var kwargs) == true
+            ChatTemplateKwargs = chatOptions?.AdditionalProperties?.TryGetValue(VllmChatOptionsExtensions.ChatTemplateKwargs, out var kwargs) == true
                 ? kwargs as IDictionary<string, object?>
                 : null,
         };

@@ -122,7 +122,7 @@ public sealed class VllmChatClientPipelineTests
     [Fact]
     public void Extensions_NullOptionsAndArguments_Throw()
     {
-        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => VllmChatOptions.WithMinP(null!, 0.1f)).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => VllmChatOptionsExtensions.WithMinP(null!, 0.1f)).ParamName);
         Assert.Equal("tokenIds", Assert.Throws<ArgumentNullException>(() => new ChatOptions().WithStopTokenIds(null!)).ParamName);
         Assert.Equal("constraint", Assert.Throws<ArgumentNullException>(() => new ChatOptions().WithStructuredOutputs(null!)).ParamName);
         Assert.Equal("name", Assert.Throws<ArgumentException>(() => new ChatOptions().WithVllmOption("not_a_field", 1)).ParamName);
@@ -144,7 +144,7 @@ public sealed class VllmChatClientPipelineTests
         Assert.Equal("salt", Assert.Throws<ArgumentException>(() => options.WithCacheSalt("")).ParamName);
         Assert.Equal("requestId", Assert.Throws<ArgumentNullException>(() => options.WithRequestId(null!)).ParamName);
         Assert.Equal("requestId", Assert.Throws<ArgumentException>(() => options.WithRequestId("")).ParamName);
-        Assert.Equal("effort", Assert.Throws<ArgumentNullException>(() => VllmChatOptions.WithReasoningEffort(null!, null!)).ParamName);
+        Assert.Equal("effort", Assert.Throws<ArgumentNullException>(() => VllmChatOptionsExtensions.WithReasoningEffort(null!, null!)).ParamName);
         Assert.Null(options.AdditionalProperties);
     }
 
@@ -155,10 +155,10 @@ public sealed class VllmChatClientPipelineTests
 
         foreach (var name in document.RootElement.GetProperty("vllm_extra").EnumerateArray().Select(e => e.GetString()!))
         {
-            Assert.Contains(name, VllmChatOptions.FieldNames);
+            Assert.Contains(name, VllmChatOptionsExtensions.FieldNames);
         }
 
-        Assert.Contains("structured_outputs", VllmChatOptions.FieldNames);
+        Assert.Contains("structured_outputs", VllmChatOptionsExtensions.FieldNames);
     }
 
     [Fact]

@@ -107,8 +107,8 @@ public sealed class VllmChatClientRequestTests
             .WithCacheSalt("salt")
             .WithPriority(0)
             .WithRequestId("req-1")
-            .WithVllmOption(VllmChatOptions.SkipSpecialTokens, false)
-            .WithVllmOption(VllmChatOptions.VllmXargs, new System.Collections.Generic.Dictionary<string, object?> { ["k"] = 1 });
+            .WithVllmOption(VllmChatOptionsExtensions.SkipSpecialTokens, false)
+            .WithVllmOption(VllmChatOptionsExtensions.VllmXargs, new System.Collections.Generic.Dictionary<string, object?> { ["k"] = 1 });
         options.AdditionalProperties!["not_a_vllm_field"] = "x";
 
         var run = await ChatTestHost.RunAsync(client, "Hello", options, stream);
@@ -194,8 +194,8 @@ public sealed class VllmChatClientRequestTests
         await using var server = await ChatTestHost.StartAsync();
         using var client = ChatTestHost.Client(server);
 
-        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => ChatTestHost.CallAsync(client, "Hello", new ChatOptions().WithVllmOption(VllmChatOptions.N, 3), stream));
-        await ChatTestHost.RunAsync(client, "Hello", new ChatOptions().WithVllmOption(VllmChatOptions.N, 1), stream);
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => ChatTestHost.CallAsync(client, "Hello", new ChatOptions().WithVllmOption(VllmChatOptionsExtensions.N, 3), stream));
+        await ChatTestHost.RunAsync(client, "Hello", new ChatOptions().WithVllmOption(VllmChatOptionsExtensions.N, 1), stream);
 
         Assert.Contains("n\"] = 3", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Make 3 calls", ex.Message, StringComparison.Ordinal);

@@ -95,7 +95,7 @@ public sealed class VllmUnknownOptionKeyLoggingTests
         await using var server = await ChatTestHost.StartAsync();
         using var client = ChatTestHost.Client(server, o => o.LoggerFactory = factory);
         var options = new ChatOptions { AdditionalProperties = new() { ["strict"] = true } }
-            .WithVllmOption(VllmChatOptions.TopK, 5)
+            .WithVllmOption(VllmChatOptionsExtensions.TopK, 5)
             .WithMinP(0.1f)
             .WithReasoningEffort("low")
             .WithContinuousUsageStats()

@@ -35,7 +35,7 @@ public sealed class PublicSurfaceTests
     [InlineData(typeof(VllmModelDiscovery), "TryGetCachedServerInfo")]
     [InlineData(typeof(VllmModelDiscovery), "UsesConfiguredModels")]
     [InlineData(typeof(VllmModelDiscovery), "FindModel")]
-    [InlineData(typeof(VllmChatOptions), "FieldNames")]
+    [InlineData(typeof(VllmChatOptionsExtensions), "FieldNames")]
     [InlineData(typeof(VllmTokenBudgetChatReducer), "ClampsMaxOutputTokens")]
     [InlineData(typeof(VllmStructuredOutputs), "DisableAnyWhitespace")]
     [InlineData(typeof(VllmStructuredOutputs), "DisableAdditionalProperties")]

@@ -25,7 +25,7 @@ namespace Connectors.Vllm;
 ///     .WithStructuredOutputs(VllmStructuredOutputs.Choice("yes", "no"));
 /// </code></example>
 /// </remarks>
-public static class VllmChatOptions
+public static class VllmChatOptionsExtensions
 {
     /// <summary>Wire name <c>thinking_token_budget</c>: Most tokens spent thinking (int; -1 unlimited).</summary>
     public const string ThinkingTokenBudget = "thinking_token_budget";
