@@ -4,5 +4,8 @@
 # A failure prints the CsCheck seed; reproduce with CsCheck_Seed=<seed>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-FUZZ_ITERATIONS="${1:-20000}" dotnet test --project tests/Unit/Connectors.Vllm.Tests.Unit.csproj -- \
+iterations="${1:-20000}"
+FUZZ_ITERATIONS="$iterations" dotnet test --project tests/Unit.Discovery/Connectors.Vllm.Discovery.Tests.Unit.csproj -- \
+  --filter-class "Connectors.Vllm.Tests.Unit.Security.DiscoveryParserFuzzTests"
+FUZZ_ITERATIONS="$iterations" dotnet test --project tests/Unit/Connectors.Vllm.Tests.Unit.csproj -- \
   --filter-class "Connectors.Vllm.Tests.Unit.Security.ParserFuzzTests"

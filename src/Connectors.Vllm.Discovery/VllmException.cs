@@ -63,17 +63,15 @@ public sealed class VllmException : Exception
     /// <summary>Gets vLLM's error <c>param</c> (the request field at fault), or <see langword="null"/>.</summary>
     public string? Param { get; init; }
 
-    /// <summary>Builds an exception for a failure on this side, before or instead of a request (the private-network
-    /// gate, the token-budget reducer): the message names who failed itself, so it gets no "vLLM …" head, and
-    /// <see cref="ServerMessage"/> stays <see langword="null"/> because no server said anything.</summary>
+    /// <summary>Initializes a new instance for a failure on the client's side, before or instead of a request (the
+    /// private-network gate, the token-budget reducer, a refused option): the message names who failed itself, so it
+    /// gets no "vLLM …" head, and <see cref="ServerMessage"/> and <see cref="StatusCode"/> stay <see langword="null"/>
+    /// because no server said anything.</summary>
     /// <param name="message">The sentence saying who failed and why (for example "The private-network gate refused …").</param>
-    /// <param name="hint">What to change to fix it, or <see langword="null"/>.</param>
+    /// <param name="hint">What to change to fix it, or <see langword="null"/>; appended to the message as "Hint: …".</param>
     /// <param name="innerException">The exception that caused this one, or <see langword="null"/>.</param>
-    internal static VllmException ClientSide(string message, string? hint, Exception? innerException = null)
-        => new(Join(message, hint), hint, innerException);
-
-    private VllmException(string composedMessage, string? hint, Exception? innerException)
-        : base(composedMessage, innerException)
+    public VllmException(string message, string? hint, Exception? innerException)
+        : base(Join(message, hint), innerException)
     {
         Hint = hint;
     }

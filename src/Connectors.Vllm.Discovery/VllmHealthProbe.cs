@@ -48,7 +48,7 @@ public sealed class VllmHealthProbe : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _baseUrl = options.BaseUrl;
-        _modelsKey = options.KeyOf(nameof(VllmProviderOptions.Models));
+        _modelsKey = options.GetSettingKey(nameof(VllmProviderOptions.Models));
         _policy = VllmNetworkPolicy.From(options);
         _logger = VllmLog.For(options);
         var problems = options.GetProblems();

@@ -40,7 +40,6 @@ public sealed class VllmModelDiscovery : IDisposable
 
     private readonly VllmEndpoint _endpoint;
     private readonly VllmTransport _transport;
-    private readonly bool _ownsTransport;
     private readonly VllmModelsSnapshot? _configured;
     private readonly VllmSingleFlightCache<VllmModelsSnapshot> _models;
     private readonly VllmSingleFlightCache<VllmServerInfo> _serverInfo;
@@ -59,33 +58,20 @@ public sealed class VllmModelDiscovery : IDisposable
     }
 
     internal VllmModelDiscovery(VllmProviderOptions options, HttpClient? httpClient, TimeProvider timeProvider)
-        : this(options, null, httpClient, timeProvider)
-    {
-    }
-
-    /// <summary>A discovery that sends through a component's <paramref name="transport"/> (not disposed with it), so the
-    /// component and its server facts share one client, one pipeline and one cache.</summary>
-    internal VllmModelDiscovery(VllmProviderOptions options, VllmTransport transport)
-        : this(options, transport ?? throw new ArgumentNullException(nameof(transport)), null, TimeProvider.System)
-    {
-    }
-
-    private VllmModelDiscovery(VllmProviderOptions options, VllmTransport? transport, HttpClient? httpClient, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         options.Validate();
-        _endpoint = transport?.Endpoint ?? VllmEndpoint.Resolve(options);
+        _endpoint = VllmEndpoint.Resolve(options);
         BaseUrl = options.BaseUrl;
         if (options.Models.Count > 0)
         {
             var copy = new VllmModelDefinition[options.Models.Count];
             options.Models.CopyTo(copy, 0);
-            _configured = new VllmModelsSnapshot(new ReadOnlyCollection<VllmModelDefinition>(copy), BaseUrl, options.KeyOf(nameof(VllmProviderOptions.Models)));
+            _configured = new VllmModelsSnapshot(new ReadOnlyCollection<VllmModelDefinition>(copy), BaseUrl, options.GetSettingKey(nameof(VllmProviderOptions.Models)));
         }
 
-        _ownsTransport = transport is null;
-        _transport = transport ?? new VllmTransport(_endpoint, httpClient);
+        _transport = new VllmTransport(_endpoint, httpClient);
         var ttl = options.DiscoveryCacheTtl;
         _models = new VllmSingleFlightCache<VllmModelsSnapshot>(FetchModelsAsync, ttl, timeProvider);
         _serverInfo = new VllmSingleFlightCache<VllmServerInfo>(FetchServerInfoAsync, ttl, timeProvider);
@@ -93,9 +79,6 @@ public sealed class VllmModelDiscovery : IDisposable
 
     /// <summary>Gets the base URL the models are discovered from.</summary>
     public Uri BaseUrl { get; }
-
-    /// <summary>Gets whether the models come from configuration (<see langword="true"/>) rather than from the server.</summary>
-    internal bool UsesConfiguredModels => _configured is not null;
 
     /// <summary>Gets the models: the configured ones, or those the server lists (cached).</summary>
     /// <param name="cancellationToken">Ends this caller's wait; a request shared with other callers continues for them.</param>
@@ -132,29 +115,6 @@ public sealed class VllmModelDiscovery : IDisposable
         return GetMetadataTask(modelId);
     }
 
-    /// <summary>Answers "metadata for model X" from memory: always for a given id, and for <see langword="null"/>
-    /// (the only model) once the models are known. Never does I/O; suitable for <c>IChatClient.GetService</c>.</summary>
-    /// <param name="modelId">The model id (or <c>vllm/&lt;id&gt;</c>), or <see langword="null"/> for the only model.</param>
-    /// <param name="metadata">The metadata, or <see langword="null"/>.</param>
-    /// <returns><see langword="true"/> when <paramref name="metadata"/> was set.</returns>
-    internal bool TryGetCachedChatClientMetadata(string? modelId, [NotNullWhen(true)] out ChatClientMetadata? metadata)
-    {
-        if (modelId is null)
-        {
-            metadata = (_configured ?? _models.LastSuccess)?.DefaultMetadata;
-            return metadata is not null;
-        }
-
-        if (string.IsNullOrWhiteSpace(modelId))
-        {
-            metadata = null;
-            return false;
-        }
-
-        metadata = GetMetadataTask(modelId).Result;
-        return true;
-    }
-
     /// <summary>Finds a model by id (or <c>vllm/&lt;id&gt;</c>), discovering the models first when needed.</summary>
     /// <param name="modelId">The model id.</param>
     /// <param name="cancellationToken">Ends this caller's wait.</param>
@@ -168,66 +128,12 @@ public sealed class VllmModelDiscovery : IDisposable
         return snapshot.Find(modelId) ?? snapshot.Find(VllmModelRef.ToModelId(modelId));
     }
 
-    /// <summary>Finds a model by id among the configured models or the last discovered ones, without I/O.</summary>
-    /// <param name="modelId">The model id (or <c>vllm/&lt;id&gt;</c>).</param>
-    /// <returns>The model, or <see langword="null"/> when it is unknown or nothing was discovered yet.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="modelId"/> is <see langword="null"/>.</exception>
-    internal VllmModelDefinition? FindModel(string modelId)
-    {
-        ArgumentNullException.ThrowIfNull(modelId);
-        var snapshot = _configured ?? _models.LastSuccess;
-        return snapshot is null ? null : snapshot.Find(modelId) ?? snapshot.Find(VllmModelRef.ToModelId(modelId));
-    }
-
-    /// <summary>The configured models, or the last discovered ones (possibly older than the cache's time to live), without I/O.</summary>
-    /// <param name="models">The models, or <see langword="null"/> when nothing was discovered yet.</param>
-    /// <returns><see langword="true"/> when <paramref name="models"/> was set.</returns>
-    internal bool TryGetCachedModels([NotNullWhen(true)] out IReadOnlyList<VllmModelDefinition>? models)
-    {
-        models = (_configured ?? _models.LastSuccess)?.Models;
-        return models is not null;
-    }
-
-    /// <summary>The model ids the server listed last (never the configured ones), without I/O; <see langword="null"/> when unknown.</summary>
-    internal IReadOnlyList<string>? CachedServedModelIds => _models.LastSuccess?.ServedIds;
-
-    /// <summary>The model ids the server serves, for the hint of an unknown-model 404: <c>GET {BaseUrl}/models</c>
-    /// through the same cache, even when models are configured (the configured list is what the caller believes, not
-    /// what the server serves). With configured models the list is asked once and cached; with discovered models the
-    /// cache is refreshed first, since the 404 says it may be stale.</summary>
-    /// <returns>The ids, or <see langword="null"/> when the server could not say (the hint then only names the command).</returns>
-    internal async Task<IReadOnlyList<string>?> GetServedModelIdsForHintAsync(CancellationToken cancellationToken)
-    {
-        if (_configured is null)
-        {
-            _models.Invalidate();
-        }
-
-        try
-        {
-            return (await _models.GetAsync(cancellationToken).ConfigureAwait(false)).ServedIds;
-        }
-        catch (VllmException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>Gets what the server says about itself (<c>GET /version</c> at the server root, cached).</summary>
     /// <param name="cancellationToken">Ends this caller's wait.</param>
     /// <returns>The server info; its version is <see langword="null"/> when the server has no <c>/version</c>.</returns>
     /// <exception cref="VllmException">The server could not be reached, or answered <c>/version</c> with a 5xx error.</exception>
     public Task<VllmServerInfo> GetServerInfoAsync(CancellationToken cancellationToken = default)
         => _serverInfo.GetAsync(cancellationToken);
-
-    /// <summary>The last server info read (possibly older than the cache's time to live), without I/O.</summary>
-    /// <param name="serverInfo">The server info, or <see langword="null"/> when it was not read yet.</param>
-    /// <returns><see langword="true"/> when <paramref name="serverInfo"/> was set.</returns>
-    internal bool TryGetCachedServerInfo([NotNullWhen(true)] out VllmServerInfo? serverInfo)
-    {
-        serverInfo = _serverInfo.LastSuccess;
-        return serverInfo is not null;
-    }
 
     /// <summary>Forgets the discovered models and server info, so the next call asks the server again
     /// (for example after the server answered that a model does not exist).</summary>
@@ -238,13 +144,7 @@ public sealed class VllmModelDiscovery : IDisposable
     }
 
     /// <summary>Disposes the <see cref="HttpClient"/> this instance created; a supplied client is left alone.</summary>
-    public void Dispose()
-    {
-        if (_ownsTransport)
-        {
-            _transport.Dispose();
-        }
-    }
+    public void Dispose() => _transport.Dispose();
 
     private bool TryGetSnapshot([NotNullWhen(true)] out VllmModelsSnapshot? snapshot)
     {

@@ -85,7 +85,7 @@ public sealed partial class VllmProviderOptions
     }
 
     /// <summary>The path of the configuration section these options were read from (<c>Vllm</c>), or <see langword="null"/>
-    /// when they were built in code; every message that names a setting uses it (<see cref="KeyOf"/>).</summary>
+    /// when they were built in code; every message that names a setting uses it (<see cref="GetSettingKey"/>).</summary>
     internal string? ConfigurationPath { get; set; }
 
     /// <summary>

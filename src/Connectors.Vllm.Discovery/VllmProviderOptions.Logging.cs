@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm;
@@ -19,17 +21,18 @@ public sealed partial class VllmProviderOptions
     /// </remarks>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>These options, or a shallow copy with <paramref name="loggerFactory"/> when none is set (the caller's
-    /// instance is never changed).</summary>
-    internal VllmProviderOptions WithLoggerFactory(ILoggerFactory? loggerFactory)
+    /// <summary>Creates a copy of these options that can be changed without changing this instance: <see cref="Headers"/>,
+    /// <see cref="Models"/> and <see cref="Retry"/> are new containers (the model entries themselves are shared, as in
+    /// <c>ChatOptions.Clone</c>); <see cref="LoggerFactory"/> is the same factory.</summary>
+    /// <returns>The copy.</returns>
+    /// <remarks>Useful to derive per-registration options from one configured instance, for example with another
+    /// <see cref="LoggerFactory"/> or <see cref="BaseUrl"/>.</remarks>
+    public VllmProviderOptions Clone()
     {
-        if (LoggerFactory is not null || loggerFactory is null)
-        {
-            return this;
-        }
-
         var copy = (VllmProviderOptions)MemberwiseClone();
-        copy.LoggerFactory = loggerFactory;
+        copy.Headers = new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase);
+        copy.Models = new List<VllmModelDefinition>(Models);
+        copy.Retry = Retry?.Copy()!;
         return copy;
     }
 }

@@ -34,55 +34,62 @@ public sealed partial class VllmProviderOptions
 
         if (!string.Equals(Api, OpenAICompletionsApi, StringComparison.Ordinal))
         {
-            problems.Add($"{KeyOf("Api")}: '{Api}' is not supported; the only supported value is '{OpenAICompletionsApi}'.");
+            problems.Add($"{GetSettingKey("Api")}: '{Api}' is not supported; the only supported value is '{OpenAICompletionsApi}'.");
         }
 
         ValidateHeaders(problems);
         ValidateModels(problems);
 
-        Positive(problems, KeyOf(nameof(ConnectTimeout)), ConnectTimeout, allowInfinite: true);
-        Positive(problems, KeyOf(nameof(FirstByteTimeout)), FirstByteTimeout, allowInfinite: true);
-        Positive(problems, KeyOf(nameof(StreamIdleTimeout)), StreamIdleTimeout, allowInfinite: true);
+        Positive(problems, GetSettingKey(nameof(ConnectTimeout)), ConnectTimeout, allowInfinite: true);
+        Positive(problems, GetSettingKey(nameof(FirstByteTimeout)), FirstByteTimeout, allowInfinite: true);
+        Positive(problems, GetSettingKey(nameof(StreamIdleTimeout)), StreamIdleTimeout, allowInfinite: true);
         if (DiscoveryCacheTtl < TimeSpan.Zero)
         {
-            problems.Add($"{KeyOf(nameof(DiscoveryCacheTtl))}: {DiscoveryCacheTtl} is negative; use 00:00:00 to turn the cache off.");
+            problems.Add($"{GetSettingKey(nameof(DiscoveryCacheTtl))}: {DiscoveryCacheTtl} is negative; use 00:00:00 to turn the cache off.");
         }
 
-        Positive(problems, KeyOf(nameof(MaxSseLineBytes)), MaxSseLineBytes);
-        Positive(problems, KeyOf(nameof(MaxResponseBytes)), MaxResponseBytes);
-        Positive(problems, KeyOf(nameof(MaxModelsBodyBytes)), MaxModelsBodyBytes);
+        Positive(problems, GetSettingKey(nameof(MaxSseLineBytes)), MaxSseLineBytes);
+        Positive(problems, GetSettingKey(nameof(MaxResponseBytes)), MaxResponseBytes);
+        Positive(problems, GetSettingKey(nameof(MaxModelsBodyBytes)), MaxModelsBodyBytes);
 
         if (Retry is null)
         {
-            problems.Add($"{KeyOf("Retry")}: must not be null; set Retry.MaxAttempts = 1 to turn retries off.");
+            problems.Add($"{GetSettingKey("Retry")}: must not be null; set Retry.MaxAttempts = 1 to turn retries off.");
         }
         else
         {
             if (Retry.MaxAttempts < 1)
             {
-                problems.Add($"{KeyOf("Retry:MaxAttempts")}: {Retry.MaxAttempts.ToString(CultureInfo.InvariantCulture)} must be at least 1 (1 turns retries off).");
+                problems.Add($"{GetSettingKey("Retry:MaxAttempts")}: {Retry.MaxAttempts.ToString(CultureInfo.InvariantCulture)} must be at least 1 (1 turns retries off).");
             }
 
             if (Retry.BaseDelay < TimeSpan.Zero)
             {
-                problems.Add($"{KeyOf("Retry:BaseDelay")}: {Retry.BaseDelay} must not be negative.");
+                problems.Add($"{GetSettingKey("Retry:BaseDelay")}: {Retry.BaseDelay} must not be negative.");
             }
 
             if (Retry.MaxDelay < Retry.BaseDelay)
             {
-                problems.Add($"{KeyOf("Retry:MaxDelay")}: {Retry.MaxDelay} must not be less than {KeyOf("Retry:BaseDelay")} ({Retry.BaseDelay}).");
+                problems.Add($"{GetSettingKey("Retry:MaxDelay")}: {Retry.MaxDelay} must not be less than {GetSettingKey("Retry:BaseDelay")} ({Retry.BaseDelay}).");
             }
 
-            Positive(problems, KeyOf("Retry:MaxTotalTime"), Retry.MaxTotalTime, allowInfinite: true);
+            Positive(problems, GetSettingKey("Retry:MaxTotalTime"), Retry.MaxTotalTime, allowInfinite: true);
         }
 
         return problems;
     }
 
-    /// <summary>The full configuration key of <paramref name="key"/>: under the section these options were read from
-    /// (<c>Vllm:Models:0:MaxTokens</c>), or the bare property path when they were built in code.</summary>
-    internal string KeyOf(string key)
-        => string.IsNullOrEmpty(ConfigurationPath) ? key : Microsoft.Extensions.Configuration.ConfigurationPath.Combine(ConfigurationPath, key);
+    /// <summary>Gets the full configuration key of a setting, as every error message of this library names it: under the
+    /// section these options were read from (<c>Vllm:Models:0:MaxTokens</c>), or the bare property path when the options
+    /// were built in code (<c>Models:0:MaxTokens</c>).</summary>
+    /// <param name="key">The setting's path below the options (<c>ApiKey</c>, <c>Headers:X-Team</c>, <c>Retry:MaxAttempts</c>).</param>
+    /// <returns>The key to name in a message or to set in configuration.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
+    public string GetSettingKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return string.IsNullOrEmpty(ConfigurationPath) ? key : Microsoft.Extensions.Configuration.ConfigurationPath.Combine(ConfigurationPath, key);
+    }
 
     internal static VllmException ConfigurationException(IReadOnlyList<string> problems)
         => new($"The Vllm configuration is invalid ({problems.Count.ToString(CultureInfo.InvariantCulture)} problem{(problems.Count == 1 ? string.Empty : "s")}):{Environment.NewLine} - {string.Join(Environment.NewLine + " - ", problems)}");
@@ -91,29 +98,29 @@ public sealed partial class VllmProviderOptions
     {
         if (BaseUrl is null)
         {
-            problems.Add($"{KeyOf(nameof(BaseUrl))}: must be set, for example http://127.0.0.1:8000/v1.");
+            problems.Add($"{GetSettingKey(nameof(BaseUrl))}: must be set, for example http://127.0.0.1:8000/v1.");
             return;
         }
 
         if (!BaseUrl.IsAbsoluteUri)
         {
-            problems.Add($"{KeyOf(nameof(BaseUrl))}: '{BaseUrl}' is not an absolute URL; write it like http://127.0.0.1:8000/v1.");
+            problems.Add($"{GetSettingKey(nameof(BaseUrl))}: '{BaseUrl}' is not an absolute URL; write it like http://127.0.0.1:8000/v1.");
             return;
         }
 
         if (BaseUrl.Scheme != Uri.UriSchemeHttp && BaseUrl.Scheme != Uri.UriSchemeHttps)
         {
-            problems.Add($"{KeyOf(nameof(BaseUrl))}: the scheme '{BaseUrl.Scheme}' is not supported; use http or https.");
+            problems.Add($"{GetSettingKey(nameof(BaseUrl))}: the scheme '{BaseUrl.Scheme}' is not supported; use http or https.");
         }
 
         if (BaseUrl.UserInfo.Length > 0)
         {
-            problems.Add($"{KeyOf(nameof(BaseUrl))}: must not contain a user name or password; put the key in {KeyOf(nameof(ApiKey))}.");
+            problems.Add($"{GetSettingKey(nameof(BaseUrl))}: must not contain a user name or password; put the key in {GetSettingKey(nameof(ApiKey))}.");
         }
 
         if (BaseUrl.Query.Length > 0 || BaseUrl.Fragment.Length > 0)
         {
-            problems.Add($"{KeyOf(nameof(BaseUrl))}: must not contain a query or fragment.");
+            problems.Add($"{GetSettingKey(nameof(BaseUrl))}: must not contain a query or fragment.");
         }
     }
 
@@ -121,7 +128,7 @@ public sealed partial class VllmProviderOptions
     {
         if (Headers is null)
         {
-            problems.Add($"{KeyOf(nameof(Headers))}: must not be null.");
+            problems.Add($"{GetSettingKey(nameof(Headers))}: must not be null.");
             return;
         }
 
@@ -129,20 +136,20 @@ public sealed partial class VllmProviderOptions
         {
             if (string.IsNullOrWhiteSpace(name) || name.AsSpan().IndexOfAny(" :\r\n\t") >= 0)
             {
-                problems.Add($"{KeyOf(nameof(Headers))}: '{name}' is not a valid header name.");
+                problems.Add($"{GetSettingKey(nameof(Headers))}: '{name}' is not a valid header name.");
             }
             else if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
             {
-                problems.Add($"{KeyOf("Headers:Authorization")}: set {KeyOf(nameof(ApiKey))} instead; the key is sent only as Authorization: Bearer.");
+                problems.Add($"{GetSettingKey("Headers:Authorization")}: set {GetSettingKey(nameof(ApiKey))} instead; the key is sent only as Authorization: Bearer.");
             }
 
             if (value is null)
             {
-                problems.Add($"{KeyOf("Headers:" + name)}: the value must not be null.");
+                problems.Add($"{GetSettingKey("Headers:" + name)}: the value must not be null.");
             }
             else if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
             {
-                problems.Add($"{KeyOf("Headers:" + name)}: the value must not contain line breaks.");
+                problems.Add($"{GetSettingKey("Headers:" + name)}: the value must not contain line breaks.");
             }
         }
     }
@@ -151,7 +158,7 @@ public sealed partial class VllmProviderOptions
     {
         if (Models is null)
         {
-            problems.Add($"{KeyOf(nameof(Models))}: must not be null; leave it empty to discover the models from the server.");
+            problems.Add($"{GetSettingKey(nameof(Models))}: must not be null; leave it empty to discover the models from the server.");
             return;
         }
 
@@ -159,7 +166,7 @@ public sealed partial class VllmProviderOptions
         for (var i = 0; i < Models.Count; i++)
         {
             var model = Models[i];
-            var at = KeyOf($"Models:{i.ToString(CultureInfo.InvariantCulture)}");
+            var at = GetSettingKey($"Models:{i.ToString(CultureInfo.InvariantCulture)}");
             if (model is null)
             {
                 problems.Add($"{at}: the entry is null.");

@@ -21,4 +21,7 @@ public sealed class VllmRetryOptions
 
     /// <summary>Gets or sets the most time spent retrying one call, delays included. Default 60 s.</summary>
     public TimeSpan MaxTotalTime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A copy for <see cref="VllmProviderOptions.Clone"/>.</summary>
+    internal VllmRetryOptions Copy() => (VllmRetryOptions)MemberwiseClone();
 }

@@ -19,7 +19,6 @@ internal sealed class VllmSingleFlightCache<T>
     private readonly bool _systemClock;
     private readonly object _gate = new();
     private Flight? _current;
-    private T? _lastSuccess;
 
     public VllmSingleFlightCache(Func<CancellationToken, Task<T>> fetch, TimeSpan ttl, TimeProvider time)
     {
@@ -45,9 +44,6 @@ internal sealed class VllmSingleFlightCache<T>
         value = null;
         return false;
     }
-
-    /// <summary>The value of the last successful fetch, however old; <see langword="null"/> when none succeeded.</summary>
-    public T? LastSuccess => Volatile.Read(ref _lastSuccess);
 
     /// <summary>The fresh value, the fetch in flight, or a new fetch.</summary>
     public Task<T> GetAsync(CancellationToken cancellationToken)
@@ -99,7 +95,6 @@ internal sealed class VllmSingleFlightCache<T>
         {
             var value = await _fetch(CancellationToken.None).ConfigureAwait(false);
             flight.ExpiresAtMs = NowMs() + _ttlMs;
-            Volatile.Write(ref _lastSuccess, value);
             flight.Completion.SetResult(value);
         }
         catch (Exception ex)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using Connectors.Vllm;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Health;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -40,7 +41,7 @@ public static class VllmHealthChecksBuilderExtensions
         VllmHealthCheck? check = null;
         return builder.Add(new HealthCheckRegistration(
             name,
-            sp => LazyInitializer.EnsureInitialized(ref check, () => new VllmHealthCheck(new VllmHealthProbe(options.WithLoggerFactory(sp.GetService<ILoggerFactory>()))))!,
+            sp => LazyInitializer.EnsureInitialized(ref check, () => new VllmHealthCheck(new VllmHealthProbe(VllmLoggerFallback.WithLoggerFactory(options, sp.GetService<ILoggerFactory>()))))!,
             failureStatus,
             tags,
             timeout));

@@ -34,7 +34,7 @@ internal sealed class VllmNetworkPolicy
     {
         ArgumentNullException.ThrowIfNull(options);
         return new VllmNetworkPolicy(options.AllowPrivateNetwork, IsDefaultBaseUrl(options.BaseUrl), Diagnostics.VllmLog.For(options),
-            options.ConfigurationPath is null ? "Vllm:AllowPrivateNetwork" : options.KeyOf(nameof(VllmProviderOptions.AllowPrivateNetwork)));
+            options.ConfigurationPath is null ? "Vllm:AllowPrivateNetwork" : options.GetSettingKey(nameof(VllmProviderOptions.AllowPrivateNetwork)));
     }
 
     /// <summary>Whether <paramref name="baseUrl"/> is the documented default: http, port 8000, path /v1, on this machine
@@ -92,9 +92,10 @@ internal sealed class VllmNetworkPolicy
 
     /// <summary>The exception for a refused address; its hint names <c>AllowPrivateNetwork</c>.</summary>
     public VllmException RefusedException(string host, IPAddress address, string range)
-        => VllmException.ClientSide(
+        => new(
             $"The private-network gate refused to connect to {host} ({address}, a {range} address); nothing was sent.",
-            RefusalHint);
+            RefusalHint,
+            innerException: null);
 
     /// <summary>The fix for a refusal, as the gate's exception and the health probe word it.</summary>
     public string RefusalHint => $"If you trust this server, set AllowPrivateNetwork = true ({SettingKey} in configuration).";

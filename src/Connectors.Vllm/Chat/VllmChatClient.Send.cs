@@ -27,13 +27,13 @@ public sealed partial class VllmChatClient
         if (modelId is null)
         {
             // The only configured or served model; otherwise a VllmException that lists them.
-            var metadata = await _discovery.GetChatClientMetadataAsync(null, cancellationToken).ConfigureAwait(false);
+            var metadata = await _facts.Discovery.GetChatClientMetadataAsync(null, cancellationToken).ConfigureAwait(false);
             modelId = metadata.DefaultModelId!;
         }
 
         _extraKeys.Report(options?.AdditionalProperties);
         var effort = VllmChatRequestWriter.RequestedEffort(options);
-        var model = _discovery.FindModel(modelId);
+        var model = await _facts.FindConfiguredModelAsync(modelId, cancellationToken).ConfigureAwait(false);
         if (model is not null)
         {
             EnsureCapabilities(messages, options, model, effort);
@@ -48,7 +48,7 @@ public sealed partial class VllmChatClient
         var features = VllmServerFeatures.Unknown;
         if (sendsReasoning || effort is not null || excludeReasoning || NeedsServerVersion(options))
         {
-            features = VllmServerFeatures.From(await TryGetServerInfoAsync(cancellationToken).ConfigureAwait(false));
+            features = VllmServerFeatures.From(await _facts.TryGetServerInfoAsync(cancellationToken).ConfigureAwait(false));
         }
 
         // Undeclared means unknown, not "no": the effort is sent unless the model entry says Reasoning = false
@@ -133,25 +133,6 @@ public sealed partial class VllmChatClient
                 || options.Tools is { Count: > 0 }
                 || options.AdditionalProperties?.ContainsKey(VllmChatOptionsExtensions.StructuredOutputs) == true);
 
-    private async ValueTask<VllmServerInfo?> TryGetServerInfoAsync(CancellationToken cancellationToken)
-    {
-        if (_discovery.TryGetCachedServerInfo(out var cached))
-        {
-            return cached;
-        }
-
-        try
-        {
-            return await _discovery.GetServerInfoAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (VllmException ex)
-        {
-            // Unknown version: the forms every version accepts (or the current ones) are used.
-            _endpoint.Logger.ServerVersionUnknown(_endpoint.BaseUrl, VllmLog.StatusText(ex));
-            return null;
-        }
-    }
-
     /// <summary>The options of a non-streamed request that cannot be cancelled: the same for every such request, so made once
     /// (the pipeline only reads them).</summary>
     private static readonly RequestOptions UncancellableOptions = NewRequestOptions(CancellationToken.None);
@@ -209,7 +190,7 @@ public sealed partial class VllmChatClient
         IReadOnlyList<string>? served = null;
         if (response.Status == 404)
         {
-            served = await _discovery.GetServedModelIdsForHintAsync(cancellationToken).ConfigureAwait(false);
+            served = await _facts.GetServedModelIdsForHintAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var inner = new ClientResultException($"Service request failed. Status: {response.Status} ({response.ReasonPhrase})", response);

@@ -40,7 +40,7 @@ public sealed partial class VllmChatClient : IChatClient
     private readonly OpenAIClient _openAIClient;
     private readonly ChatClient _chatClient;
     private readonly VllmTransport _transport;
-    private readonly VllmModelDiscovery _discovery;
+    private readonly VllmServerFacts _facts;
     private readonly string? _defaultModelId;
     private readonly ChatClientMetadata _metadata;
     private readonly VllmUnknownKeyReporter _extraKeys;
@@ -69,7 +69,7 @@ public sealed partial class VllmChatClient : IChatClient
         _transport = new VllmTransport(_endpoint, httpClient);
         _openAIClient = VllmOpenAIClientFactory.Create(_transport);
         _chatClient = _openAIClient.GetChatClient(defaultModelId ?? "default");
-        _discovery = new VllmModelDiscovery(options, _transport);
+        _facts = new VllmServerFacts(options, _transport);
         _defaultModelId = defaultModelId;
         var metadataModel = defaultModelId ?? (options.Models.Count == 1 ? options.Models[0].Id : null);
         _metadata = new ChatClientMetadata(VllmModelRef.ProviderName, options.BaseUrl, metadataModel);
@@ -145,13 +145,13 @@ public sealed partial class VllmChatClient : IChatClient
             return _chatClient;
         }
 
-        return serviceType == typeof(VllmModelDiscovery) ? _discovery : null;
+        return serviceType == typeof(VllmModelDiscovery) ? _facts.Discovery : null;
     }
 
     /// <summary>Releases the <see cref="HttpClient"/> this instance created; a supplied one is left alone.</summary>
     public void Dispose()
     {
-        _discovery.Dispose();
+        _facts.Dispose();
         _transport.Dispose();
     }
 

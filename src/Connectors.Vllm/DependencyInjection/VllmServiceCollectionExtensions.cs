@@ -1,6 +1,7 @@
 using System;
 using System.Net.Http;
 using Connectors.Vllm;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -177,7 +178,7 @@ public static class VllmServiceCollectionExtensions
 
     /// <summary>The options with the container's <see cref="ILoggerFactory"/> when they name none (the caller's instance is not changed).</summary>
     internal static VllmProviderOptions WithContainerLogging(VllmProviderOptions options, IServiceProvider services)
-        => options.WithLoggerFactory(services.GetService<ILoggerFactory>());
+        => VllmLoggerFallback.WithLoggerFactory(options, services.GetService<ILoggerFactory>());
 
     private static VllmChatClient CreateChatClient(IServiceProvider services, string httpClientName, VllmProviderOptions options, string? modelId)
         => new(WithContainerLogging(options, services), modelId, services.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName));

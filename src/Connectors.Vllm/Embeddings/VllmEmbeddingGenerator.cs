@@ -48,7 +48,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private readonly VllmEndpoint _endpoint;
     private readonly EmbeddingClient _client;
     private readonly VllmTransport _transport;
-    private readonly VllmModelDiscovery _discovery;
+    private readonly VllmServerFacts _facts;
     private readonly VllmEmbeddingGeneratorOptions _settings;
     private readonly string? _defaultModelId;
     private readonly VllmUnknownKeyReporter _extraKeys;
@@ -96,7 +96,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         _defaultModelId = generatorOptions.DefaultModelId is { Length: > 0 } id ? VllmModelRef.ToModelId(id) : null;
         _endpoint = VllmEndpoint.Resolve(options);
         _transport = new VllmTransport(_endpoint, httpClient);
-        _discovery = new VllmModelDiscovery(options, _transport);
+        _facts = new VllmServerFacts(options, _transport);
         var clientOptions = VllmOpenAIClientFactory.CreateOptions(_transport);
         _client = new EmbeddingClient(_defaultModelId ?? PlaceholderModel, VllmOpenAIClientFactory.CreateCredential(_endpoint), clientOptions);
         _extraKeys = VllmUnknownKeyReporter.ForEmbeddings(_endpoint.Logger, EmbeddingRequestPlan.FieldNames);
@@ -180,7 +180,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <inheritdoc />
     public void Dispose()
     {
-        _discovery.Dispose();
+        _facts.Dispose();
         _transport.Dispose();
     }
 
@@ -284,21 +284,9 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// JSON or an error).</summary>
     private async ValueTask<bool> BytesSupportedAsync(CancellationToken cancellationToken)
     {
-        VllmServerInfo info;
-        if (!_discovery.TryGetCachedServerInfo(out var cached))
+        if (await _facts.TryGetServerInfoAsync(cancellationToken).ConfigureAwait(false) is not { } info)
         {
-            try
-            {
-                info = await _discovery.GetServerInfoAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (VllmException)
-            {
-                return true;
-            }
-        }
-        else
-        {
-            info = cached;
+            return true;
         }
 
         return info.Version is null || info.IsAtLeast(MinBytesVersion.Major, MinBytesVersion.Minor, MinBytesVersion.Build);

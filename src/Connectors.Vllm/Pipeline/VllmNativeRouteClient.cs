@@ -15,20 +15,20 @@ namespace Connectors.Vllm.Pipeline;
 internal sealed class VllmNativeRouteClient : IDisposable
 {
     private readonly VllmTransport _transport;
-    private readonly VllmModelDiscovery _discovery;
+    private readonly VllmServerFacts _facts;
 
     public VllmNativeRouteClient(VllmProviderOptions options, string? defaultModelId, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(options);
         DefaultModelId = defaultModelId is null ? null : VllmModelRef.ToModelId(defaultModelId);
         _transport = new VllmTransport(VllmEndpoint.Resolve(options), httpClient);
-        _discovery = new VllmModelDiscovery(options, _transport);
+        _facts = new VllmServerFacts(options, _transport);
     }
 
     /// <summary>Disposes the client this instance created (never the caller's).</summary>
     public void Dispose()
     {
-        _discovery.Dispose();
+        _facts.Dispose();
         _transport.Dispose();
     }
 
@@ -40,17 +40,10 @@ internal sealed class VllmNativeRouteClient : IDisposable
     /// <summary>The model a call uses: <paramref name="modelId"/> without a <c>vllm/</c> prefix, else <see cref="DefaultModelId"/>.</summary>
     public string? ModelFor(string? modelId) => modelId is null ? DefaultModelId : VllmModelRef.ToModelId(modelId);
 
-    /// <summary>The model entry for <paramref name="modelId"/> (configured, or discovered earlier), or <see langword="null"/>;
-    /// for <see langword="null"/> the only model. Never does I/O.</summary>
-    public VllmModelDefinition? FindModel(string? modelId)
-    {
-        if (modelId is not null)
-        {
-            return _discovery.FindModel(modelId);
-        }
-
-        return _discovery.TryGetCachedModels(out var models) && models.Count == 1 ? models[0] : null;
-    }
+    /// <summary>The configured model entry for <paramref name="modelId"/>, or <see langword="null"/>; for
+    /// <see langword="null"/> the only configured model. Never does I/O.</summary>
+    public ValueTask<VllmModelDefinition?> FindModelAsync(string? modelId, CancellationToken cancellationToken)
+        => _facts.FindConfiguredModelAsync(modelId, cancellationToken);
 
     /// <summary>POSTs <paramref name="body"/> as JSON and returns the success body; throws <see cref="VllmException"/> otherwise.</summary>
     /// <param name="url">The route.</param>
@@ -60,10 +53,10 @@ internal sealed class VllmNativeRouteClient : IDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="VllmException">The server answered an error status, could not be reached, or did not answer in time.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
-    public Task<ReadOnlyMemory<byte>> PostJsonAsync(Uri url, ReadOnlyMemory<byte> body, string? model, string missingRouteHint, CancellationToken cancellationToken)
-        => _transport.PostJsonAsync(url, body, Context(model) with { MissingRouteHint = missingRouteHint }, cancellationToken);
-
-    /// <summary>The error context for hints.</summary>
-    public VllmErrorContext Context(string? model)
-        => VllmErrorContext.For(Endpoint, model, contextWindow: FindModel(model)?.ContextWindow);
+    public async Task<ReadOnlyMemory<byte>> PostJsonAsync(Uri url, ReadOnlyMemory<byte> body, string? model, string missingRouteHint, CancellationToken cancellationToken)
+    {
+        var entry = await FindModelAsync(model, cancellationToken).ConfigureAwait(false);
+        var context = VllmErrorContext.For(Endpoint, model, contextWindow: entry?.ContextWindow) with { MissingRouteHint = missingRouteHint };
+        return await _transport.PostJsonAsync(url, body, context, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -103,13 +103,13 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
                 : null,
         };
         var model = _tokenizer.ModelFor(tokenizeOptions);
-        var entry = _tokenizer.Http.FindModel(model);
+        var entry = await _tokenizer.Http.FindModelAsync(model, cancellationToken).ConfigureAwait(false);
 
         var calls = 1;
         // Counted as the chat client sends them: ChatOptions.Instructions merged into the system prompt.
         var measured = await _tokenizer.TokenizeAsync(all, tokenizeOptions, cancellationToken).ConfigureAwait(false);
         var window = _contextWindow ?? entry?.ContextWindow ?? measured.MaxModelLen
-            ?? throw VllmException.ClientSide("The token-budget reducer cannot tell the model's context window: the model entry has none and the server's /tokenize answer has no max_model_len.", "Set ContextWindow on the model entry (Vllm:Models) or on VllmTokenBudgetOptions.");
+            ?? throw new VllmException("The token-budget reducer cannot tell the model's context window: the model entry has none and the server's /tokenize answer has no max_model_len.", "Set ContextWindow on the model entry (Vllm:Models) or on VllmTokenBudgetOptions.", innerException: null);
 
         var requested = chatOptions?.MaxOutputTokens ?? _maxOutputTokens ?? entry?.MaxTokens;
         var reserve = _clamp ? Math.Min(_minOutputTokens, requested ?? _minOutputTokens) : requested ?? _minOutputTokens;
@@ -173,9 +173,10 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
     {
         var inv = CultureInfo.InvariantCulture;
         var what = single ? "the conversation" : "the newest turn alone (with the system messages)";
-        return VllmException.ClientSide(
+        return new VllmException(
             $"The token-budget reducer cannot fit the prompt into the context window, so nothing was sent: {what} needs {tokens.ToString(inv)} tokens, but the model's context window is {window.ToString(inv)} tokens and {reserve.ToString(inv)} are reserved for the output, leaving {Math.Max(0, budget).ToString(inv)} for the prompt.",
-            "Shorten the last message (or the tool results it carries), lower ChatOptions.MaxOutputTokens / the model entry's MaxTokens (or set ClampMaxOutputTokens), or use a model with a larger context window (vllm serve --max-model-len).");
+            "Shorten the last message (or the tool results it carries), lower ChatOptions.MaxOutputTokens / the model entry's MaxTokens (or set ClampMaxOutputTokens), or use a model with a larger context window (vllm serve --max-model-len).",
+            innerException: null);
     }
 
     /// <summary>The text size a message contributes, plus a fixed overhead for the template's role markers.</summary>

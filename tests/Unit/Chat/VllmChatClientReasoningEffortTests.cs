@@ -28,7 +28,7 @@ public sealed class VllmChatClientReasoningEffortTests
         using var client = ChatTestHost.Client(server, model: "vllm/Qwen/Qwen3-8B");
         var discovery = client.GetService<VllmModelDiscovery>()!;
         await discovery.GetModelsAsync(TestContext.Current.CancellationToken);
-        Assert.Null(discovery.FindModel("Qwen/Qwen3-8B")!.Reasoning);
+        Assert.Null((await discovery.FindModelAsync("Qwen/Qwen3-8B", TestContext.Current.CancellationToken))!.Reasoning);
 
         var run = await ChatTestHost.RunAsync(client, "Hello", Effort(effort), stream);
 

@@ -22,9 +22,9 @@ public sealed class VllmExceptionTests
     }
 
     [Fact]
-    public void ClientSide_NothingSent_MessageHasNoVllmHeadAndNoServerMessage()
+    public void Ctor_ClientSideWithHint_MessageHasNoVllmHeadAndNoServerMessage()
     {
-        var ex = VllmException.ClientSide("The token-budget reducer cannot fit the prompt", "Shorten it.");
+        var ex = new VllmException("The token-budget reducer cannot fit the prompt", "Shorten it.", innerException: null);
 
         Assert.Equal("The token-budget reducer cannot fit the prompt. Hint: Shorten it.", ex.Message);
         Assert.Null(ex.ServerMessage);

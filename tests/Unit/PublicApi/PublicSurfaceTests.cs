@@ -45,6 +45,18 @@ public sealed class PublicSurfaceTests
         Assert.Empty(type.GetMember(member, BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static));
     }
 
+    [Theory]
+    [InlineData(typeof(VllmProviderOptions))]
+    [InlineData(typeof(VllmChatClient))]
+    public void Package_OpensItsInternalsToNoOtherPackage(Type typeInPackage)
+    {
+        // Both packages compile src/Shared as their own internals; only their unit tests may see internals.
+        var friends = typeInPackage.Assembly.GetCustomAttributes<InternalsVisibleToAttribute>()
+            .Select(a => a.AssemblyName);
+
+        Assert.All(friends, name => Assert.EndsWith(".Tests.Unit", name, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void HealthCheck_ReachedThroughAddVllm_NoPublicImplementation()
     {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using CsCheck;
+using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.Security;
 
@@ -76,5 +77,25 @@ internal static class FuzzInputs
         }
 
         return bytes.ToArray();
+    }
+
+    /// <summary>Samples <paramref name="gen"/> and parses each case: a <see cref="VllmException"/> (with a message) is an
+    /// allowed outcome, anything else fails the property.</summary>
+    public static void Run(Gen<byte[]> gen, Action<byte[]> parse)
+    {
+        gen.Sample(
+            body =>
+            {
+                try
+                {
+                    parse(body);
+                }
+                catch (VllmException ex)
+                {
+                    Assert.False(string.IsNullOrEmpty(ex.Message));
+                }
+            },
+            iter: FuzzInputs.Iterations,
+            threads: 1);
     }
 }

@@ -13,13 +13,6 @@ public sealed class DiscoveryGuardClauseTests
         => Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new VllmModelDiscovery(null!)).ParamName);
 
     [Fact]
-    public void FindModel_NullId_Throws()
-    {
-        using var discovery = new VllmModelDiscovery(new VllmProviderOptions());
-        Assert.Equal("modelId", Assert.Throws<ArgumentNullException>(() => discovery.FindModel(null!)).ParamName);
-    }
-
-    [Fact]
     public async Task FindModelAsync_NullId_Throws()
     {
         using var discovery = new VllmModelDiscovery(new VllmProviderOptions());

@@ -92,7 +92,6 @@ public sealed class VllmModelDiscoveryTests
         var model = Assert.Single(models);
         Assert.Equal("configured", model.Id);
         Assert.True(model.Tools);
-        Assert.True(discovery.UsesConfiguredModels);
         Assert.Empty(handler.Requests);
     }
 
@@ -394,8 +393,6 @@ public sealed class VllmModelDiscoveryTests
         await discovery.GetModelsAsync(Ct);
         await discovery.GetChatClientMetadataAsync(null, Ct);
         await discovery.GetChatClientMetadataAsync("Qwen/Qwen3-8B", Ct);
-        discovery.TryGetCachedChatClientMetadata("Qwen/Qwen3-8B", out _);
-        discovery.FindModel("Qwen/Qwen3-8B");
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)
@@ -403,28 +400,11 @@ public sealed class VllmModelDiscoveryTests
             _ = discovery.GetModelsAsync(Ct);
             _ = discovery.GetChatClientMetadataAsync(null, Ct);
             _ = discovery.GetChatClientMetadataAsync("Qwen/Qwen3-8B", Ct);
-            _ = discovery.TryGetCachedChatClientMetadata("Qwen/Qwen3-8B", out _);
-            _ = discovery.FindModel("Qwen/Qwen3-8B");
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        Assert.Single(handler.Requests);
-    }
-
-    [Fact]
-    public async Task TryGetCachedChatClientMetadata_NullBeforeDiscovery_FalseThenTrue()
-    {
-        var handler = InMemoryHandler.Answering(OneModel);
-        using var client = handler.CreateClient();
-        using var discovery = new VllmModelDiscovery(Options(), client);
-
-        Assert.False(discovery.TryGetCachedChatClientMetadata(null, out _));
-        await discovery.GetModelsAsync(Ct);
-
-        Assert.True(discovery.TryGetCachedChatClientMetadata(null, out var metadata));
-        Assert.Equal("Qwen/Qwen3-8B", metadata.DefaultModelId);
         Assert.Single(handler.Requests);
     }
 
@@ -445,30 +425,27 @@ public sealed class VllmModelDiscoveryTests
 
         await discovery.GetModelsAsync(Ct);
 
-        Assert.Equal(32768, discovery.FindModel("lora-b")?.ContextWindow);
-        Assert.Equal(4096, discovery.FindModel("vllm/lora-a")?.ContextWindow);
-        Assert.Null(discovery.FindModel("lora-orphan")?.ContextWindow); // no parent card to take it from: unknown, not guessed
-        Assert.Equal(4096, discovery.FindModel("base-a")?.ContextWindow);
+        Assert.Equal(32768, (await discovery.FindModelAsync("lora-b", Ct))?.ContextWindow);
+        Assert.Equal(4096, (await discovery.FindModelAsync("vllm/lora-a", Ct))?.ContextWindow);
+        Assert.Null((await discovery.FindModelAsync("lora-orphan", Ct))?.ContextWindow); // no parent card to take it from: unknown, not guessed
+        Assert.Equal(4096, (await discovery.FindModelAsync("base-a", Ct))?.ContextWindow);
+        Assert.Single(handler.Requests);
     }
 
     [Fact]
-    public async Task FindModel_BeforeAndAfterDiscovery_UsesLastList()
+    public async Task FindModelAsync_PrefixedAndUnknownIds_OneListRequest()
     {
         var handler = InMemoryHandler.Answering(LoraListing);
         using var client = handler.CreateClient();
         using var discovery = new VllmModelDiscovery(Options(), client);
 
-        Assert.Null(discovery.FindModel("sql-lora"));
-        Assert.False(discovery.TryGetCachedModels(out _));
-
         var found = await discovery.FindModelAsync("vllm/sql-lora", Ct);
 
         Assert.Equal("meta-llama/Llama-3.2-3B-Instruct", found?.Parent);
-        Assert.Same(found, discovery.FindModel("sql-lora"));
-        Assert.Null(discovery.FindModel("missing"));
-        Assert.True(discovery.TryGetCachedModels(out var cached));
-        Assert.Equal(2, cached.Count);
-        Assert.Equal(["meta-llama/Llama-3.2-3B-Instruct", "sql-lora"], discovery.CachedServedModelIds);
+        Assert.Same(found, await discovery.FindModelAsync("sql-lora", Ct));
+        Assert.Null(await discovery.FindModelAsync("missing", Ct));
+        Assert.Equal(["meta-llama/Llama-3.2-3B-Instruct", "sql-lora"], (await discovery.GetModelsAsync(Ct)).Select(m => m.Id));
+        Assert.Single(handler.Requests);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ internal sealed class VllmEndpoint
     public static VllmEndpoint Resolve(VllmProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var apiKey = VllmEnvironment.Expand(options.ApiKey, options.KeyOf(nameof(VllmProviderOptions.ApiKey)));
+        var apiKey = VllmEnvironment.Expand(options.ApiKey, options.GetSettingKey(nameof(VllmProviderOptions.ApiKey)));
         if (string.IsNullOrEmpty(apiKey))
         {
             apiKey = null;
@@ -50,7 +50,7 @@ internal sealed class VllmEndpoint
         var headers = new List<KeyValuePair<string, string>>(options.Headers.Count);
         foreach (var (name, value) in options.Headers)
         {
-            headers.Add(new(name, VllmEnvironment.Expand(value, options.KeyOf($"Headers:{name}")) ?? string.Empty));
+            headers.Add(new(name, VllmEnvironment.Expand(value, options.GetSettingKey($"Headers:{name}")) ?? string.Empty));
         }
 
         return new VllmEndpoint(options, apiKey, headers.ToArray());

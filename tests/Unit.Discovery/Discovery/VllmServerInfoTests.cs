@@ -62,8 +62,6 @@ public sealed class VllmServerInfoTests
         Assert.Equal("0.27.1", info.VersionText);
         Assert.Equal(new Version(0, 27, 1), info.Version);
         Assert.Same(info, again);
-        Assert.True(discovery.TryGetCachedServerInfo(out var cached));
-        Assert.Same(info, cached);
         var request = Assert.Single(handler.Requests);
         Assert.Equal(new Uri("http://vllm.test:8000/version"), request.Uri);
     }
