@@ -52,6 +52,11 @@ public sealed partial class VllmProviderOptions
         Positive(problems, KeyOf(nameof(MaxResponseBytes)), MaxResponseBytes);
         Positive(problems, KeyOf(nameof(MaxModelsBodyBytes)), MaxModelsBodyBytes);
 
+        if (!Enum.IsDefined(ToolCallRecovery))
+        {
+            problems.Add($"{KeyOf(nameof(ToolCallRecovery))}: {(int)ToolCallRecovery} is not one of Off, Warn, Recover.");
+        }
+
         if (Retry is null)
         {
             problems.Add($"{KeyOf("Retry")}: must not be null; set Retry.MaxAttempts = 1 to turn retries off.");
