@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text;
+using CsCheck;
 using Connectors.Vllm.ChatProtocol;
 using Microsoft.Extensions.AI;
 using Xunit;
@@ -51,5 +52,26 @@ public sealed class ToolCallRecoveryScannerTests
 
         Assert.Equal("  " + Delta, passed);
         Assert.Same(Delta, scanner.Feed(Delta));
+    }
+
+    [Fact]
+    public void Feed_RandomTextOfMarkupPieces_NeverThrowsAndLosesNothingWhenNoCallIsRead()
+    {
+        string[] pieces = ["<tool_call>", "</tool_call>", "<function=get_weather>", "<parameter=city>", "</parameter>", "</function>", "[TOOL_CALLS]", "<|python_tag|>",
+            "{", "}", "[", "]", "\"name\"", ": ", "\"get_weather\"", "\"arguments\"", "\"parameters\"", ",", ";", " ", "\n", "<", "text", "\"", "\\"];
+        var gen = Gen.Select(Gen.Int[0, pieces.Length - 1].Array[0, 40], Gen.Int[1, 7]);
+        gen.Sample((indexes, size) =>
+        {
+            var answer = string.Concat(indexes.Select(i => pieces[i]));
+            var scanner = new VllmToolCallScanner(Tools);
+            var text = new StringBuilder();
+            for (var i = 0; i < answer.Length; i += size)
+            {
+                text.Append(scanner.Feed(answer.Substring(i, Math.Min(size, answer.Length - i))));
+            }
+
+            text.Append(scanner.Complete());
+            return scanner.Calls.Count > 0 || text.ToString() == answer;
+        }, iter: 3000);
     }
 }
