@@ -26,7 +26,8 @@ public sealed partial class VllmProviderOptions
     /// (an object of name/value pairs), <c>Models</c> (an array of model entries with <c>Id</c>, <c>Name</c>,
     /// <c>Reasoning</c>, <c>Input</c>, <c>Tools</c>, <c>Cost</c>, <c>ContextWindow</c>, <c>MaxTokens</c>,
     /// <c>Parent</c>, <c>Root</c>), the timeouts as time-span strings (<c>"00:00:10"</c>), <c>Retry</c>,
-    /// the size limits and <c>DiscoveryCacheTtl</c>. Unknown keys are ignored.</para>
+    /// the size limits, <c>DiscoveryCacheTtl</c> and <c>ToolCallRecovery</c> (<c>"Off"</c>, <c>"Warn"</c> or <c>"Recover"</c>).
+    /// Unknown keys are ignored.</para>
     /// <para><c>${NAME}</c> in <c>ApiKey</c> and header values is kept as written here and replaced from the
     /// environment when a client is built; nothing else is expanded.</para>
     /// </remarks>
@@ -68,6 +69,7 @@ public sealed partial class VllmProviderOptions
         options.MaxSseLineBytes = reader.ReadInt(section, nameof(MaxSseLineBytes)) ?? options.MaxSseLineBytes;
         options.MaxResponseBytes = reader.ReadLong(section, nameof(MaxResponseBytes)) ?? options.MaxResponseBytes;
         options.MaxModelsBodyBytes = reader.ReadInt(section, nameof(MaxModelsBodyBytes)) ?? options.MaxModelsBodyBytes;
+        options.ToolCallRecovery = reader.ReadEnum<VllmToolCallRecovery>(section, nameof(ToolCallRecovery)) ?? options.ToolCallRecovery;
 
         var retry = section.GetSection(nameof(Retry));
         options.Retry.MaxAttempts = reader.ReadInt(retry, nameof(VllmRetryOptions.MaxAttempts)) ?? options.Retry.MaxAttempts;

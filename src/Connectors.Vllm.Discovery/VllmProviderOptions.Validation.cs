@@ -52,6 +52,11 @@ public sealed partial class VllmProviderOptions
         Positive(problems, GetSettingKey(nameof(MaxResponseBytes)), MaxResponseBytes);
         Positive(problems, GetSettingKey(nameof(MaxModelsBodyBytes)), MaxModelsBodyBytes);
 
+        if (!Enum.IsDefined(ToolCallRecovery))
+        {
+            problems.Add($"{KeyOf(nameof(ToolCallRecovery))}: {(int)ToolCallRecovery} is not one of Off, Warn, Recover.");
+        }
+
         if (Retry is null)
         {
             problems.Add($"{GetSettingKey("Retry")}: must not be null; set Retry.MaxAttempts = 1 to turn retries off.");

@@ -66,6 +66,10 @@ public sealed partial class VllmProviderOptions
     /// <summary>Gets or sets how long discovered models and server info are cached. Default 5 minutes.</summary>
     public TimeSpan DiscoveryCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Gets or sets what a chat client does when a request had tools and the answer carries tool-call markup as
+    /// text that the server did not parse. Default <see cref="VllmToolCallRecovery.Warn"/>.</summary>
+    public VllmToolCallRecovery ToolCallRecovery { get; set; } = VllmToolCallRecovery.Warn;
+
     /// <inheritdoc />
     public override string ToString()
         => $"VllmProviderOptions {{ BaseUrl = {BaseUrl}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, Models = {Models.Count}, AllowPrivateNetwork = {AllowPrivateNetwork} }}";

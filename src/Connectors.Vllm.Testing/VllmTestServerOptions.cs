@@ -29,6 +29,17 @@ public sealed class VllmTestServerOptions
     /// <summary>Gets or sets the <c>--tool-call-parser</c> name (default <c>hermes</c>); null emulates a server without it.</summary>
     public string? ToolCallParser { get; set; } = "hermes";
 
+    /// <summary>Gets or sets the markup in which tool calls leak into the answer's text, emulating a server that does not
+    /// parse the model's calls (started without, or with the wrong, <c>--tool-call-parser</c>). Default
+    /// <see cref="VllmLeakedToolCallFormat.None"/>. Applies to <c>tool_choice</c> <c>"auto"</c> (required and named choices
+    /// are decoded with a JSON schema and never leak).</summary>
+    public VllmLeakedToolCallFormat LeakedToolCallFormat { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether leaked tool calls (<see cref="LeakedToolCallFormat"/>) sit in the
+    /// reasoning instead of the text, as when the reasoning parser takes a call the model made while thinking: the answer
+    /// is then all reasoning. Only for a reasoning model (<see cref="VllmTestModel.IsReasoning"/>) that thinks.</summary>
+    public bool LeakToolCallsIntoReasoning { get; set; }
+
     /// <summary>Gets or sets the TCP port on 127.0.0.1; 0 (default) picks a free one.</summary>
     public int Port { get; set; }
 

@@ -73,6 +73,22 @@ internal static class OursClients
 #endif
     }
 
+    /// <summary>Our chat client with its <see cref="VllmProviderOptions.ToolCallRecovery"/> set (the variant rows that show what
+    /// recovery costs per chunk).</summary>
+    public static IChatClient? Chat(Uri v1, string model, VllmToolCallRecovery toolCallRecovery)
+    {
+#if HAS_VLLM_CHAT
+        var options = Options(v1);
+        options.ToolCallRecovery = toolCallRecovery;
+        return new VllmChatClient(options, model);
+#else
+        _ = v1;
+        _ = model;
+        _ = toolCallRecovery;
+        return null;
+#endif
+    }
+
     public static IEmbeddingGenerator<string, Embedding<float>>? Embeddings(Uri v1, string model)
     {
 #if HAS_VLLM_EMBED

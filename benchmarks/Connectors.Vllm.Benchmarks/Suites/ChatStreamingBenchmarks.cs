@@ -17,24 +17,44 @@ namespace Connectors.Vllm.Benchmarks.Suites;
 [MemoryDiagnoser]
 public class ChatStreamingBenchmarks : ChatSuiteBase
 {
+    /// <summary>The variant row of ours with tool-call recovery off.</summary>
+    public const string RecoveryOffVariant = "ToolCallRecovery = Off";
+
+    /// <summary>The variant row of ours with a tool sent: recovery (Warn, the default) scans every text delta.</summary>
+    public const string ToolsSentVariant = "tools sent (recovery scans the text)";
+
     private static readonly string Expected = BenchInputs.ExpectedStreamText(BenchInputs.StreamChunks);
+    private readonly ChatOptions _toolsSent = new() { Tools = [BenchInputs.WeatherTool] };
+    private IChatClient? _oursRecoveryOff;
 
     [GlobalSetup]
     public void Setup()
     {
         StartChatClients(BenchInputs.StreamModel);
+        _oursRecoveryOff = OursClients.Chat(Server.V1, BenchInputs.StreamModel, VllmToolCallRecovery.Off);
         ValidateOnce(ValidateAsync);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
+        _oursRecoveryOff?.Dispose();
         StopChatClients();
     }
 
     [Benchmark]
     [BenchClient(ClientKind.Ours, Requires = OursFeature.Chat)]
     public Task<int> Ours() => DrainAsync(OursClient!, Messages);
+
+    /// <summary>No tools are sent in <see cref="Ours"/>, so recovery is never set up: this row (recovery off) must cost the same.</summary>
+    [Benchmark]
+    [BenchClient(ClientKind.Ours, RecoveryOffVariant, Requires = OursFeature.Chat, Primary = false)]
+    public Task<int> OursToolCallRecoveryOff() => DrainAsync(_oursRecoveryOff!, Messages);
+
+    /// <summary>The same stream with a tool in the request: what looking for leaked tool-call markup costs per chunk.</summary>
+    [Benchmark]
+    [BenchClient(ClientKind.Ours, ToolsSentVariant, Requires = OursFeature.Chat, Primary = false)]
+    public Task<int> OursToolsSent() => DrainAsync(OursClient!, Messages, _toolsSent);
 
     [Benchmark(Baseline = true)]
     [BenchClient(ClientKind.StockMeai)]
@@ -70,10 +90,10 @@ public class ChatStreamingBenchmarks : ChatSuiteBase
         return length;
     }
 
-    internal static async Task<int> DrainAsync(IChatClient client, IList<ChatMessage> messages)
+    internal static async Task<int> DrainAsync(IChatClient client, IList<ChatMessage> messages, ChatOptions? options = null)
     {
         var length = 0;
-        await foreach (var update in client.GetStreamingResponseAsync(messages).ConfigureAwait(false))
+        await foreach (var update in client.GetStreamingResponseAsync(messages, options).ConfigureAwait(false))
         {
             length += update.Text.Length;
         }
@@ -86,6 +106,8 @@ public class ChatStreamingBenchmarks : ChatSuiteBase
         if (OursClient is not null)
         {
             await CheckMeaiAsync("ours", OursClient).ConfigureAwait(false);
+            await CheckMeaiAsync("ours, " + ToolsSentVariant, OursClient, _toolsSent).ConfigureAwait(false);
+            await CheckMeaiAsync("ours, " + RecoveryOffVariant, _oursRecoveryOff!).ConfigureAwait(false);
         }
 
         await CheckMeaiAsync("stock MEAI", StockClient).ConfigureAwait(false);
@@ -104,10 +126,10 @@ public class ChatStreamingBenchmarks : ChatSuiteBase
         }
     }
 
-    private static async Task CheckMeaiAsync(string who, IChatClient client)
+    private static async Task CheckMeaiAsync(string who, IChatClient client, ChatOptions? options = null)
     {
         var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in client.GetStreamingResponseAsync(BenchInputs.Messages()).ConfigureAwait(false))
+        await foreach (var update in client.GetStreamingResponseAsync(BenchInputs.Messages(), options).ConfigureAwait(false))
         {
             updates.Add(update);
         }

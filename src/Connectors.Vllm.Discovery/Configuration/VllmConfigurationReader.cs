@@ -37,6 +37,12 @@ internal sealed class VllmConfigurationReader
     public TimeSpan? ReadTimeSpan(IConfiguration section, string key)
         => Read(section, key, "a time span such as 00:00:30", static (string text, out TimeSpan value) => TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out value));
 
+    /// <summary>An enum value by its name (any case); numbers are refused, so that a typo never selects a member by position.</summary>
+    public T? ReadEnum<T>(IConfiguration section, string key)
+        where T : struct, Enum
+        => Read(section, key, "one of " + string.Join(", ", Enum.GetNames<T>()), static (string text, out T value)
+            => Enum.TryParse(text.Trim(), ignoreCase: true, out value) && Enum.IsDefined(value) && !char.IsAsciiDigit(text.Trim()[0]) && text.Trim()[0] != '-');
+
     public Uri? ReadUri(IConfiguration section, string key)
     {
         var text = Text(section, key);

@@ -91,7 +91,7 @@ public sealed partial class VllmChatClient : IChatClient
         var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
         try
         {
-            return VllmChatResponseReader.Read(body, request.ModelId);
+            return VllmChatResponseReader.Read(body, request.ModelId, VllmToolCallRecoverer.For(options, _options.ToolCallRecovery, _endpoint.Logger));
         }
         catch (System.Text.Json.JsonException ex)
         {
@@ -160,7 +160,7 @@ public sealed partial class VllmChatClient : IChatClient
         messages = AsCollection(messages);
         var request = await PrepareAsync(messages, options, stream: true, cancellationToken).ConfigureAwait(false);
         using var response = await SendAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
-        var parser = new VllmChatStreamParser(ErrorContext(request, servedModels: null));
+        var parser = new VllmChatStreamParser(ErrorContext(request, servedModels: null), VllmToolCallRecoverer.For(options, _options.ToolCallRecovery, _endpoint.Logger));
         using var reader = new VllmSseReader(response.ContentStream!, _options.MaxSseLineBytes, _options.StreamIdleTimeout, cancellationToken, _endpoint);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {

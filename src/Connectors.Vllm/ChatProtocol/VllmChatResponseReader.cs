@@ -13,9 +13,10 @@ internal static class VllmChatResponseReader
     /// <param name="body">The answer.</param>
     /// <param name="requestedModelId">The model the request named: when the answer names the same, the response's
     /// <see cref="ChatResponse.ModelId"/> is this string rather than a new copy.</param>
-    public static ChatResponse Read(ReadOnlyMemory<byte> body, string? requestedModelId = null)
+    /// <param name="recovery">Leaked tool-call markup handling for this answer, or <see langword="null"/> for none.</param>
+    public static ChatResponse Read(ReadOnlyMemory<byte> body, string? requestedModelId = null, VllmToolCallRecoverer? recovery = null)
     {
-        var update = VllmChatStreamParser.ReadCompletion(body.Span, out var parser, requestedModelId)
+        var update = VllmChatStreamParser.ReadCompletion(body.Span, out var parser, requestedModelId, recovery)
             ?? throw new VllmException(null, "The server's answer is not a chat completion (it has no choices).", "Check that BaseUrl points at an OpenAI-compatible /v1 endpoint.");
         var message = new ChatMessage(ChatRole.Assistant, update.Contents)
         {

@@ -23,6 +23,7 @@ internal sealed class VllmChatStreamParser
     private readonly VllmErrorContext? _errorContext;
     private readonly bool _complete;
     private readonly string? _expectedModelId;
+    private readonly VllmToolCallRecoverer? _recovery;
     private string? _responseId;
     private byte[] _responseIdUtf8 = [];
     private string? _modelId;
@@ -34,14 +35,22 @@ internal sealed class VllmChatStreamParser
     private int _chunks;
     private long _textChars;
 
-    public VllmChatStreamParser(VllmErrorContext errorContext) => _errorContext = errorContext;
+    /// <param name="errorContext">What error messages name.</param>
+    /// <param name="recovery">Leaked tool-call markup handling for this answer, or <see langword="null"/> for none.</param>
+    public VllmChatStreamParser(VllmErrorContext errorContext, VllmToolCallRecoverer? recovery = null)
+    {
+        _errorContext = errorContext;
+        _recovery = recovery;
+    }
 
     /// <summary>A reader of one whole non-streamed answer: <c>message</c> instead of <c>delta</c>, tool calls complete.</summary>
     /// <param name="expectedModelId">The model asked for: when the answer names it, this string is reused.</param>
-    private VllmChatStreamParser(string? expectedModelId)
+    /// <param name="recovery">Leaked tool-call markup handling for this answer, or <see langword="null"/> for none.</param>
+    private VllmChatStreamParser(string? expectedModelId, VllmToolCallRecoverer? recovery)
     {
         _complete = true;
         _expectedModelId = expectedModelId;
+        _recovery = recovery;
     }
 
     /// <summary>Gets the <c>id</c> read so far.</summary>
@@ -106,12 +115,13 @@ internal sealed class VllmChatStreamParser
     /// <param name="body">The body.</param>
     /// <param name="parser">The reader's state afterwards (id, usage, finish reason).</param>
     /// <param name="expectedModelId">The model the request named (reused as the answer's model when it is the same).</param>
+    /// <param name="recovery">Leaked tool-call markup handling for this answer, or <see langword="null"/> for none.</param>
     /// <returns>The answer's one update (choice 0's contents, finish reason, vLLM fields), or <see langword="null"/> when
     /// the body is not a JSON object with a <c>choices</c> array.</returns>
     /// <exception cref="JsonException">The body is not valid JSON (or has a value of the wrong kind).</exception>
-    public static ChatResponseUpdate? ReadCompletion(ReadOnlySpan<byte> body, out VllmChatStreamParser parser, string? expectedModelId = null)
+    public static ChatResponseUpdate? ReadCompletion(ReadOnlySpan<byte> body, out VllmChatStreamParser parser, string? expectedModelId = null, VllmToolCallRecoverer? recovery = null)
     {
-        parser = new VllmChatStreamParser(expectedModelId);
+        parser = new VllmChatStreamParser(expectedModelId, recovery);
         try
         {
             return parser.ParseChunk(body);
@@ -368,6 +378,12 @@ internal sealed class VllmChatStreamParser
 
         // v0.11.1–v0.15 send the same delta under both names: take one.
         reasoning = string.IsNullOrEmpty(reasoning) ? reasoningContent : reasoning;
+        if (_recovery is not null)
+        {
+            _recovery.ObserveReasoning(reasoning);
+            text = _recovery.FilterText(text);
+        }
+
         List<AIContent>? contents = null;
         if (!string.IsNullOrEmpty(reasoning))
         {
@@ -387,8 +403,10 @@ internal sealed class VllmChatStreamParser
 
         if (finish is not null || _complete)
         {
-            FinishReason = finish ?? FinishReason;
+            var serverCalls = _toolCalls is { Count: > 0 };
             AddToolCalls(ref contents);
+            finish = _recovery is null ? finish : _recovery.Complete(ref contents, finish, serverCalls);
+            FinishReason = finish ?? FinishReason;
         }
 
         if (contents is null && finish is null && !hasRole && !_complete)

@@ -64,6 +64,17 @@ internal static partial class VllmLog
         Message = "Reasoning effort \"{Requested}\" is sent as {Sent}: vLLM {Version} does not accept it.")]
     public static partial void ReasoningEffortAdjusted(this ILogger logger, string requested, string sent, string version);
 
+    // EventIds 20-29: leaked tool-call markup (VllmProviderOptions.ToolCallRecovery). Function names and arguments are the
+    // model's output and are never logged; the family, where it sat and the count are.
+
+    [LoggerMessage(EventId = 20, EventName = "ToolCallMarkupLeaked", Level = LogLevel.Warning,
+        Message = "The answer's {Location} carries {Family} tool-call markup that the server did not parse ({CallCount} call(s) with valid JSON arguments); it is returned as text, not as a tool call. {Hint}")]
+    public static partial void ToolCallMarkupLeaked(this ILogger logger, string location, string family, int callCount, string hint);
+
+    [LoggerMessage(EventId = 21, EventName = "ToolCallMarkupRecovered", Level = LogLevel.Information,
+        Message = "Recovered {CallCount} tool call(s) from {Family} markup in the answer's {Location} (ToolCallRecovery = Recover). {Hint}")]
+    public static partial void ToolCallMarkupRecovered(this ILogger logger, string location, string family, int callCount, string hint);
+
     /// <summary>The status code for a message: the number, or "no response" for a transport failure.</summary>
     public static string StatusText(VllmException exception)
         => exception.StatusCode is { } status ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";

@@ -43,8 +43,15 @@ internal sealed class ChatPlanner
             AddToolCalls(events, calls, chosen, named, userText);
         }
 
+        // A server without the model's tool parser: the calls stay text (only "auto" is parsed from text at all).
+        var leaked = calls.Count > 0 && toolChoice == "auto" && _server.Options.LeakedToolCallFormat != VllmLeakedToolCallFormat.None;
+        if (leaked)
+        {
+            ToolCallLeak.Apply(events, calls, _server.Options, thinking, _server.Tokenizer);
+        }
+
         string? stopReason = null;
-        if (calls.Count == 0)
+        if (calls.Count == 0 && !leaked)
         {
             var text = lastRole == "tool"
                 ? AnswerPrefix + "tool result: " + PromptTemplate.MessageText(last!["content"])
