@@ -54,7 +54,7 @@ public sealed partial class VllmProviderOptions
 
         if (!Enum.IsDefined(ToolCallRecovery))
         {
-            problems.Add($"{KeyOf(nameof(ToolCallRecovery))}: {(int)ToolCallRecovery} is not one of Off, Warn, Recover.");
+            problems.Add($"{GetSettingKey(nameof(ToolCallRecovery))}: {(int)ToolCallRecovery} is not one of Off, Warn, Recover.");
         }
 
         if (Retry is null)

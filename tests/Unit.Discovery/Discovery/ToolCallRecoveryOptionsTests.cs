@@ -1,8 +1,7 @@
 using System;
-using Connectors.Vllm.Tests.Unit.Discovery;
 using Xunit;
 
-namespace Connectors.Vllm.Tests.Unit.ChatTests;
+namespace Connectors.Vllm.Tests.Unit.Discovery;
 
 /// <summary><see cref="VllmProviderOptions.ToolCallRecovery"/>: its default, configuration binding by name and validation.</summary>
 public sealed class ToolCallRecoveryOptionsTests
