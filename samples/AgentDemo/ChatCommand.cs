@@ -26,7 +26,10 @@ internal static class ChatCommand
     /// <summary>Shown when no prompt is given. It names the tools so the scripted test model calls one, too.</summary>
     internal const string ShowcasePrompt = "Please use clock_now: what time is it in UTC?";
 
-    public static async Task<int> RunAsync(DemoArguments args, DemoServer server, ConsoleStyle style, TextReader input, bool interactive, CancellationToken cancellationToken)
+    /// <summary>Asked when an image is given without a prompt.</summary>
+    internal const string DescribeImagePrompt = "Describe this image.";
+
+    public static async Task<int> RunAsync(DemoArguments args, DemoServer server, DemoConsole style, TextReader input, bool interactive, CancellationToken cancellationToken)
     {
         using var embeddings = server.EmbeddingModel is null ? null : new VllmEmbeddingGenerator(server.Options, server.EmbeddingModel);
         var search = new DocumentSearchTool(embeddings);
@@ -42,16 +45,26 @@ internal static class ChatCommand
             style.Dim("document search: word overlap (no --embedding-model given)\n");
         }
 
+        // --image: the file's bytes as a DataContent with its media type, in the first user message only.
+        DataContent? image = args.Image is { } file
+            ? new DataContent(await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false), ImageFile.MediaTypeOf(file)!) { Name = file.Name }
+            : null;
+        if (image is not null)
+        {
+            style.Dim($"image: {args.Image!.Name} ({image.MediaType}, {image.Data.Length:N0} bytes)\n");
+        }
+
         var prompt = args.Prompt;
         if (prompt is null)
         {
-            prompt = ShowcasePrompt;
+            prompt = image is null ? ShowcasePrompt : DescribeImagePrompt;
             style.Dim($"> {prompt}\n");
         }
 
         while (true)
         {
-            await AskAsync(session, prompt, style, cancellationToken).ConfigureAwait(false);
+            await AskAsync(session, new ChatMessage(ChatRole.User, image is null ? [new Microsoft.Extensions.AI.TextContent(prompt)] : [new Microsoft.Extensions.AI.TextContent(prompt), image]), style, cancellationToken).ConfigureAwait(false);
+            image = null;
             if (!interactive)
             {
                 return 0;
@@ -66,16 +79,19 @@ internal static class ChatCommand
         }
     }
 
-    private static async Task AskAsync(IAgentSession session, string prompt, ConsoleStyle style, CancellationToken cancellationToken)
+    private static async Task AskAsync(IAgentSession session, ChatMessage message, DemoConsole style, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        await using var progress = new FirstTokenProgress(style);
         var inReasoning = false;
         UsageDetails? usage = null;
 
-        await foreach (var piece in session.StreamAsync(prompt, cancellationToken).ConfigureAwait(false))
+        // The spinner runs until the first piece arrives; the rest streams as it comes.
+        await using var pieces = session.StreamAsync(message, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        for (var more = await style.WaitAsync("waiting for the first token…", () => pieces.MoveNextAsync().AsTask()).ConfigureAwait(false);
+             more;
+             more = await pieces.MoveNextAsync().ConfigureAwait(false))
         {
-            await progress.StopAsync().ConfigureAwait(false);
+            var piece = pieces.Current;
             switch (piece.Kind)
             {
                 case PieceKind.Reasoning:
@@ -106,7 +122,6 @@ internal static class ChatCommand
             }
         }
 
-        await progress.StopAsync().ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         style.Plain("\n");
         style.Dim(usage is null
@@ -137,7 +152,7 @@ internal static class ChatCommand
 
     private interface IAgentSession
     {
-        IAsyncEnumerable<Piece> StreamAsync(string prompt, CancellationToken cancellationToken);
+        IAsyncEnumerable<Piece> StreamAsync(ChatMessage message, CancellationToken cancellationToken);
     }
 
     /// <summary>Semantic Kernel: the kernel's chat service from <c>.AddVllmChatCompletion()</c>, tools as plugins, auto function calling.</summary>
@@ -158,9 +173,19 @@ internal static class ChatCommand
             _kernel.Plugins.AddFromFunctions("docs", [KernelFunctionFactory.CreateFromMethod(search.search_documents, "search")]);
         }
 
-        public async IAsyncEnumerable<Piece> StreamAsync(string prompt, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<Piece> StreamAsync(ChatMessage message, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            _history.AddUserMessage(prompt);
+            // SK's own content types: the text, and the image as SK's ImageContent (which the connector sends as MEAI's DataContent).
+            var items = new ChatMessageContentItemCollection();
+            foreach (var content in message.Contents)
+            {
+                KernelContent item = content is DataContent data
+                    ? new ImageContent(data.Data, data.MediaType)
+                    : new Microsoft.SemanticKernel.TextContent(((Microsoft.Extensions.AI.TextContent)content).Text);
+                items.Add(item);
+            }
+
+            _history.AddUserMessage(items);
             var service = _kernel.GetRequiredService<IChatCompletionService>();
             var settings = new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
             var answer = new System.Text.StringBuilder();
@@ -229,10 +254,10 @@ internal static class ChatCommand
             });
         }
 
-        public async IAsyncEnumerable<Piece> StreamAsync(string prompt, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<Piece> StreamAsync(ChatMessage message, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             _session ??= await _agent.CreateSessionAsync(cancellationToken).ConfigureAwait(false);
-            await foreach (var update in _agent.RunStreamingAsync(prompt, _session, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var update in _agent.RunStreamingAsync(message, _session, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 foreach (var content in update.Contents)
                 {

@@ -7,7 +7,7 @@ namespace AgentDemo;
 /// <c>--verbose</c>: the library's own events (category <c>Connectors.Vllm</c>, Debug and up) as dimmed
 /// <c>log:</c> lines in the demo's output; the OpenAI SDK's per-request lines only from Warning up.
 /// </summary>
-internal sealed class DemoLoggerFactory(ConsoleStyle style) : ILoggerFactory
+internal sealed class DemoLoggerFactory(DemoConsole console) : ILoggerFactory
 {
     private readonly object _gate = new();
 
@@ -26,7 +26,7 @@ internal sealed class DemoLoggerFactory(ConsoleStyle style) : ILoggerFactory
     {
         lock (_gate) // events can come from timer threads (a stalled stream)
         {
-            style.Dim($"log: {Short(level)} {message}\n");
+            console.Dim($"log: {Short(level)} {message}\n");
         }
     }
 

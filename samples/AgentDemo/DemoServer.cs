@@ -37,7 +37,7 @@ internal sealed class DemoServer : IAsyncDisposable
 
     /// <summary>Options from appsettings.json ("Vllm" section), then the environment, then <c>--base-url</c>;
     /// with <c>--verbose</c>, the library logs to the demo's output.</summary>
-    public static VllmProviderOptions ConfiguredOptions(DemoArguments args, ConsoleStyle style)
+    public static VllmProviderOptions ConfiguredOptions(DemoArguments args, DemoConsole console)
     {
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
@@ -63,21 +63,21 @@ internal sealed class DemoServer : IAsyncDisposable
             options.AllowPrivateNetwork = true;
         }
 
-        options.LoggerFactory = args.Verbose ? new DemoLoggerFactory(style) : null;
+        options.LoggerFactory = args.Verbose ? new DemoLoggerFactory(console) : null;
         return options;
     }
 
     /// <summary>Finds a server: the configured one if it is reachable, else (unless <c>--no-fallback</c>) the test server.</summary>
-    public static async Task<DemoServer> ResolveAsync(DemoArguments args, ConsoleStyle style, CancellationToken cancellationToken)
+    public static async Task<DemoServer> ResolveAsync(DemoArguments args, DemoConsole console, CancellationToken cancellationToken)
     {
-        var options = ConfiguredOptions(args, style);
+        var options = ConfiguredOptions(args, console);
         using (var probeTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             probeTimeout.CancelAfter(TimeSpan.FromSeconds(5));
             try
             {
                 using var probe = new VllmHealthProbe(options);
-                var report = await probe.ProbeAsync(probeTimeout.Token).ConfigureAwait(false);
+                var report = await console.WaitAsync($"looking for vLLM at {options.BaseUrl}…", () => probe.ProbeAsync(probeTimeout.Token)).ConfigureAwait(false);
                 if (report.Reachable)
                 {
                     return new DemoServer(options, args.Model, args.EmbeddingModel, testServer: null);
@@ -98,7 +98,7 @@ internal sealed class DemoServer : IAsyncDisposable
         testOptions.Models.Add(VllmTestModel.Reasoning(TestChatModel, maxModelLen: 32768));
         testOptions.Models.Add(VllmTestModel.Embedding(TestEmbeddingModel, dimensions: 256));
         var server = await VllmTestServer.StartAsync(testOptions, cancellationToken).ConfigureAwait(false);
-        style.Dim($"no vLLM at {options.BaseUrl}; using the built-in test server at {server.BaseUrl} — answers are scripted.\n\n");
+        console.Dim($"no vLLM at {options.BaseUrl}; using the built-in test server at {server.BaseUrl} — answers are scripted.\n\n");
         var fallback = new VllmProviderOptions { BaseUrl = server.BaseUrl, AllowPrivateNetwork = true, LoggerFactory = options.LoggerFactory };
         return new DemoServer(fallback, TestChatModel, TestEmbeddingModel, server);
     }

@@ -1,44 +1,37 @@
+using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm;
+using Spectre.Console;
 
 namespace AgentDemo;
 
-/// <summary>The health row: reachable · auth ok · models discovered · private network approved, each with its fix.</summary>
+/// <summary>The health row as a table: reachable · auth ok · models discovered · private network approved, then each fix.</summary>
 internal static class DoctorCommand
 {
-    public static async Task<int> RunAsync(DemoArguments args, ConsoleStyle style, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(DemoArguments args, DemoConsole console, CancellationToken cancellationToken)
     {
-        var options = DemoServer.ConfiguredOptions(args, style);
-        style.Plain($"vLLM doctor for {options.BaseUrl}\n");
+        var options = DemoServer.ConfiguredOptions(args, console);
+        console.Plain($"vLLM doctor for {options.BaseUrl}\n");
         using var probe = new VllmHealthProbe(options);
-        var report = await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
+        var report = await console.WaitAsync("probing the server…", () => probe.ProbeAsync(cancellationToken)).ConfigureAwait(false);
 
-        Row(style, report.Reachable, "reachable", report.ServerVersion is { } v ? $"vLLM {v}" : (report.Loading ? "loading" : null));
-        Row(style, report.AuthOk, "auth ok", null);
-        Row(style, report.ModelsDiscovered > 0, "models discovered", report.ModelsDiscovered.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Row(style, report.PrivateNetworkApproved, "private network approved", null);
+        var table = console.Table("", "check", "detail");
+        Row(console, table, report.Reachable, "reachable", report.ServerVersion is { } v ? $"vLLM {v}" : (report.Loading ? "loading" : null));
+        Row(console, table, report.AuthOk, "auth ok", null);
+        Row(console, table, report.ModelsDiscovered > 0, "models discovered", report.ModelsDiscovered.ToString(CultureInfo.InvariantCulture));
+        Row(console, table, report.PrivateNetworkApproved, "private network approved", report.PrivateNetworkReason);
+        console.Write(table);
         foreach (var problem in report.Problems)
         {
-            style.Plain("  fix: ");
-            style.Plain(problem);
-            style.Plain("\n");
+            console.Plain("fix: ");
+            console.Plain(problem);
+            console.Plain("\n");
         }
 
         return report.Reachable && report.AuthOk && report.ModelsDiscovered > 0 && report.PrivateNetworkApproved ? 0 : 1;
     }
 
-    private static void Row(ConsoleStyle style, bool ok, string what, string? detail)
-    {
-        if (ok)
-        {
-            style.Good("✓ ");
-        }
-        else
-        {
-            style.Bad("✗ ");
-        }
-
-        style.Plain(detail is null ? $"{what}\n" : $"{what} ({detail})\n");
-    }
+    private static void Row(DemoConsole console, Table table, bool ok, string what, string? detail)
+        => table.AddRow(console.Cell(ok ? "✓" : "✗", ok ? console.Green : console.Red), console.Cell(what), console.Cell(detail ?? string.Empty));
 }

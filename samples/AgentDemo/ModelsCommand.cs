@@ -3,19 +3,28 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm;
+using Spectre.Console;
 
 namespace AgentDemo;
 
-/// <summary>Lists the discovered (or configured) models with their context windows.</summary>
+/// <summary>Lists the discovered (or configured) models with their context windows, as a table.</summary>
 internal static class ModelsCommand
 {
-    public static async Task<int> RunAsync(DemoArguments args, ConsoleStyle style, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(DemoArguments args, DemoConsole console, CancellationToken cancellationToken)
     {
-        var options = DemoServer.ConfiguredOptions(args, style);
-        var models = await new VllmModelDiscovery(options).GetModelsAsync(cancellationToken).ConfigureAwait(false);
-        style.Plain($"{(options.Models.Count > 0 ? "configured" : "discovered")} models at {options.BaseUrl}\n");
-        var idWidth = models.Select(m => ("vllm/" + m.Id).Length).DefaultIfEmpty(10).Max();
-        style.Plain($"{"model".PadRight(idWidth)}  {"context",8}  {"max out",8}  notes\n");
+        var options = DemoServer.ConfiguredOptions(args, console);
+        using var discovery = new VllmModelDiscovery(options);
+        var models = await console.WaitAsync("discovering models…", () => discovery.GetModelsAsync(cancellationToken)).ConfigureAwait(false);
+        console.Plain($"{(options.Models.Count > 0 ? "configured" : "discovered")} models at {options.BaseUrl}\n");
+        if (models.Count == 0)
+        {
+            console.Plain("(none)\n");
+            return 0;
+        }
+
+        var table = console.Table("model", "context", "max out", "notes");
+        table.Columns[1].RightAligned();
+        table.Columns[2].RightAligned();
         foreach (var model in models)
         {
             var notes = string.Join(", ", new[]
@@ -25,15 +34,10 @@ internal static class ModelsCommand
                 model.Tools == true ? "tools" : null,
                 model.Input is { } input ? "input: " + string.Join("/", input) : null,
             }.Where(n => n is not null));
-            style.Plain(string.Create(CultureInfo.InvariantCulture,
-                $"{("vllm/" + model.Id).PadRight(idWidth)}  {Number(model.ContextWindow),8}  {Number(model.MaxTokens),8}  {notes}\n"));
+            table.AddRow(console.Cell("vllm/" + model.Id), console.Cell(Number(model.ContextWindow)), console.Cell(Number(model.MaxTokens)), console.Cell(notes));
         }
 
-        if (models.Count == 0)
-        {
-            style.Plain("(none)\n");
-        }
-
+        console.Write(table);
         return 0;
     }
 

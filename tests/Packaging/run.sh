@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Packaging check: pack Connectors.Vllm, Connectors.Vllm.Discovery and Connectors.Vllm.Testing into a local
-# folder feed, then build a fresh console app OUTSIDE the repository (its own nuget.config: the local feed +
-# nuget.org, pinned package versions) that references the packages, runs a chat (non-streaming and streaming)
-# against the in-process test server, and checks the output. Exit 0 = the packages work for someone who did
-# not build them. Set PACK_NO_BUILD=1 to pack the already-built Debug output (what .ci/run does).
+# Packaging check: pack Connectors.Vllm, Connectors.Vllm.Discovery, Connectors.Vllm.Testing and
+# Connectors.Vllm.Aspire into a local folder feed, then build a fresh console app OUTSIDE the repository (its own
+# nuget.config: the local feed + nuget.org, pinned package versions) that references the packages, runs a chat
+# (non-streaming and streaming, then through the Aspire client integration on a generic host) against the in-process
+# test server, and checks the output. Exit 0 = the packages work for someone who did not build them.
+# Set PACK_NO_BUILD=1 to pack the already-built Debug output (what .ci/run does).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 version="$(grep -oE '<Version>[^<]+' "$repo/Directory.Build.props" | head -n 1 | sed 's/<Version>//')"
@@ -14,10 +15,11 @@ mkdir -p "$feed" "$work/consumer"
 
 pack_args=(-o "$feed" -nologo -v quiet)
 if [ "${PACK_NO_BUILD:-0}" = "1" ]; then pack_args+=(--no-build -c Debug); fi
-for p in Connectors.Vllm.Discovery Connectors.Vllm Connectors.Vllm.Testing; do
+packages=(Connectors.Vllm.Discovery Connectors.Vllm Connectors.Vllm.Testing Connectors.Vllm.Aspire)
+for p in "${packages[@]}"; do
   dotnet pack "$repo/src/$p/$p.csproj" "${pack_args[@]}"
 done
-for p in Connectors.Vllm.Discovery Connectors.Vllm Connectors.Vllm.Testing; do
+for p in "${packages[@]}"; do
   for ext in nupkg snupkg; do
     [ -f "$feed/$p.$version.$ext" ] || { echo "missing $p.$version.$ext"; exit 1; }
   done
@@ -30,6 +32,10 @@ for p in Connectors.Vllm.Discovery Connectors.Vllm Connectors.Vllm.Testing; do
   grep -q '<readme>README.md</readme>' <<<"$nuspec" || { echo "$p: no readme in nuspec"; exit 1; }
   # Repository metadata from SourceLink: the commit the package was built from (the URL too, once a remote exists).
   grep -qE '<repository type="git"[^>]* commit="[0-9a-f]{40}"' <<<"$nuspec" || { echo "$p: no repository commit in nuspec"; exit 1; }
+  # The public API baseline the analyzers check every build against.
+  for f in PublicAPI.Shipped.txt PublicAPI.Unshipped.txt; do
+    [ -f "$repo/src/$p/$f" ] || { echo "$p: no $f"; exit 1; }
+  done
 done
 
 cd "$work/consumer"
@@ -58,17 +64,20 @@ cat > Consumer.csproj <<XML
   <ItemGroup>
     <PackageReference Include="Connectors.Vllm" Version="[$version]" />
     <PackageReference Include="Connectors.Vllm.Testing" Version="[$version]" />
+    <PackageReference Include="Connectors.Vllm.Aspire" Version="[$version]" />
+    <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.15" />
   </ItemGroup>
 </Project>
 XML
 cp "$repo/tests/Packaging/Program.cs.txt" Program.cs
 # A fresh global packages folder for our packages only would re-download everything; instead make sure a
 # stale cached copy of the same version can never be used.
-rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.discovery" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.testing"
+rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.discovery" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.testing" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.aspire"
 dotnet build -nologo -v quiet -c Release -o out
 output="$(dotnet out/Consumer.dll)"
 echo "$output"
 grep -qx 'non-streaming: \[test-model\] echo: hello from a package' <<<"$output" || { echo "non-streaming answer wrong"; exit 1; }
 grep -qx 'streaming: \[test-model\] echo: hello again' <<<"$output" || { echo "streaming answer wrong"; exit 1; }
 grep -qE '^usage: [1-9][0-9]*/[1-9][0-9]*$' <<<"$output" || { echo "usage missing"; exit 1; }
+grep -qx 'aspire: \[test-model\] echo: hello from aspire' <<<"$output" || { echo "Aspire client answer wrong"; exit 1; }
 echo "packaging check passed"

@@ -32,17 +32,20 @@ public sealed class AgentDemoCommandsTests : IAsyncLifetime
         return (exit, output.ToString());
     }
 
+    /// <summary>The cells of the table row whose <paramref name="column"/>-th cell is <paramref name="key"/> (plain tables: cells split by two or more spaces).</summary>
+    private static string[] TableRow(string output, int column, string key)
+        => Assert.Single(output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Split(l.Trim(), " {2,}|(?<=^[✓✗]) ")), c => c.Length > column && c[column] == key);
+
     [Fact]
     public async Task Doctor_HealthyServer_AllRowsPass()
     {
         var (exit, output) = await RunAsync("doctor", "--base-url", _server.BaseUrl.ToString(), "--allow-private-network");
 
         Assert.Equal(0, exit);
-        var lines = output.Split('\n');
-        Assert.Contains(lines, l => l.StartsWith("✓ reachable", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("✓ auth ok", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("✓ models discovered (2)", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("✓ private network approved", StringComparison.Ordinal));
+        Assert.Equal(["✓", "reachable", "vLLM " + _server.Options.ServerVersion], TableRow(output, 1, "reachable"));
+        Assert.Equal("✓", TableRow(output, 1, "auth ok")[0]);
+        Assert.Equal(["✓", "models discovered", "2"], TableRow(output, 1, "models discovered"));
+        Assert.Equal(["✓", "private network approved", "AllowPrivateNetwork is true"], TableRow(output, 1, "private network approved"));
     }
 
     [Fact]
@@ -51,8 +54,8 @@ public sealed class AgentDemoCommandsTests : IAsyncLifetime
         var (exit, output) = await RunAsync("doctor", "--base-url", _server.BaseUrl.ToString());
 
         Assert.Equal(1, exit);
-        Assert.Contains(output.Split('\n'), l => l.StartsWith("✗ private network approved", StringComparison.Ordinal));
-        Assert.Contains("AllowPrivateNetwork", output, StringComparison.Ordinal);
+        Assert.Equal("✗", TableRow(output, 1, "private network approved")[0]);
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("fix: ", StringComparison.Ordinal) && l.Contains("AllowPrivateNetwork", StringComparison.Ordinal));
         Assert.DoesNotContain(_server.Requests, r => r.Path.StartsWith("/v1", StringComparison.Ordinal));
     }
 
@@ -62,7 +65,7 @@ public sealed class AgentDemoCommandsTests : IAsyncLifetime
         var (exit, output) = await RunAsync("doctor", "--base-url", "http://127.0.0.1:9/v1", "--allow-private-network");
 
         Assert.Equal(1, exit);
-        Assert.Contains(output.Split('\n'), l => l.StartsWith("✗ reachable", StringComparison.Ordinal));
+        Assert.Equal("✗", TableRow(output, 1, "reachable")[0]);
         Assert.Contains("curl http://127.0.0.1:9/v1/models", output, StringComparison.Ordinal);
     }
 
@@ -84,11 +87,9 @@ public sealed class AgentDemoCommandsTests : IAsyncLifetime
         var (exit, output) = await RunAsync("models", "--base-url", _server.BaseUrl.ToString(), "--allow-private-network");
 
         Assert.Equal(0, exit);
-        var rows = output.Split('\n');
-        var reasoner = Assert.Single(rows, r => r.StartsWith("vllm/demo-reasoner ", StringComparison.Ordinal));
-        Assert.Contains("32,768", reasoner, StringComparison.Ordinal);
-        var lora = Assert.Single(rows, r => r.StartsWith("vllm/demo-lora ", StringComparison.Ordinal));
-        Assert.Contains("LoRA on demo-reasoner", lora, StringComparison.Ordinal);
+        Assert.Equal(["model", "context", "max out", "notes"], TableRow(output, 0, "model"));
+        Assert.Equal("32,768", TableRow(output, 0, "vllm/demo-reasoner")[1]);
+        Assert.Equal("LoRA on demo-reasoner", TableRow(output, 0, "vllm/demo-lora")[3]);
     }
 
     [Theory]
@@ -166,12 +167,123 @@ public sealed class AgentDemoCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Arguments_UnknownOption_PrintsUsage()
+    public async Task Arguments_UnknownOption_PrintsErrorAndHelp()
     {
         var (exit, output) = await RunAsync("--frobnicate");
 
-        Assert.Equal(2, exit);
-        Assert.Contains("Unknown option --frobnicate", output, StringComparison.Ordinal);
+        Assert.Equal(DemoApp.UsageExitCode, exit);
+        Assert.Contains("Unknown option --frobnicate.", output, StringComparison.Ordinal);
         Assert.Contains("Commands:", output, StringComparison.Ordinal);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Theory]
+    [InlineData("--agent", "gpt", "Argument 'gpt' not recognized. Must be one of:")]
+    [InlineData("--base-url", "not-a-url", "--base-url: 'not-a-url' is not an absolute http(s) URL.")]
+    [InlineData("--image", "/no/such/picture.png", "File does not exist: '/no/such/picture.png'.")]
+    public async Task Arguments_InvalidValue_ExitsWithUsageCodeAndSaysWhy(string option, string value, string message)
+    {
+        var (exit, output) = await RunAsync("chat", "hi", option, value);
+
+        Assert.Equal(DemoApp.UsageExitCode, exit);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("70000")]
+    [InlineData("-1")]
+    public async Task Arguments_PortOutOfRange_ExitsWithUsageCode(string port)
+    {
+        var (exit, output) = await RunAsync("serve", "--port", port);
+
+        Assert.Equal(DemoApp.UsageExitCode, exit);
+        Assert.Contains("--port", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Arguments_ImageThatIsNotAnImage_ExitsWithUsageCode()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"agentdemo-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(path, "not an image", TestContext.Current.CancellationToken);
+        try
+        {
+            var (exit, output) = await RunAsync("chat", "hi", "--image", path);
+
+            Assert.Equal(DemoApp.UsageExitCode, exit);
+            Assert.Contains("is not an image file (.png", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Help_ListsCommandsOptionsAndTheTestServer()
+    {
+        var (exit, output) = await RunAsync("--help");
+
+        Assert.Equal(0, exit);
+        foreach (var expected in new[] { "doctor", "models", "serve", "--agent <maf|sk>", "--image <path>", "--no-color", "built-in test server" })
+        {
+            Assert.Contains(expected, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("--agent ", "maf", "sk")]
+    [InlineData("", "doctor", "models", "serve", "chat")]
+    public void Completions_AtTheEnd_OfferTheChoices(string commandLine, params string[] expected)
+    {
+        var root = new DemoCommandLine().Create((_, _) => Task.FromResult(0));
+
+        var completions = root.Parse(commandLine).GetCompletions(commandLine.Length).Select(c => c.Label).ToList();
+
+        foreach (var label in expected)
+        {
+            Assert.Contains(label, completions);
+        }
+    }
+
+    [Fact]
+    public async Task Output_ColorTerminalVersusNoColor_EscapeCodesOnlyWhenColored()
+    {
+        var args = new[] { "models", "--base-url", _server.BaseUrl.ToString(), "--allow-private-network" };
+        using var colored = new StringWriter();
+        using var plain = new StringWriter();
+
+        await DemoApp.RunAsync(args, colored, TextReader.Null, interactive: false, color: true, TestContext.Current.CancellationToken);
+        await DemoApp.RunAsync([.. args, "--no-color"], plain, TextReader.Null, interactive: false, color: true, TestContext.Current.CancellationToken);
+
+        Assert.Contains("╭", colored.ToString(), StringComparison.Ordinal); // rounded table border
+        Assert.DoesNotContain("\u001b", plain.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("╭", plain.ToString(), StringComparison.Ordinal);
+        Assert.Contains("vllm/demo-reasoner", plain.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sk")]
+    [InlineData("maf")]
+    public async Task Chat_Image_SendsTheFileAsAnImagePartWithItsMediaType(string agent)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"agentdemo-{Guid.NewGuid():N}.png");
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+        await File.WriteAllBytesAsync(path, png, TestContext.Current.CancellationToken);
+        try
+        {
+            var (exit, output) = await RunAsync("chat", "--image", path, "--agent", agent, "--model", "demo-reasoner",
+                "--base-url", _server.BaseUrl.ToString(), "--allow-private-network", "--no-fallback");
+
+            Assert.True(exit == 0, output);
+            Assert.Contains("> " + ChatCommand.DescribeImagePrompt, output, StringComparison.Ordinal);
+            var body = Assert.Single(_server.Requests, r => r.Path == "/v1/chat/completions").Body;
+            Assert.Contains("\"image_url\"", body, StringComparison.Ordinal);
+            Assert.Contains("data:image/png;base64," + Convert.ToBase64String(png), body, StringComparison.Ordinal);
+            Assert.Contains(ChatCommand.DescribeImagePrompt, body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }
