@@ -524,7 +524,7 @@ internal sealed class VllmChatStreamParser
                 continue;
             }
 
-            (contents ??= []).Add(VllmChatMapping.CreateFunctionCall(builder.Id ?? $"call_{builder.Index}", builder.Name, builder.Arguments.ToString()));
+            (contents ??= []).Add(VllmChatMapping.CreateFunctionCall(builder.Id ?? VllmToolCallIds.New(), builder.Name, builder.Arguments.ToString()));
         }
 
         _toolCalls = null;
