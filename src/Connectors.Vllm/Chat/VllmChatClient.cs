@@ -91,7 +91,7 @@ public sealed partial class VllmChatClient : IChatClient
         var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
         try
         {
-            return VllmChatResponseReader.Read(body, request.ModelId);
+            return VllmChatResponseReader.Read(body, request);
         }
         catch (System.Text.Json.JsonException ex)
         {
@@ -179,6 +179,7 @@ public sealed partial class VllmChatClient : IChatClient
         }
 
         parser.EnsureComplete(reader.BytesRead);
+        parser.EnsureRequiredToolCall(request);
         if (parser.CreateUsageUpdate() is { } usage)
         {
             yield return usage;

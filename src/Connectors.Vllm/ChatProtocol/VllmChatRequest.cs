@@ -17,4 +17,9 @@ internal sealed record VllmChatRequest(string ModelId, VllmModelDefinition? Mode
 
     /// <summary>Whether to send <c>include_reasoning: false</c> (<see cref="Microsoft.Extensions.AI.ReasoningOutput.None"/>).</summary>
     public bool ExcludeReasoning { get; init; }
+
+    /// <summary>The tool call the request requires (<see cref="Microsoft.Extensions.AI.ChatToolMode.RequireAny"/> or a
+    /// required function, with tools sent): an answer without a call is then a <see cref="VllmException"/>;
+    /// <see langword="null"/> when none is required.</summary>
+    public Microsoft.Extensions.AI.RequiredChatToolMode? RequiredTool { get; init; }
 }

@@ -347,7 +347,8 @@ internal static class VllmChatRequestWriter
                     writer.WriteEndObject();
                     break;
                 case RequiredChatToolMode:
-                    writer.WriteStringValue("required"u8);
+                    // A version before "required" rejects it: "auto" there, and the client checks the answer for a call.
+                    writer.WriteStringValue(request.Features.RequiredToolChoice ? "required"u8 : "auto"u8);
                     break;
                 default:
                     writer.WriteStringValue("auto"u8);

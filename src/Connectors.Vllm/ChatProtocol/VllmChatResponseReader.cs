@@ -14,8 +14,22 @@ internal static class VllmChatResponseReader
     /// <param name="requestedModelId">The model the request named: when the answer names the same, the response's
     /// <see cref="ChatResponse.ModelId"/> is this string rather than a new copy.</param>
     public static ChatResponse Read(ReadOnlyMemory<byte> body, string? requestedModelId = null)
+        => Read(body, requestedModelId, out _);
+
+    /// <summary>Reads the answer to <paramref name="request"/>: its model string reused, a required tool call checked.</summary>
+    /// <exception cref="JsonException">The body is not valid JSON.</exception>
+    /// <exception cref="VllmException">The body is JSON but not a chat completion, or has no tool call although the
+    /// request required one.</exception>
+    public static ChatResponse Read(ReadOnlyMemory<byte> body, VllmChatRequest request)
     {
-        var update = VllmChatStreamParser.ReadCompletion(body.Span, out var parser, requestedModelId)
+        var response = Read(body, request.ModelId, out var parser);
+        parser.EnsureRequiredToolCall(request);
+        return response;
+    }
+
+    private static ChatResponse Read(ReadOnlyMemory<byte> body, string? requestedModelId, out VllmChatStreamParser parser)
+    {
+        var update = VllmChatStreamParser.ReadCompletion(body.Span, out parser, requestedModelId)
             ?? throw new VllmException(null, "The server's answer is not a chat completion (it has no choices).", "Check that BaseUrl points at an OpenAI-compatible /v1 endpoint.");
         var message = new ChatMessage(ChatRole.Assistant, update.Contents)
         {

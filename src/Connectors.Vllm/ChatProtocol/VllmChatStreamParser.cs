@@ -138,6 +138,30 @@ internal sealed class VllmChatStreamParser
             $"{DescribeReceived()} ({bytesRead} bytes). The server or a proxy closed the connection early; see the vLLM server log.");
     }
 
+    /// <summary>Gets how many tool calls the answer carried (counted when they are assembled, on the finish chunk).</summary>
+    public int ToolCallCount { get; private set; }
+
+    /// <summary>Throws when <paramref name="request"/> required a tool call (<see cref="ChatToolMode.RequireAny"/> or a
+    /// required function) and the answer has none, <c>finish_reason: tool_calls</c> with an empty list included: an agent
+    /// loop would otherwise take a text (or empty) answer for a finished step.</summary>
+    public void EnsureRequiredToolCall(VllmChatRequest request)
+    {
+        if (request.RequiredTool is not { } required || ToolCallCount > 0)
+        {
+            return;
+        }
+
+        var mode = required.RequiredFunctionName is { } name ? $"ToolMode RequireSpecific(\"{name}\")" : "ToolMode RequireAny";
+        var answered = FinishReason == ChatFinishReason.ToolCalls
+            ? "finish reason tool_calls with an empty list of calls"
+            : string.Create(CultureInfo.InvariantCulture, $"{_textChars} characters of text, finish reason {FinishReason?.Value ?? "none"}");
+        var features = request.Features;
+        var hint = features.Version is { } version && !features.RequiredToolChoice
+            ? $"The server is vLLM {version}, which predates tool_choice \"required\" (added in v{VllmServerFeatures.FirstRequiredToolChoice}), so the request asked for \"auto\" and the model answered without a call. Upgrade vLLM, and start it with --enable-auto-tool-choice --tool-call-parser <parser>."
+            : "vLLM turns the model's output into tool calls only with the right parser: start it with --enable-auto-tool-choice --tool-call-parser <parser> (the parser of the model's family, for example hermes for Qwen2.5, llama3_json for Llama 3.1, mistral for Mistral; see docs/troubleshooting.md), and look for tool-parser errors in the server log.";
+        throw new VllmException(null, $"The request required a tool call ({mode}), but the server answered without one ({answered}).", hint);
+    }
+
     /// <summary>What arrived so far, for error messages.</summary>
     public string DescribeReceived()
         => string.Create(CultureInfo.InvariantCulture, $"Received {_chunks} chunk(s), {_textChars} characters of text, finish reason {(FinishReason?.Value ?? "none")}");
@@ -524,7 +548,8 @@ internal sealed class VllmChatStreamParser
                 continue;
             }
 
-            (contents ??= []).Add(VllmChatMapping.CreateFunctionCall(builder.Id ?? VllmToolCallIds.New(), builder.Name, builder.Arguments.ToString()));
+            (contents ??= []).Add(VllmChatMapping.CreateFunctionCall(string.IsNullOrEmpty(builder.Id) ? VllmToolCallIds.New() : builder.Id, builder.Name, builder.Arguments.ToString()));
+            ToolCallCount++;
         }
 
         _toolCalls = null;

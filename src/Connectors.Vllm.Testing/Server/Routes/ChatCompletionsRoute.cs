@@ -38,7 +38,13 @@ internal sealed class ChatCompletionsRoute(ServerState server) : ServerRoute(ser
 
         ChatValidation.CheckSampling(body);
         var budget = maxTokens.HasValue ? (int)maxTokens.Value : maxModelLen - promptTokens;
-        var run = _planner.Plan(model, body, messages, tools, toolChoice, budget);
+        var noCall = tools is null ? null : Server.TakeFault(request, k => k == VllmTestFaultKind.NoToolCall);
+        var run = _planner.Plan(model, body, messages, tools, noCall is null ? toolChoice : "none", budget);
+        if (noCall?.Parameter == 1 && run.FinishReason == "stop")
+        {
+            run = run with { FinishReason = "tool_calls" }; // vLLM #20470: "tool_calls" with no call
+        }
+
         await AnswerAsync(request, body, model, run, promptTokens).ConfigureAwait(false);
     }
 
