@@ -29,6 +29,11 @@ public sealed class VllmTestServerOptions
     /// <summary>Gets or sets the <c>--tool-call-parser</c> name (default <c>hermes</c>); null emulates a server without it.</summary>
     public string? ToolCallParser { get; set; } = "hermes";
 
+    /// <summary>Gets or sets the <c>--tokenizer-mode</c>: <c>auto</c> (default) or <c>mistral</c>. In Mistral mode the server
+    /// refuses tool-call ids that are not 9 characters a-z, A-Z, 0-9 and <c>name</c> on system, user and assistant messages
+    /// (400, vLLM's texts), and makes its own tool-call ids of that form.</summary>
+    public string TokenizerMode { get; set; } = "auto";
+
     /// <summary>Gets or sets the TCP port on 127.0.0.1; 0 (default) picks a free one.</summary>
     public int Port { get; set; }
 

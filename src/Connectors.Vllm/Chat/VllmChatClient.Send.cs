@@ -65,6 +65,7 @@ public sealed partial class VllmChatClient
             ReasoningEffort = sentEffort,
             ExcludeReasoning = excludeReasoning && features.AcceptsReasoningFields,
             RequiredTool = RequiredToolOf(options),
+            SendMessageNames = _options.SendMessageNames,
         };
     }
 

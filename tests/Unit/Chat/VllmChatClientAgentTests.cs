@@ -104,4 +104,96 @@ public sealed class VllmChatClientAgentTests
         Assert.Null(ex.StatusCode);
         Assert.Contains("vLLM 0.8.2, which predates tool_choice \"required\" (added in v0.8.3)", ex.Hint, StringComparison.Ordinal);
     }
+
+    private static ChatMessage[] AgentHistory(string callId) =>
+    [
+        new(ChatRole.User, "What is the weather in Paris?") { AuthorName = "user1" },
+        new(ChatRole.Assistant, [new FunctionCallContent(callId, "get_weather", new System.Collections.Generic.Dictionary<string, object?> { ["city"] = "Paris" })]) { AuthorName = "WeatherAgent" },
+        new(ChatRole.Tool, [new FunctionResultContent(callId, "sunny")]),
+    ];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MistralServer_MessagesWithAuthorNames_400HintNamesSendMessageNames(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync(o => o.TokenizerMode = "mistral");
+        using var client = ChatTestHost.Client(server);
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => ChatTestHost.RunAsync(client, AgentHistory("abcDEF123"), null, stream));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, ex.StatusCode);
+        Assert.Contains("Extra inputs are not permitted", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("SendMessageNames = false", ex.Hint, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SendMessageNamesFalse_MistralServer_NoNameSentAndAnswered(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync(o => o.TokenizerMode = "mistral");
+        using var client = ChatTestHost.Client(server, o => o.SendMessageNames = false);
+        var history = AgentHistory("abcDEF123");
+
+        var run = await ChatTestHost.RunAsync(client, history, null, stream);
+
+        Assert.StartsWith("[test-model] tool result: ", run.Response.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"name\"", ChatTestHost.ChatRequests(server)[^1].Body.Replace("\"name\":\"get_weather\"", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal("WeatherAgent", history[1].AuthorName); // the caller's messages are left alone
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SendMessageNamesDefault_AuthorSentAsName(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(server);
+
+        await ChatTestHost.RunAsync(client, AgentHistory("abcDEF123"), null, stream);
+
+        Assert.Equal("WeatherAgent", (string)ChatTestHost.LastChatBody(server)["messages"]![1]!["name"]!);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MistralServer_ForeignToolCallId_400HintNamesTheIdForm(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync(o => o.TokenizerMode = "mistral");
+        using var client = ChatTestHost.Client(server, o => o.SendMessageNames = false);
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => ChatTestHost.RunAsync(client, AgentHistory("call_0fypS1hVX"), null, stream));
+
+        Assert.Equal("Tool call id was call_0fypS1hVX but must be a-z, A-Z, 0-9, with a length of 9.", ex.ServerMessage);
+        Assert.Contains("9 letters and digits", ex.Hint, StringComparison.Ordinal);
+        Assert.Contains("--tokenizer-mode", ex.Hint, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MistralServer_FunctionInvocationLoop_Completes(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync(o => o.TokenizerMode = "mistral");
+        using var inner = ChatTestHost.Client(server, o => o.SendMessageNames = false);
+        using var client = new ChatClientBuilder(inner).UseFunctionInvocation().Build();
+
+        var run = await ChatTestHost.RunAsync(client, [new ChatMessage(ChatRole.User, "What is the weather in Paris? Use get_weather.") { AuthorName = "user1" }], new ChatOptions { Tools = [Weather()] }, stream);
+
+        Assert.Contains("sunny in Paris", run.Response.Text, StringComparison.Ordinal);
+        Assert.Equal(2, ChatTestHost.ChatRequests(server).Count);
+    }
+
+    [Fact]
+    public void TokenizeBody_SendMessageNamesFalse_NoNameInAnyMessage()
+    {
+        var with = System.Text.Encoding.UTF8.GetString(VllmTokenizer.BuildChatBody(AgentHistory("abcDEF123"), "m", null, null));
+        var without = System.Text.Encoding.UTF8.GetString(VllmTokenizer.BuildChatBody(AgentHistory("abcDEF123"), "m", null, null, sendMessageNames: false));
+
+        Assert.Contains("\"name\":\"WeatherAgent\"", with, StringComparison.Ordinal);
+        Assert.DoesNotContain("WeatherAgent", without, StringComparison.Ordinal);
+        Assert.DoesNotContain("user1", without, StringComparison.Ordinal);
+    }
 }

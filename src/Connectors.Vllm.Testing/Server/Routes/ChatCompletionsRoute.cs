@@ -28,6 +28,10 @@ internal sealed class ChatCompletionsRoute(ServerState server) : ServerRoute(ser
         var maxTokens = MaxTokens(body, maxModelLen);
         ContextLength.CheckTruncation(body, maxModelLen);
         var messages = (JsonArray)body["messages"]!;
+        if (MistralMode.IsOn(Server.Options))
+        {
+            MistralMode.Check(messages);
+        }
         var prompt = PromptTemplate.Render(messages, tools, RequestJson.Bool(body, "add_generation_prompt") ?? true);
         var promptTokens = Server.Tokenizer.Count(prompt);
         var requested = (int)(maxTokens ?? 0);
