@@ -64,6 +64,10 @@ internal static partial class VllmLog
         Message = "Reasoning effort \"{Requested}\" is sent as {Sent}: vLLM {Version} does not accept it.")]
     public static partial void ReasoningEffortAdjusted(this ILogger logger, string requested, string sent, string version);
 
+    [LoggerMessage(EventId = 13, EventName = "ReasoningWithoutAnswer", Level = LogLevel.Warning,
+        Message = "The answer of {ModelId} is all reasoning and no text ({ReasoningChars} characters of reasoning, finish reason {FinishReason}); it is returned as the server sent it. {Hint}")]
+    public static partial void ReasoningWithoutAnswer(this ILogger logger, string modelId, long reasoningChars, string finishReason, string hint);
+
     /// <summary>The status code for a message: the number, or "no response" for a transport failure.</summary>
     public static string StatusText(VllmException exception)
         => exception.StatusCode is { } status ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";

@@ -14,6 +14,10 @@ internal static class VllmChatMapping
     /// <summary>vLLM's <c>"abort"</c> finish reason (the request was aborted on the server).</summary>
     public static readonly ChatFinishReason Abort = new("abort");
 
+    /// <summary>The finish reason of a <c>finish_reason</c> value: MEAI's own for the OpenAI values, vLLM's
+    /// <c>repetition</c> and <c>abort</c>, any other non-blank string kept as the server's word; <see langword="null"/> for
+    /// <c>null</c>, a non-string, or an empty or blank string (which <see cref="ChatFinishReason"/> refuses; some servers
+    /// send <c>""</c>).</summary>
     public static ChatFinishReason? MapFinishReason(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
@@ -51,7 +55,8 @@ internal static class VllmChatMapping
             return Abort;
         }
 
-        return new ChatFinishReason(reader.GetString()!);
+        var value = reader.GetString();
+        return string.IsNullOrWhiteSpace(value) ? null : new ChatFinishReason(value);
     }
 
     /// <summary>Reads a <c>usage</c> object (the reader is on its StartObject) into counts, without allocating.</summary>

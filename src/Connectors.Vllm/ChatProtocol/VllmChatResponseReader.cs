@@ -1,6 +1,7 @@
 using System;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.ChatProtocol;
 
@@ -20,10 +21,14 @@ internal static class VllmChatResponseReader
     /// <exception cref="JsonException">The body is not valid JSON.</exception>
     /// <exception cref="VllmException">The body is JSON but not a chat completion, or has no tool call although the
     /// request required one.</exception>
-    public static ChatResponse Read(ReadOnlyMemory<byte> body, VllmChatRequest request)
+    /// <param name="body">The answer.</param>
+    /// <param name="request">The request it answers.</param>
+    /// <param name="logger">Where an answer that is reasoning only is reported.</param>
+    public static ChatResponse Read(ReadOnlyMemory<byte> body, VllmChatRequest request, ILogger logger)
     {
         var response = Read(body, request.ModelId, out var parser);
         parser.EnsureRequiredToolCall(request);
+        parser.ReportReasoningWithoutAnswer(logger, request.ModelId);
         return response;
     }
 

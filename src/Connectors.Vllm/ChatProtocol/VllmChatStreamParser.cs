@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Errors;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.ChatProtocol;
 
@@ -32,7 +34,12 @@ internal sealed class VllmChatStreamParser
     private string? _fingerprint;
     private List<ToolCallBuilder>? _toolCalls;
     private int _chunks;
+
+    /// <summary>Whether choice 0's finish chunk arrived: a <c>finish_reason</c> string, an empty one included (which
+    /// <see cref="FinishReason"/> leaves absent).</summary>
+    private bool _finished;
     private long _textChars;
+    private long _reasoningChars;
 
     public VllmChatStreamParser(VllmErrorContext errorContext) => _errorContext = errorContext;
 
@@ -126,12 +133,12 @@ internal sealed class VllmChatStreamParser
     /// <summary>Throws when the stream ended without <c>[DONE]</c> or without a finish reason.</summary>
     public void EnsureComplete(long bytesRead)
     {
-        if (Done && FinishReason is not null)
+        if (Done && _finished)
         {
             return;
         }
 
-        var missing = !Done && FinishReason is null ? "without a finish reason and without [DONE]" : !Done ? "without [DONE]" : "without a finish reason";
+        var missing = !Done && !_finished ? "without a finish reason and without [DONE]" : !Done ? "without [DONE]" : "without a finish reason";
         throw new VllmException(
             null,
             $"The stream ended {missing}: the answer is incomplete.",
@@ -160,6 +167,27 @@ internal sealed class VllmChatStreamParser
             ? $"The server is vLLM {version}, which predates tool_choice \"required\" (added in v{VllmServerFeatures.FirstRequiredToolChoice}), so the request asked for \"auto\" and the model answered without a call. Upgrade vLLM, and start it with --enable-auto-tool-choice --tool-call-parser <parser>."
             : "vLLM turns the model's output into tool calls only with the right parser: start it with --enable-auto-tool-choice --tool-call-parser <parser> (the parser of the model's family, for example hermes for Qwen2.5, llama3_json for Llama 3.1, mistral for Mistral; see docs/troubleshooting.md), and look for tool-parser errors in the server log.";
         throw new VllmException(null, $"The request required a tool call ({mode}), but the server answered without one ({answered}).", hint);
+    }
+
+    /// <summary>Logs a Warning when the answer is reasoning only (no text, no tool call), the turn an agent would take for an
+    /// empty answer: most often <c>max_tokens</c> ran out while the model was thinking (finish reason <c>length</c>). The
+    /// hint names what to change; the answer itself is left as the server sent it.</summary>
+    /// <param name="logger">The client's logger.</param>
+    /// <param name="modelId">The model asked.</param>
+    public void ReportReasoningWithoutAnswer(ILogger logger, string modelId)
+    {
+        if (_reasoningChars == 0 || _textChars > 0 || ToolCallCount > 0)
+        {
+            return;
+        }
+
+        var cut = FinishReason == ChatFinishReason.Length;
+        logger.ReasoningWithoutAnswer(
+            modelId,
+            _reasoningChars,
+            FinishReason?.Value ?? "none",
+            (cut ? "The output-token limit ran out while the model was thinking. " : "The model stopped after its reasoning without an answer. ")
+                + "Raise ChatOptions.MaxOutputTokens, cap the thinking with ChatOptions.WithThinkingTokenBudget(n), or turn thinking off with ChatOptions.WithEnableThinking(false).");
     }
 
     /// <summary>What arrived so far, for error messages.</summary>
@@ -294,6 +322,7 @@ internal sealed class VllmChatStreamParser
         string? refusal = null;
         var hasRole = false;
         ChatFinishReason? finish = null;
+        var finished = false;
         object? stopReason = null;
         var hasStopReason = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -355,6 +384,7 @@ internal sealed class VllmChatStreamParser
             else if (reader.ValueTextEquals("finish_reason"u8))
             {
                 reader.Read();
+                finished = reader.TokenType == JsonTokenType.String;
                 finish = VllmChatMapping.MapFinishReason(ref reader);
             }
             else if (reader.ValueTextEquals("stop_reason"u8))
@@ -395,6 +425,7 @@ internal sealed class VllmChatStreamParser
         List<AIContent>? contents = null;
         if (!string.IsNullOrEmpty(reasoning))
         {
+            _reasoningChars += reasoning.Length;
             (contents ??= new List<AIContent>(2)).Add(new TextReasoningContent(reasoning));
         }
 
@@ -409,13 +440,14 @@ internal sealed class VllmChatStreamParser
             (contents ??= new List<AIContent>(1)).Add(new ErrorContent(refusal) { ErrorCode = "refusal" });
         }
 
-        if (finish is not null || _complete)
+        if (finished || _complete)
         {
+            _finished |= finished;
             FinishReason = finish ?? FinishReason;
             AddToolCalls(ref contents);
         }
 
-        if (contents is null && finish is null && !hasRole && !_complete)
+        if (contents is null && !finished && !hasRole && !_complete)
         {
             return;
         }
@@ -429,7 +461,7 @@ internal sealed class VllmChatStreamParser
             }
         }
 
-        if (finish is not null || _complete)
+        if (finished || _complete)
         {
             update.FinishReason = finish;
             if (hasStopReason)

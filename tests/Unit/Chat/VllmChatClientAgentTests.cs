@@ -3,6 +3,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
+using Connectors.Vllm.Tests.Unit.Diagnostics;
 using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.AI;
 using Xunit;
@@ -195,5 +196,56 @@ public sealed class VllmChatClientAgentTests
         Assert.Contains("\"name\":\"WeatherAgent\"", with, StringComparison.Ordinal);
         Assert.DoesNotContain("WeatherAgent", without, StringComparison.Ordinal);
         Assert.DoesNotContain("user1", without, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, "''", null)]
+    [InlineData(true, "''", null)]
+    [InlineData(false, "' '", null)]
+    [InlineData(true, "' '", null)]
+    [InlineData(false, "'eos_token'", "eos_token")]
+    [InlineData(true, "'eos_token'", "eos_token")]
+    public async Task FinishReason_EmptyOrUnknown_AnswerReadWithoutError(bool stream, string wire, string? expected)
+    {
+        using var client = Create(CannedServer.Choice(stream, "{'role':'assistant','content':'hi'}", "'finish_reason':" + wire));
+
+        var response = await RunAsync(client, null, stream);
+
+        Assert.Equal("hi", response.Text);
+        Assert.Equal(expected, response.FinishReason?.Value);
+    }
+
+    [Theory]
+    [InlineData(false, 5, true)]
+    [InlineData(true, 5, true)]
+    [InlineData(false, 200, false)]
+    [InlineData(true, 200, false)]
+    public async Task ReasoningModel_OutputLimitRunsOutWhileThinking_WarningNamesTheThreeFixes(bool stream, int maxOutputTokens, bool cut)
+    {
+        var (logs, factory) = VllmLoggingTests.CreateLogging();
+        using var _ = factory;
+        await using var server = await ChatTestHost.StartAsync(o => o.Models.Add(VllmTestModel.Reasoning("thinker")));
+        using var client = ChatTestHost.Client(server, o => o.LoggerFactory = factory, model: "thinker");
+
+        var run = await ChatTestHost.RunAsync(client, "Hello", new ChatOptions { MaxOutputTokens = maxOutputTokens }, stream);
+
+        Assert.Contains(run.Response.Messages.SelectMany(m => m.Contents), c => c is TextReasoningContent);
+        var warnings = VllmLoggingTests.Ours(logs, "ReasoningWithoutAnswer");
+        if (!cut)
+        {
+            Assert.NotEqual(string.Empty, run.Response.Text);
+            Assert.Empty(warnings);
+            return;
+        }
+
+        Assert.Equal(string.Empty, run.Response.Text); // left as the server sent it
+        Assert.Equal(ChatFinishReason.Length, run.Response.FinishReason);
+        var warning = Assert.Single(warnings);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("ran out while the model was thinking", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxOutputTokens", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("WithThinkingTokenBudget", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("WithEnableThinking(false)", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("[test-model] reasoning", warning.Message, StringComparison.Ordinal); // never the model's text
     }
 }
