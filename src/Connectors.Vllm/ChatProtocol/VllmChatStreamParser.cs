@@ -15,8 +15,8 @@ namespace Connectors.Vllm.ChatProtocol;
 /// <see cref="Utf8JsonReader"/> pass per chunk, and reads a whole non-streamed <c>chat.completion</c> with the same
 /// functions (<see cref="VllmChatResponseReader"/>; its <c>message</c> is read as one complete <c>delta</c>): reasoning
 /// (under <c>reasoning</c> or <c>reasoning_content</c>, never both) before text, tool-call fragments assembled into
-/// <see cref="FunctionCallContent"/>s on the finish chunk, vLLM's choice fields (<c>stop_reason</c>, <c>logprobs</c>,
-/// <c>token_ids</c>, <c>routed_experts</c>) and response fields in <c>AdditionalProperties</c>, usage kept (continuous
+/// <see cref="FunctionCallContent"/>s on the finish chunk, vLLM's choice fields (<c>stop_reason</c>, <c>logprobs</c> as
+/// <see cref="VllmTokenLogprob"/>s, <c>token_ids</c>, <c>routed_experts</c>) and response fields in <c>AdditionalProperties</c>, usage kept (continuous
 /// usage included) and reported once, error events thrown as <see cref="VllmException"/>.
 /// </summary>
 /// <remarks>One instance per stream (or answer); not thread-safe. Only choice 0 is read back.</remarks>
@@ -40,6 +40,9 @@ internal sealed class VllmChatStreamParser
     private bool _finished;
     private long _textChars;
     private long _reasoningChars;
+
+    /// <summary>A stream's logprobs so far (only when asked for): the finish update carries them all.</summary>
+    private List<VllmTokenLogprob>? _answerLogprobs;
 
     public VllmChatStreamParser(VllmErrorContext errorContext) => _errorContext = errorContext;
 
@@ -323,6 +326,7 @@ internal sealed class VllmChatStreamParser
         var hasRole = false;
         ChatFinishReason? finish = null;
         var finished = false;
+        List<VllmTokenLogprob>? logprobs = null;
         object? stopReason = null;
         var hasStopReason = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -399,9 +403,22 @@ internal sealed class VllmChatStreamParser
                     _ => ReadElement(ref reader),
                 };
             }
-            else if (reader.ValueTextEquals("logprobs"u8) || reader.ValueTextEquals("token_ids"u8) || reader.ValueTextEquals("routed_experts"u8))
+            else if (reader.ValueTextEquals("logprobs"u8))
             {
-                var name = reader.ValueTextEquals("logprobs"u8) ? "logprobs" : reader.ValueTextEquals("token_ids"u8) ? "token_ids" : "routed_experts";
+                // null in nearly every chunk: nothing read, nothing allocated. Asked for: typed, never a JsonElement.
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    logprobs = VllmChatMapping.ReadLogprobs(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("token_ids"u8) || reader.ValueTextEquals("routed_experts"u8))
+            {
+                var name = reader.ValueTextEquals("token_ids"u8) ? "token_ids" : "routed_experts";
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Null)
                 {
@@ -418,6 +435,15 @@ internal sealed class VllmChatStreamParser
         if (index != 0)
         {
             return;
+        }
+
+        if (logprobs is not null)
+        {
+            (extras ??= [])[VllmChatResponseExtensions.LogprobsKey] = logprobs;
+            if (!_complete)
+            {
+                (_answerLogprobs ??= []).AddRange(logprobs);
+            }
         }
 
         // v0.11.1–v0.15 send the same delta under both names: take one.
@@ -447,7 +473,7 @@ internal sealed class VllmChatStreamParser
             AddToolCalls(ref contents);
         }
 
-        if (contents is null && !finished && !hasRole && !_complete)
+        if (contents is null && !finished && !hasRole && !_complete && logprobs is null)
         {
             return;
         }
@@ -464,6 +490,11 @@ internal sealed class VllmChatStreamParser
         if (finished || _complete)
         {
             update.FinishReason = finish;
+            if (_answerLogprobs is not null)
+            {
+                (extras ??= [])[VllmChatResponseExtensions.AnswerLogprobsKey] = _answerLogprobs;
+            }
+
             if (hasStopReason)
             {
                 (extras ??= [])["stop_reason"] = stopReason;

@@ -248,4 +248,60 @@ public sealed class VllmChatClientAgentTests
         Assert.Contains("WithEnableThinking(false)", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("[test-model] reasoning", warning.Message, StringComparison.Ordinal); // never the model's text
     }
+
+    [Theory]
+    [InlineData(false, 2)]
+    [InlineData(true, 2)]
+    [InlineData(false, 0)]
+    [InlineData(true, 0)]
+    public async Task WithLogprobs_TestServer_TypedTokensOfTheWholeAnswer(bool stream, int top)
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(server);
+
+        var run = await ChatTestHost.RunAsync(client, "Hello", new ChatOptions().WithLogprobs(top), stream);
+
+        var body = ChatTestHost.LastChatBody(server);
+        Assert.True((bool)body["logprobs"]!);
+        Assert.Equal(top == 0 ? null : top, (int?)body["top_logprobs"]);
+        var tokens = run.Response.GetVllmLogprobs();
+        Assert.True(tokens.Count > 1);
+        Assert.Equal(run.Response.Text, string.Concat(tokens.Select(t => t.Token)));
+        Assert.All(tokens, t =>
+        {
+            Assert.InRange(t.Logprob, -1, 0);
+            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(t.Token), t.Bytes);
+            Assert.Equal(top, t.TopLogprobs.Count);
+            if (top > 0)
+            {
+                Assert.Equal(t.Token, t.TopLogprobs[0].Token);
+                Assert.Equal(t.Logprob, t.TopLogprobs[0].Logprob);
+                Assert.Empty(t.TopLogprobs[0].TopLogprobs);
+            }
+        });
+        if (stream)
+        {
+            // Each update carries its own tokens; together they are the answer's.
+            Assert.Equal(tokens.Select(t => t.Token), run.Updates!.SelectMany(u => u.GetVllmLogprobs()).Select(t => t.Token));
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NoLogprobsAsked_GetVllmLogprobs_Empty(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(server);
+
+        var run = await ChatTestHost.RunAsync(client, "Hello", null, stream);
+
+        Assert.Empty(run.Response.GetVllmLogprobs());
+        Assert.All(run.Updates ?? [], u => Assert.Empty(u.GetVllmLogprobs()));
+        Assert.False(ChatTestHost.LastChatBody(server).ContainsKey("logprobs"));
+    }
+
+    [Fact]
+    public void WithLogprobs_BelowMinusOne_Throws()
+        => Assert.Throws<ArgumentOutOfRangeException>(() => new ChatOptions().WithLogprobs(-2));
 }

@@ -68,7 +68,7 @@ internal sealed class ChatCompletionsRoute(ServerState server) : ServerRoute(ser
         }
         else
         {
-            await HttpOut.WriteJsonAsync(request.Context, 200, _writer.Write(model, run, id, created, promptTokens)).ConfigureAwait(false);
+            await HttpOut.WriteJsonAsync(request.Context, 200, _writer.Write(model, run, id, created, promptTokens, TokenLogprobs.Of(body))).ConfigureAwait(false);
         }
 
         Server.CountSuccess();
