@@ -57,6 +57,21 @@ public static class FeatureSamples
         Console.WriteLine(response.Text);
     }
 
+    /// <summary>Typed per-token logprobs.</summary>
+    public static async Task LogprobsAsync(IChatClient client)
+    {
+        #region snippet_logprobs
+        var options = new ChatOptions().WithLogprobs(topLogprobs: 3); // logprobs: true, top_logprobs: 3
+        ChatResponse response = await client.GetResponseAsync("Is water wet? Answer yes or no.", options);
+
+        foreach (VllmTokenLogprob token in response.GetVllmLogprobs()) // streamed: update.GetVllmLogprobs(), or the combined response
+        {
+            var alternatives = string.Join(", ", token.TopLogprobs.Select(t => $"{t.Token} {Math.Exp(t.Logprob):P0}"));
+            Console.WriteLine($"{token.Token}: {Math.Exp(token.Logprob):P1} (top: {alternatives})");
+        }
+        #endregion
+    }
+
     /// <summary>Structured outputs.</summary>
     public static async Task StructuredOutputsAsync(IChatClient client)
     {

@@ -26,8 +26,8 @@ public sealed partial class VllmProviderOptions
     /// (an object of name/value pairs), <c>Models</c> (an array of model entries with <c>Id</c>, <c>Name</c>,
     /// <c>Reasoning</c>, <c>Input</c>, <c>Tools</c>, <c>Cost</c>, <c>ContextWindow</c>, <c>MaxTokens</c>,
     /// <c>Parent</c>, <c>Root</c>), the timeouts as time-span strings (<c>"00:00:10"</c>), <c>Retry</c>,
-    /// the size limits, <c>DiscoveryCacheTtl</c> and <c>ToolCallRecovery</c> (<c>"Off"</c>, <c>"Warn"</c> or <c>"Recover"</c>).
-    /// Unknown keys are ignored.</para>
+    /// the size limits, <c>DiscoveryCacheTtl</c>, <c>SendMessageNames</c> and <c>ToolCallRecovery</c> (<c>"Off"</c>,
+    /// <c>"Warn"</c> or <c>"Recover"</c>). Unknown keys are ignored.</para>
     /// <para><c>${NAME}</c> in <c>ApiKey</c> and header values is kept as written here and replaced from the
     /// environment when a client is built; nothing else is expanded.</para>
     /// </remarks>
@@ -45,6 +45,7 @@ public sealed partial class VllmProviderOptions
         options.ApiKey = VllmConfigurationReader.Text(section, nameof(ApiKey));
         options.Api = VllmConfigurationReader.Text(section, nameof(Api)) ?? options.Api;
         options.AllowPrivateNetwork = reader.ReadBool(section, nameof(AllowPrivateNetwork)) ?? options.AllowPrivateNetwork;
+        options.SendMessageNames = reader.ReadBool(section, nameof(SendMessageNames)) ?? options.SendMessageNames;
 
         foreach (var header in section.GetSection(nameof(Headers)).GetChildren())
         {

@@ -63,6 +63,11 @@ public sealed partial class VllmProviderOptions
     /// <summary>Gets or sets the largest accepted <c>/v1/models</c> body, in bytes. Default 4 MiB.</summary>
     public int MaxModelsBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Gets or sets whether a message's author (<c>ChatMessage.AuthorName</c>, which Agent Framework fills on every
+    /// reply) is sent as the message's <c>name</c>. Default <see langword="true"/>. Set it to <see langword="false"/> for a
+    /// server that rejects <c>name</c> (vLLM with <c>--tokenizer-mode mistral</c>: "Extra inputs are not permitted").</summary>
+    public bool SendMessageNames { get; set; } = true;
+
     /// <summary>Gets or sets how long discovered models and server info are cached. Default 5 minutes.</summary>
     public TimeSpan DiscoveryCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 

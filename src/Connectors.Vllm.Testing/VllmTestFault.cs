@@ -10,7 +10,8 @@ namespace Connectors.Vllm.Testing;
 /// Status faults (<see cref="VllmTestFaultKind.TooManyRequests"/>, <see cref="VllmTestFaultKind.ServiceUnavailable"/>,
 /// <see cref="VllmTestFaultKind.InternalError"/>) apply to every route under <c>/v1/</c> (after the API-key check); stream faults apply to
 /// streaming chat completions; <see cref="VllmTestFaultKind.DelayFirstToken"/> applies to chat completions;
-/// <see cref="VllmTestFaultKind.HealthLoading"/> applies to <c>/health</c> and <c>/ping</c>.
+/// <see cref="VllmTestFaultKind.HealthLoading"/> applies to <c>/health</c> and <c>/ping</c>;
+/// <see cref="VllmTestFaultKind.NoToolCall"/> applies to chat completions that send tools.
 /// </remarks>
 public sealed class VllmTestFault
 {
@@ -61,6 +62,7 @@ public sealed class VllmTestFault
         VllmTestFaultKind.ServiceUnavailable => "503",
         VllmTestFaultKind.InternalError => "500",
         VllmTestFaultKind.HealthLoading => "health-loading",
+        VllmTestFaultKind.NoToolCall => "no-tool-call",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

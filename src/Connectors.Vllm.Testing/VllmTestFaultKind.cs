@@ -35,4 +35,9 @@ public enum VllmTestFaultKind
 
     /// <summary><c>health-loading</c>: <c>/health</c> and <c>/ping</c> answer 503 with an empty body.</summary>
     HealthLoading,
+
+    /// <summary><c>no-tool-call;1</c>: a chat request with tools gets no tool call whatever its <c>tool_choice</c> (vLLM
+    /// issues #11700, #20470): a text answer with <c>finish_reason</c> <c>stop</c>, or with parameter 1 the text and
+    /// <c>finish_reason: "tool_calls"</c> with an empty list of calls.</summary>
+    NoToolCall,
 }

@@ -39,6 +39,10 @@ public sealed class VllmTestServerOptions
     /// reasoning instead of the text, as when the reasoning parser takes a call the model made while thinking: the answer
     /// is then all reasoning. Only for a reasoning model (<see cref="VllmTestModel.IsReasoning"/>) that thinks.</summary>
     public bool LeakToolCallsIntoReasoning { get; set; }
+    /// <summary>Gets or sets the <c>--tokenizer-mode</c>: <c>auto</c> (default) or <c>mistral</c>. In Mistral mode the server
+    /// refuses tool-call ids that are not 9 characters a-z, A-Z, 0-9 and <c>name</c> on system, user and assistant messages
+    /// (400, vLLM's texts), and makes its own tool-call ids of that form.</summary>
+    public string TokenizerMode { get; set; } = "auto";
 
     /// <summary>Gets or sets the TCP port on 127.0.0.1; 0 (default) picks a free one.</summary>
     public int Port { get; set; }

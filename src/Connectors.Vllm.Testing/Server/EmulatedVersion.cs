@@ -57,6 +57,9 @@ internal sealed class EmulatedVersion
     public bool Declares(string field) =>
         !ChatFields.Since.TryGetValue(field, out var since) || AtLeast(since.Major, since.Minor, since.Patch);
 
+    /// <summary>tool_choice "required" since v0.8.3 (PR #13483); before, a 400.</summary>
+    public bool AcceptsRequiredToolChoice => AtLeast(0, 8, 3);
+
     /// <summary>Named and "required" tool_choice need --tool-call-parser since v0.14.0.</summary>
     public bool RequiredToolChoiceNeedsParser => AtLeast(0, 14, 0);
 

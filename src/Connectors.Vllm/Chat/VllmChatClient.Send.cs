@@ -64,7 +64,28 @@ public sealed partial class VllmChatClient
             ReasoningField = sendsReasoning ? features.ReasoningInputField : null,
             ReasoningEffort = sentEffort,
             ExcludeReasoning = excludeReasoning && features.AcceptsReasoningFields,
+            RequiredTool = RequiredToolOf(options),
+            SendMessageNames = _options.SendMessageNames,
         };
+    }
+
+    /// <summary>The required tool mode when the request sends function tools with it, else <see langword="null"/>.</summary>
+    private static RequiredChatToolMode? RequiredToolOf(ChatOptions? options)
+    {
+        if (options?.ToolMode is not RequiredChatToolMode required || options.Tools is not { Count: > 0 } tools)
+        {
+            return null;
+        }
+
+        foreach (var tool in tools)
+        {
+            if (tool is AIFunctionDeclaration)
+            {
+                return required;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The messages as a collection: they are read more than once (capabilities, reasoning, the body), and a

@@ -91,7 +91,7 @@ public sealed partial class VllmChatClient : IChatClient
         var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
         try
         {
-            return VllmChatResponseReader.Read(body, request.ModelId, VllmToolCallRecoverer.For(options, _options.ToolCallRecovery, _endpoint.Logger));
+            return VllmChatResponseReader.Read(body, request, _endpoint.Logger, VllmToolCallRecoverer.For(options, _options.ToolCallRecovery, _endpoint.Logger));
         }
         catch (System.Text.Json.JsonException ex)
         {
@@ -179,6 +179,8 @@ public sealed partial class VllmChatClient : IChatClient
         }
 
         parser.EnsureComplete(reader.BytesRead);
+        parser.EnsureRequiredToolCall(request);
+        parser.ReportReasoningWithoutAnswer(_endpoint.Logger, request.ModelId);
         if (parser.CreateUsageUpdate() is { } usage)
         {
             yield return usage;

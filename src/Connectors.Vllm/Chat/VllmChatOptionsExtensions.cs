@@ -353,6 +353,31 @@ public static class VllmChatOptionsExtensions
         return options;
     }
 
+    /// <summary>Asks for the log-probability of each generated token (<c>logprobs: true</c>) and, when
+    /// <paramref name="topLogprobs"/> is above 0, of that many most likely tokens at each position (<c>top_logprobs</c>).
+    /// Read them with <see cref="VllmChatResponseExtensions.GetVllmLogprobs(ChatResponse)"/> (or per streamed update).</summary>
+    /// <param name="options">The options to change.</param>
+    /// <param name="topLogprobs">How many alternatives per token: 0 for none; at most the server's <c>--max-logprobs</c>
+    /// (20 by default); -1 for the whole vocabulary.</param>
+    /// <returns><paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="topLogprobs"/> is below -1.</exception>
+    public static ChatOptions WithLogprobs(this ChatOptions options, int topLogprobs = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(topLogprobs, -1);
+        Set(options, Logprobs, true);
+        if (topLogprobs != 0)
+        {
+            options.AdditionalProperties![TopLogprobs] = topLogprobs;
+        }
+        else
+        {
+            options.AdditionalProperties!.Remove(TopLogprobs);
+        }
+
+        return options;
+    }
+
     /// <summary>Sets <c>thinking_token_budget</c>: the most tokens a reasoning model may spend thinking.</summary>
     /// <param name="options">The options to change.</param>
     /// <param name="budget">The budget (-1 = unlimited).</param>

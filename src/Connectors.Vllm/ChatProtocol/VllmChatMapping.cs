@@ -14,6 +14,10 @@ internal static class VllmChatMapping
     /// <summary>vLLM's <c>"abort"</c> finish reason (the request was aborted on the server).</summary>
     public static readonly ChatFinishReason Abort = new("abort");
 
+    /// <summary>The finish reason of a <c>finish_reason</c> value: MEAI's own for the OpenAI values, vLLM's
+    /// <c>repetition</c> and <c>abort</c>, any other non-blank string kept as the server's word; <see langword="null"/> for
+    /// <c>null</c>, a non-string, or an empty or blank string (which <see cref="ChatFinishReason"/> refuses; some servers
+    /// send <c>""</c>).</summary>
     public static ChatFinishReason? MapFinishReason(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
@@ -51,7 +55,95 @@ internal static class VllmChatMapping
             return Abort;
         }
 
-        return new ChatFinishReason(reader.GetString()!);
+        var value = reader.GetString();
+        return string.IsNullOrWhiteSpace(value) ? null : new ChatFinishReason(value);
+    }
+
+    /// <summary>Reads a choice's <c>logprobs</c> object (the reader is on its StartObject):
+    /// <c>{"content":[{"token","logprob","bytes","top_logprobs":[…]}]}</c>; other keys (<c>refusal</c>) are skipped.</summary>
+    public static List<VllmTokenLogprob> ReadLogprobs(ref Utf8JsonReader reader)
+    {
+        var result = new List<VllmTokenLogprob>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isContent = reader.ValueTextEquals("content"u8);
+            reader.Read();
+            if (isContent && reader.TokenType == JsonTokenType.StartArray)
+            {
+                ReadTokenList(ref reader, result, withTop: true);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return result;
+    }
+
+    private static void ReadTokenList(ref Utf8JsonReader reader, List<VllmTokenLogprob> into, bool withTop)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            string? token = null;
+            var logprob = double.NaN;
+            byte[]? bytes = null;
+            List<VllmTokenLogprob>? top = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("token"u8))
+                {
+                    reader.Read();
+                    token = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("logprob"u8))
+                {
+                    reader.Read();
+                    logprob = reader.TokenType == JsonTokenType.Number ? reader.GetDouble() : double.NaN;
+                }
+                else if (reader.ValueTextEquals("bytes"u8))
+                {
+                    reader.Read();
+                    bytes = ReadBytes(ref reader);
+                }
+                else if (withTop && reader.ValueTextEquals("top_logprobs"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        ReadTokenList(ref reader, top = [], withTop: false);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            into.Add(new VllmTokenLogprob(token ?? string.Empty, logprob, bytes, top));
+        }
+    }
+
+    private static byte[]? ReadBytes(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var bytes = new List<byte>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+        {
+            bytes.Add(reader.GetByte());
+        }
+
+        return [.. bytes];
     }
 
     /// <summary>Reads a <c>usage</c> object (the reader is on its StartObject) into counts, without allocating.</summary>

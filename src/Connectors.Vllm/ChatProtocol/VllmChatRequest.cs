@@ -17,4 +17,12 @@ internal sealed record VllmChatRequest(string ModelId, VllmModelDefinition? Mode
 
     /// <summary>Whether to send <c>include_reasoning: false</c> (<see cref="Microsoft.Extensions.AI.ReasoningOutput.None"/>).</summary>
     public bool ExcludeReasoning { get; init; }
+
+    /// <summary>Whether messages carry their author as <c>name</c> (<see cref="VllmProviderOptions.SendMessageNames"/>).</summary>
+    public bool SendMessageNames { get; init; } = true;
+
+    /// <summary>The tool call the request requires (<see cref="Microsoft.Extensions.AI.ChatToolMode.RequireAny"/> or a
+    /// required function, with tools sent): an answer without a call is then a <see cref="VllmException"/>;
+    /// <see langword="null"/> when none is required.</summary>
+    public Microsoft.Extensions.AI.RequiredChatToolMode? RequiredTool { get; init; }
 }

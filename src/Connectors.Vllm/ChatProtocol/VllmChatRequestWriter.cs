@@ -66,7 +66,7 @@ internal static class VllmChatRequestWriter
     {
         writer.WriteStartObject();
         writer.WriteString("model"u8, request.ModelId);
-        WriteMessages(writer, messages, options?.Instructions, request.ReasoningField);
+        WriteMessages(writer, messages, options?.Instructions, request.ReasoningField, request.SendMessageNames);
 
         if (options is not null)
         {
@@ -97,12 +97,18 @@ internal static class VllmChatRequestWriter
 
     /// <summary>Writes <c>"messages"</c> as every request that sends a conversation carries it (chat and <c>/tokenize</c>):
     /// <paramref name="instructions"/> merged into the system prompt, the history's reasoning under
-    /// <paramref name="reasoningField"/> (none when <see langword="null"/>).</summary>
-    internal static void WriteMessages(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, string? instructions, string? reasoningField)
+    /// <paramref name="reasoningField"/> (none when <see langword="null"/>), authors as <c>name</c> unless
+    /// <paramref name="sendNames"/> is <see langword="false"/>.</summary>
+    internal static void WriteMessages(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, string? instructions, string? reasoningField, bool sendNames = true)
     {
         writer.WritePropertyName("messages"u8);
         writer.WriteStartArray();
         var merged = MergeInstructions(messages, instructions);
+        if (!sendNames)
+        {
+            merged = WithoutAuthorNames(merged);
+        }
+
         if (reasoningField is null)
         {
             foreach (var message in merged.AsOpenAIChatMessages())
@@ -135,6 +141,28 @@ internal static class VllmChatRequestWriter
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>The messages with <see cref="MeaiChatMessage.AuthorName"/> cleared (on copies; the caller's are left alone), so
+    /// that MEAI's mapping writes no <c>name</c>: servers in Mistral tokenizer mode reject it.</summary>
+    private static IEnumerable<MeaiChatMessage> WithoutAuthorNames(IEnumerable<MeaiChatMessage> messages)
+    {
+        List<MeaiChatMessage>? copy = null;
+        var index = 0;
+        foreach (var message in messages)
+        {
+            if (message.AuthorName is not null)
+            {
+                copy ??= new List<MeaiChatMessage>(messages);
+                var clone = message.Clone();
+                clone.AuthorName = null;
+                copy[index] = clone;
+            }
+
+            index++;
+        }
+
+        return copy ?? messages;
     }
 
     /// <summary>Whether an assistant message of <paramref name="messages"/> has reasoning to send back.</summary>
@@ -347,7 +375,8 @@ internal static class VllmChatRequestWriter
                     writer.WriteEndObject();
                     break;
                 case RequiredChatToolMode:
-                    writer.WriteStringValue("required"u8);
+                    // A version before "required" rejects it: "auto" there, and the client checks the answer for a call.
+                    writer.WriteStringValue(request.Features.RequiredToolChoice ? "required"u8 : "auto"u8);
                     break;
                 default:
                     writer.WriteStringValue("auto"u8);

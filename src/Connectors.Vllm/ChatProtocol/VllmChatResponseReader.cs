@@ -1,6 +1,7 @@
 using System;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.ChatProtocol;
 
@@ -13,10 +14,29 @@ internal static class VllmChatResponseReader
     /// <param name="body">The answer.</param>
     /// <param name="requestedModelId">The model the request named: when the answer names the same, the response's
     /// <see cref="ChatResponse.ModelId"/> is this string rather than a new copy.</param>
+    public static ChatResponse Read(ReadOnlyMemory<byte> body, string? requestedModelId = null)
+        => Read(body, requestedModelId, recovery: null, out _);
+
+    /// <summary>Reads the answer to <paramref name="request"/>: its model string reused, leaked tool-call markup handled by
+    /// <paramref name="recovery"/>, a required tool call checked (after recovery, so recovered calls count).</summary>
+    /// <exception cref="JsonException">The body is not valid JSON.</exception>
+    /// <exception cref="VllmException">The body is JSON but not a chat completion, or has no tool call although the
+    /// request required one.</exception>
+    /// <param name="body">The answer.</param>
+    /// <param name="request">The request it answers.</param>
+    /// <param name="logger">Where an answer that is reasoning only is reported.</param>
     /// <param name="recovery">Leaked tool-call markup handling for this answer, or <see langword="null"/> for none.</param>
-    public static ChatResponse Read(ReadOnlyMemory<byte> body, string? requestedModelId = null, VllmToolCallRecoverer? recovery = null)
+    public static ChatResponse Read(ReadOnlyMemory<byte> body, VllmChatRequest request, ILogger logger, VllmToolCallRecoverer? recovery = null)
     {
-        var update = VllmChatStreamParser.ReadCompletion(body.Span, out var parser, requestedModelId, recovery)
+        var response = Read(body, request.ModelId, recovery, out var parser);
+        parser.EnsureRequiredToolCall(request);
+        parser.ReportReasoningWithoutAnswer(logger, request.ModelId);
+        return response;
+    }
+
+    private static ChatResponse Read(ReadOnlyMemory<byte> body, string? requestedModelId, VllmToolCallRecoverer? recovery, out VllmChatStreamParser parser)
+    {
+        var update = VllmChatStreamParser.ReadCompletion(body.Span, out parser, requestedModelId, recovery)
             ?? throw new VllmException(null, "The server's answer is not a chat completion (it has no choices).", "Check that BaseUrl points at an OpenAI-compatible /v1 endpoint.");
         var message = new ChatMessage(ChatRole.Assistant, update.Contents)
         {

@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Errors;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.ChatProtocol;
 
@@ -13,8 +15,8 @@ namespace Connectors.Vllm.ChatProtocol;
 /// <see cref="Utf8JsonReader"/> pass per chunk, and reads a whole non-streamed <c>chat.completion</c> with the same
 /// functions (<see cref="VllmChatResponseReader"/>; its <c>message</c> is read as one complete <c>delta</c>): reasoning
 /// (under <c>reasoning</c> or <c>reasoning_content</c>, never both) before text, tool-call fragments assembled into
-/// <see cref="FunctionCallContent"/>s on the finish chunk, vLLM's choice fields (<c>stop_reason</c>, <c>logprobs</c>,
-/// <c>token_ids</c>, <c>routed_experts</c>) and response fields in <c>AdditionalProperties</c>, usage kept (continuous
+/// <see cref="FunctionCallContent"/>s on the finish chunk, vLLM's choice fields (<c>stop_reason</c>, <c>logprobs</c> as
+/// <see cref="VllmTokenLogprob"/>s, <c>token_ids</c>, <c>routed_experts</c>) and response fields in <c>AdditionalProperties</c>, usage kept (continuous
 /// usage included) and reported once, error events thrown as <see cref="VllmException"/>.
 /// </summary>
 /// <remarks>One instance per stream (or answer); not thread-safe. Only choice 0 is read back.</remarks>
@@ -33,7 +35,15 @@ internal sealed class VllmChatStreamParser
     private string? _fingerprint;
     private List<ToolCallBuilder>? _toolCalls;
     private int _chunks;
+
+    /// <summary>Whether choice 0's finish chunk arrived: a <c>finish_reason</c> string, an empty one included (which
+    /// <see cref="FinishReason"/> leaves absent).</summary>
+    private bool _finished;
     private long _textChars;
+    private long _reasoningChars;
+
+    /// <summary>A stream's logprobs so far (only when asked for): the finish update carries them all.</summary>
+    private List<VllmTokenLogprob>? _answerLogprobs;
 
     /// <param name="errorContext">What error messages name.</param>
     /// <param name="recovery">Leaked tool-call markup handling for this answer, or <see langword="null"/> for none.</param>
@@ -136,16 +146,61 @@ internal sealed class VllmChatStreamParser
     /// <summary>Throws when the stream ended without <c>[DONE]</c> or without a finish reason.</summary>
     public void EnsureComplete(long bytesRead)
     {
-        if (Done && FinishReason is not null)
+        if (Done && _finished)
         {
             return;
         }
 
-        var missing = !Done && FinishReason is null ? "without a finish reason and without [DONE]" : !Done ? "without [DONE]" : "without a finish reason";
+        var missing = !Done && !_finished ? "without a finish reason and without [DONE]" : !Done ? "without [DONE]" : "without a finish reason";
         throw new VllmException(
             null,
             $"The stream ended {missing}: the answer is incomplete.",
             $"{DescribeReceived()} ({bytesRead} bytes). The server or a proxy closed the connection early; see the vLLM server log.");
+    }
+
+    /// <summary>Gets how many tool calls the answer carried (counted when they are assembled, on the finish chunk).</summary>
+    public int ToolCallCount { get; private set; }
+
+    /// <summary>Throws when <paramref name="request"/> required a tool call (<see cref="ChatToolMode.RequireAny"/> or a
+    /// required function) and the answer has none, <c>finish_reason: tool_calls</c> with an empty list included: an agent
+    /// loop would otherwise take a text (or empty) answer for a finished step.</summary>
+    public void EnsureRequiredToolCall(VllmChatRequest request)
+    {
+        if (request.RequiredTool is not { } required || ToolCallCount > 0)
+        {
+            return;
+        }
+
+        var mode = required.RequiredFunctionName is { } name ? $"ToolMode RequireSpecific(\"{name}\")" : "ToolMode RequireAny";
+        var answered = FinishReason == ChatFinishReason.ToolCalls
+            ? "finish reason tool_calls with an empty list of calls"
+            : string.Create(CultureInfo.InvariantCulture, $"{_textChars} characters of text, finish reason {FinishReason?.Value ?? "none"}");
+        var features = request.Features;
+        var hint = features.Version is { } version && !features.RequiredToolChoice
+            ? $"The server is vLLM {version}, which predates tool_choice \"required\" (added in v{VllmServerFeatures.FirstRequiredToolChoice}), so the request asked for \"auto\" and the model answered without a call. Upgrade vLLM, and start it with --enable-auto-tool-choice --tool-call-parser <parser>."
+            : "vLLM turns the model's output into tool calls only with the right parser: start it with --enable-auto-tool-choice --tool-call-parser <parser> (the parser of the model's family, for example hermes for Qwen2.5, llama3_json for Llama 3.1, mistral for Mistral; see docs/troubleshooting.md), and look for tool-parser errors in the server log.";
+        throw new VllmException(null, $"The request required a tool call ({mode}), but the server answered without one ({answered}).", hint);
+    }
+
+    /// <summary>Logs a Warning when the answer is reasoning only (no text, no tool call), the turn an agent would take for an
+    /// empty answer: most often <c>max_tokens</c> ran out while the model was thinking (finish reason <c>length</c>). The
+    /// hint names what to change; the answer itself is left as the server sent it.</summary>
+    /// <param name="logger">The client's logger.</param>
+    /// <param name="modelId">The model asked.</param>
+    public void ReportReasoningWithoutAnswer(ILogger logger, string modelId)
+    {
+        if (_reasoningChars == 0 || _textChars > 0 || ToolCallCount > 0)
+        {
+            return;
+        }
+
+        var cut = FinishReason == ChatFinishReason.Length;
+        logger.ReasoningWithoutAnswer(
+            modelId,
+            _reasoningChars,
+            FinishReason?.Value ?? "none",
+            (cut ? "The output-token limit ran out while the model was thinking. " : "The model stopped after its reasoning without an answer. ")
+                + "Raise ChatOptions.MaxOutputTokens, cap the thinking with ChatOptions.WithThinkingTokenBudget(n), or turn thinking off with ChatOptions.WithEnableThinking(false).");
     }
 
     /// <summary>What arrived so far, for error messages.</summary>
@@ -280,6 +335,8 @@ internal sealed class VllmChatStreamParser
         string? refusal = null;
         var hasRole = false;
         ChatFinishReason? finish = null;
+        var finished = false;
+        List<VllmTokenLogprob>? logprobs = null;
         object? stopReason = null;
         var hasStopReason = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -341,6 +398,7 @@ internal sealed class VllmChatStreamParser
             else if (reader.ValueTextEquals("finish_reason"u8))
             {
                 reader.Read();
+                finished = reader.TokenType == JsonTokenType.String;
                 finish = VllmChatMapping.MapFinishReason(ref reader);
             }
             else if (reader.ValueTextEquals("stop_reason"u8))
@@ -355,9 +413,22 @@ internal sealed class VllmChatStreamParser
                     _ => ReadElement(ref reader),
                 };
             }
-            else if (reader.ValueTextEquals("logprobs"u8) || reader.ValueTextEquals("token_ids"u8) || reader.ValueTextEquals("routed_experts"u8))
+            else if (reader.ValueTextEquals("logprobs"u8))
             {
-                var name = reader.ValueTextEquals("logprobs"u8) ? "logprobs" : reader.ValueTextEquals("token_ids"u8) ? "token_ids" : "routed_experts";
+                // null in nearly every chunk: nothing read, nothing allocated. Asked for: typed, never a JsonElement.
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    logprobs = VllmChatMapping.ReadLogprobs(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("token_ids"u8) || reader.ValueTextEquals("routed_experts"u8))
+            {
+                var name = reader.ValueTextEquals("token_ids"u8) ? "token_ids" : "routed_experts";
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Null)
                 {
@@ -376,6 +447,15 @@ internal sealed class VllmChatStreamParser
             return;
         }
 
+        if (logprobs is not null)
+        {
+            (extras ??= [])[VllmChatResponseExtensions.LogprobsKey] = logprobs;
+            if (!_complete)
+            {
+                (_answerLogprobs ??= []).AddRange(logprobs);
+            }
+        }
+
         // v0.11.1–v0.15 send the same delta under both names: take one.
         reasoning = string.IsNullOrEmpty(reasoning) ? reasoningContent : reasoning;
         if (_recovery is not null)
@@ -387,6 +467,7 @@ internal sealed class VllmChatStreamParser
         List<AIContent>? contents = null;
         if (!string.IsNullOrEmpty(reasoning))
         {
+            _reasoningChars += reasoning.Length;
             (contents ??= new List<AIContent>(2)).Add(new TextReasoningContent(reasoning));
         }
 
@@ -401,15 +482,22 @@ internal sealed class VllmChatStreamParser
             (contents ??= new List<AIContent>(1)).Add(new ErrorContent(refusal) { ErrorCode = "refusal" });
         }
 
-        if (finish is not null || _complete)
+        if (finished || _complete)
         {
+            _finished |= finished;
             var serverCalls = _toolCalls is { Count: > 0 };
             AddToolCalls(ref contents);
-            finish = _recovery is null ? finish : _recovery.Complete(ref contents, finish, serverCalls);
+            if (_recovery is not null)
+            {
+                var callsBefore = CountCalls(contents);
+                finish = _recovery.Complete(ref contents, finish, serverCalls);
+                ToolCallCount += CountCalls(contents) - callsBefore; // recovered calls count as calls (required tool choice)
+            }
+
             FinishReason = finish ?? FinishReason;
         }
 
-        if (contents is null && finish is null && !hasRole && !_complete)
+        if (contents is null && !finished && !hasRole && !_complete && logprobs is null)
         {
             return;
         }
@@ -423,9 +511,14 @@ internal sealed class VllmChatStreamParser
             }
         }
 
-        if (finish is not null || _complete)
+        if (finished || _complete)
         {
             update.FinishReason = finish;
+            if (_answerLogprobs is not null)
+            {
+                (extras ??= [])[VllmChatResponseExtensions.AnswerLogprobsKey] = _answerLogprobs;
+            }
+
             if (hasStopReason)
             {
                 (extras ??= [])["stop_reason"] = stopReason;
@@ -528,6 +621,20 @@ internal sealed class VllmChatStreamParser
         }
     }
 
+    private static int CountCalls(List<AIContent>? contents)
+    {
+        var count = 0;
+        if (contents is not null)
+        {
+            foreach (var content in contents)
+            {
+                count += content is FunctionCallContent ? 1 : 0;
+            }
+        }
+
+        return count;
+    }
+
     private void AddToolCalls(ref List<AIContent>? contents)
     {
         if (_toolCalls is not { Count: > 0 } builders)
@@ -542,7 +649,8 @@ internal sealed class VllmChatStreamParser
                 continue;
             }
 
-            (contents ??= []).Add(VllmChatMapping.CreateFunctionCall(builder.Id ?? $"call_{builder.Index}", builder.Name, builder.Arguments.ToString()));
+            (contents ??= []).Add(VllmChatMapping.CreateFunctionCall(string.IsNullOrEmpty(builder.Id) ? VllmToolCallIds.New() : builder.Id, builder.Name, builder.Arguments.ToString()));
+            ToolCallCount++;
         }
 
         _toolCalls = null;

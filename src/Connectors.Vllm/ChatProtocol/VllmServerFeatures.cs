@@ -8,6 +8,9 @@ internal sealed class VllmServerFeatures
 {
     public static readonly VllmServerFeatures Unknown = new(null);
 
+    /// <summary>The first version that accepts <c>tool_choice: "required"</c>.</summary>
+    public static readonly Version FirstRequiredToolChoice = new(0, 8, 3);
+
     private readonly EffortLevel _effortLevel;
 
     public VllmServerFeatures(Version? version)
@@ -19,6 +22,10 @@ internal sealed class VllmServerFeatures
 
         // Until v0.6.5 (PR #10463) unknown request fields were rejected, tool "strict" included.
         ToolStrict = version is null || version >= new Version(0, 6, 5);
+
+        // tool_choice "required" since v0.8.3 (PR #13483, merged 2025-04-02; vLLM's tool-calling docs: "as of vllm>=0.8.3");
+        // before, a 400 ("`tool_choice` must either be a named tool, \"auto\", or \"none\"").
+        RequiredToolChoice = version is null || version >= FirstRequiredToolChoice;
 
         // structured_outputs since v0.11.0 (PR #22772); guided_* removed in v0.12.0 (PR #29326).
         StructuredOutputs = version is null || version >= new Version(0, 11, 0);
@@ -57,6 +64,10 @@ internal sealed class VllmServerFeatures
     public bool ToolStrict { get; }
 
     public bool StructuredOutputs { get; }
+
+    /// <summary>Whether this version accepts <c>tool_choice: "required"</c> (older ones get <c>"auto"</c>, and the answer is
+    /// checked for a call all the same).</summary>
+    public bool RequiredToolChoice { get; }
 
     /// <summary>The assistant-message field that carries reasoning back to this version, or <see langword="null"/> for none.</summary>
     public string? ReasoningInputField { get; }

@@ -31,6 +31,7 @@ public sealed class VllmTokenizer : IDisposable
     private readonly Uri _detokenizeUrl;
     private readonly string _tokenizeMissing;
     private readonly string _detokenizeMissing;
+    private readonly bool _sendMessageNames;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="options">Where the server is and how to reach it.</param>
@@ -42,6 +43,7 @@ public sealed class VllmTokenizer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _http = new VllmNativeRouteClient(options, defaultModelId, httpClient);
+        _sendMessageNames = options.SendMessageNames;
         _tokenizeUrl = _http.Endpoint.AtRoot("/tokenize");
         _tokenizeMissing = MissingRouteHint("/tokenize", _tokenizeUrl);
         _detokenizeUrl = _http.Endpoint.AtRoot("/detokenize");
@@ -98,7 +100,7 @@ public sealed class VllmTokenizer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(messages);
         var model = ModelFor(options);
-        var body = BuildChatBody(messages, model, options, options?.Tools);
+        var body = BuildChatBody(messages, model, options, options?.Tools, _sendMessageNames);
         return SendTokenizeAsync(body, model, cancellationToken);
     }
 
@@ -161,13 +163,13 @@ public sealed class VllmTokenizer : IDisposable
     /// overrides the options' tools.</summary>
     /// <remarks>The server's version is not asked for here: the forms of a current server are written (those of
     /// <see cref="VllmServerFeatures.Unknown"/>), as a chat request to a server of unknown version does.</remarks>
-    internal static byte[] BuildChatBody(IEnumerable<ChatMessage> messages, string? model, VllmTokenizeOptions? options, IList<AITool>? tools)
+    internal static byte[] BuildChatBody(IEnumerable<ChatMessage> messages, string? model, VllmTokenizeOptions? options, IList<AITool>? tools, bool sendMessageNames = true)
         => VllmRequestJson.Build(model, writer =>
         {
             var features = VllmServerFeatures.Unknown;
             var list = messages as IReadOnlyCollection<ChatMessage> ?? new List<ChatMessage>(messages);
             var reasoningField = VllmChatRequestWriter.HasAssistantReasoning(list) ? features.ReasoningInputField : null;
-            VllmChatRequestWriter.WriteMessages(writer, list, options?.Instructions, reasoningField);
+            VllmChatRequestWriter.WriteMessages(writer, list, options?.Instructions, reasoningField, sendMessageNames);
             writer.WriteBoolean("add_generation_prompt", options?.AddGenerationPrompt ?? (options?.ContinueFinalMessage != true));
             if (options?.ContinueFinalMessage is { } continueFinal)
             {

@@ -222,6 +222,8 @@ internal static class VllmErrors
             "Start vLLM with --enable-auto-tool-choice --tool-call-parser <parser> (for example hermes for Qwen), or set Tools = false on the model entry."),
         ("requires --tool-call-parser",
             "Start vLLM with --tool-call-parser <parser> (for example hermes for Qwen)."),
+        ("but must be a-z, A-Z, 0-9, with a length of 9",
+            "The server renders chats with mistral_common (--tokenizer-mode mistral), which takes only tool-call ids of 9 letters and digits, and the history carries an id made elsewhere (another server, parser or provider; ids this library makes up already have that form). Give those calls such ids (FunctionCallContent.CallId and the matching FunctionResultContent.CallId), or serve the model with --tokenizer-mode auto."),
         ("--trust-request-chat-template",
             "Start vLLM with --trust-request-chat-template, or remove chat_template from the request."),
         ("Matryoshka",
@@ -264,6 +266,14 @@ internal static class VllmErrors
         {
             var window = context.ContextWindow is { } w ? $" ({w.ToString(CultureInfo.InvariantCulture)} tokens)" : string.Empty;
             return $"The prompt plus the requested output tokens exceed the model's context window{window}. Shorten the conversation (VllmTokenBudgetChatReducer) or lower ChatOptions.MaxOutputTokens / the model entry's MaxTokens.";
+        }
+
+        if (message.Contains("Extra inputs are not permitted", StringComparison.Ordinal)
+            && (message.Contains("\nname\n", StringComparison.Ordinal) || message.Contains("'name'", StringComparison.Ordinal)))
+        {
+            // mistral_common (--tokenizer-mode mistral) forbids "name" on system, user and assistant messages; Agent
+            // Framework fills ChatMessage.AuthorName, which MEAI sends as "name", on every reply.
+            return "The server refuses the messages' \"name\" (the author, ChatMessage.AuthorName): vLLM with --tokenizer-mode mistral does not take it. Set SendMessageNames = false (Vllm:SendMessageNames in configuration) to leave it out of every message.";
         }
 
         foreach (var (fragment, hint) in MessageHints)

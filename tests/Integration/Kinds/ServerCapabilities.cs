@@ -39,6 +39,9 @@ internal sealed record ServerCapabilities
     /// <summary>The server refuses a wrong API key with 401.</summary>
     public bool EnforcesApiKey { get; init; }
 
+    /// <summary>Chat answers carry per-token <c>logprobs</c> in the OpenAI shape when asked.</summary>
+    public bool Logprobs { get; init; } = true;
+
     /// <summary>Embeddings accept <c>dimensions</c> (a Matryoshka model).</summary>
     public bool EmbeddingDimensions { get; init; }
 
@@ -47,7 +50,7 @@ internal sealed record ServerCapabilities
     {
         (StreamUsage, "stream-usage"), (Tools, "tools"), (StructuredOutput, "structured-output"), (TopKMinP, "top_k/min_p"),
         (SeedReproducible, "seed"), (Tokenizer, "tokenize"), (ContextWindowInModels, "max_model_len"), (VersionEndpoint, "version"),
-        (VllmErrors, "vllm-errors"), (EnforcesApiKey, "api-key"), (EmbeddingDimensions, "embedding-dimensions"),
+        (VllmErrors, "vllm-errors"), (EnforcesApiKey, "api-key"), (EmbeddingDimensions, "embedding-dimensions"), (Logprobs, "logprobs"),
     }.Where(c => c.On).Select(c => c.Name));
 
     /// <summary>vLLM itself (any build).</summary>
@@ -58,9 +61,9 @@ internal sealed record ServerCapabilities
     {
         "vllm" => Vllm,
         "sglang" => Vllm with { Tokenizer = false, ContextWindowInModels = false, VersionEndpoint = false, VllmErrors = false, SeedReproducible = false },
-        "tgi" => Vllm with { TopKMinP = false, StructuredOutput = false, Tokenizer = false, ContextWindowInModels = false, VersionEndpoint = false, VllmErrors = false },
+        "tgi" => Vllm with { Logprobs = false, TopKMinP = false, StructuredOutput = false, Tokenizer = false, ContextWindowInModels = false, VersionEndpoint = false, VllmErrors = false },
         "llamacpp" => Vllm with { Tokenizer = false, ContextWindowInModels = false, VersionEndpoint = false, VllmErrors = false },
         "lmstudio" => Vllm with { TopKMinP = false, Tokenizer = false, ContextWindowInModels = false, VersionEndpoint = false, VllmErrors = false, SeedReproducible = false },
-        _ => Vllm with { TopKMinP = false, StructuredOutput = false, SeedReproducible = false, Tokenizer = false, ContextWindowInModels = false, VersionEndpoint = false, VllmErrors = false },
+        _ => Vllm with { Logprobs = false, TopKMinP = false, StructuredOutput = false, SeedReproducible = false, Tokenizer = false, ContextWindowInModels = false, VersionEndpoint = false, VllmErrors = false },
     };
 }

@@ -30,6 +30,7 @@ public sealed class VllmProviderOptionsConfigurationTests
         Assert.Equal("${TEST_VLLM_KEY}", options.ApiKey); // expanded when a client is built, not here
         Assert.Equal("openai-completions", options.Api);
         Assert.True(options.AllowPrivateNetwork);
+        Assert.False(options.SendMessageNames);
         Assert.Equal(2, options.Headers.Count);
         Assert.Equal("search", options.Headers["X-Team"]);
         Assert.Equal("${TEST_TRACE}", options.Headers["x-trace"]);

@@ -59,6 +59,31 @@ public sealed class VllmChatResponseReaderTests
         Assert.Null(VllmChatResponseReader.Read(body, "m").ModelId);
     }
 
+    [Fact]
+    public void Parse_ChunkWithNullLogprobs_CostsNothing()
+    {
+        const string With = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"logprobs\":null,\"finish_reason\":null,\"token_ids\":null}]}";
+        var without = With.Replace(",\"logprobs\":null", string.Empty, StringComparison.Ordinal);
+
+        // Per chunk, logprobs that were not asked for (null in every chunk vLLM sends) add no allocation.
+        Assert.Equal(ChunkAllocated(Encoding.UTF8.GetBytes(without)), ChunkAllocated(Encoding.UTF8.GetBytes(With)));
+    }
+
+    /// <summary>Bytes allocated by parsing one chunk on a stream that has seen it before (least of several).</summary>
+    private static long ChunkAllocated(byte[] chunk)
+    {
+        var parser = new VllmChatStreamParser(new Connectors.Vllm.Errors.VllmErrorContext(new Uri("http://127.0.0.1:8000/v1")));
+        var least = long.MaxValue;
+        for (var i = 0; i < 20; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            _ = parser.Parse(chunk);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return least;
+    }
+
     /// <summary>Bytes allocated by one read (least of several, after a warm-up, so tiering and caches do not count).</summary>
     private static long Allocated(byte[] body, string? requestedModelId = null)
     {

@@ -32,4 +32,14 @@ public sealed class VllmErrorsTests
 
         Assert.Equal("Start vLLM with --trust-request-chat-template, or remove chat_template from the request.", hint);
     }
+
+    [Theory]
+    [InlineData("1 validation error for AssistantMessage\nname\n  Extra inputs are not permitted [type=extra_forbidden, input_value='WeatherAgent', input_type=str]", true)]
+    [InlineData("1 validation error for ChatCompletionRequest\nfunctions\n  Extra inputs are not permitted [type=extra_forbidden, input_value=[], input_type=list]", false)]
+    public void HintFor_ExtraInputsNotPermitted_NamesSendMessageNamesOnlyForName(string message, bool namesSetting)
+    {
+        var hint = VllmErrors.HintFor(400, new VllmErrorInfo(message, "BadRequestError", null, 400), Context);
+
+        Assert.Equal(namesSetting, hint?.Contains("SendMessageNames = false", StringComparison.Ordinal) == true);
+    }
 }

@@ -90,6 +90,21 @@ public sealed class VllmKernelBuilderExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddVllmChatCompletion_Logprobs_TypedTokensInMetadata()
+    {
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "plain").Build();
+        var service = kernel.GetRequiredService<IChatCompletionService>();
+        var history = new ChatHistory();
+        history.AddUserMessage("Hello");
+        var settings = new VllmPromptExecutionSettings { ExtensionData = new Dictionary<string, object> { ["logprobs"] = true } };
+
+        var message = await service.GetChatMessageContentAsync(history, settings, kernel, TestContext.Current.CancellationToken);
+
+        var tokens = Assert.IsAssignableFrom<IReadOnlyList<VllmTokenLogprob>>(message.Metadata!["logprobs"]);
+        Assert.Equal(message.Content, string.Concat(tokens.Select(t => t.Token)));
+    }
+
+    [Fact]
     public async Task AddVllmChatCompletion_ReasoningModelStreaming_ReasoningDeltasInMetadata()
     {
         var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(Options(), "reasoner").Build();

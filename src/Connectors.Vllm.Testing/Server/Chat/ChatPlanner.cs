@@ -105,7 +105,7 @@ internal sealed class ChatPlanner
             var fn = chosen[i]["function"]!;
             var name = (string)fn["name"]!;
             var args = PyText.Dumps(JsonSchemaSample.Create(fn["parameters"], userText), ensureAscii: false);
-            calls.Add(new PlannedCall("chatcmpl-tool-" + _server.NewId(), name, args));
+            calls.Add(new PlannedCall(MistralMode.IsOn(_server.Options) ? MistralMode.NewToolCallId() : "chatcmpl-tool-" + _server.NewId(), name, args));
             var startCost = named ? 0 : tokenizer.Count($"<tool_call>\n{{\"name\": \"{name}\", \"arguments\": ");
             events.Add(new PlanEvent(PlanEventKind.ToolStart, name, startCost, i));
             var index = i;

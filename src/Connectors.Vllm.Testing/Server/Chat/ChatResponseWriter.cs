@@ -7,7 +7,7 @@ internal sealed class ChatResponseWriter
 
     public ChatResponseWriter(ServerState server) => _server = server;
 
-    public byte[] Write(VllmTestModel model, ChatRun run, string id, long created, int promptTokens) => JsonOut.Build(w =>
+    public byte[] Write(VllmTestModel model, ChatRun run, string id, long created, int promptTokens, (bool Asked, int Top) logprobs) => JsonOut.Build(w =>
     {
         w.WriteStartObject();
         w.WriteString("id", id);
@@ -18,7 +18,8 @@ internal sealed class ChatResponseWriter
         w.WriteStartObject();
         w.WriteNumber("index", 0);
         WriteMessage(w, run);
-        w.WriteNull("logprobs");
+        // Every generated token, reasoning included, unless include_reasoning: false hides it (vLLM then drops logprobs too).
+        TokenLogprobs.Write(w, run.HideReasoning ? default : logprobs, run.Events.Where(e => e.Kind is PlanEventKind.Reasoning or PlanEventKind.Content or PlanEventKind.ToolArguments && e.Text.Length > 0).Select(e => e.Text).ToList());
         w.WriteString("finish_reason", run.FinishReason);
         w.WriteStringOrNull("stop_reason", run.StopReason);
         w.WriteNull("token_ids");

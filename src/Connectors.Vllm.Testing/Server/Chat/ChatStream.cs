@@ -20,6 +20,7 @@ internal sealed class ChatStream
     private readonly int _promptTokens;
     private readonly bool _includeUsage;
     private readonly bool _continuousUsage;
+    private readonly (bool Asked, int Top) _logprobs;
     private VllmTestFault? _fault;
     private int _faultAt;
     private int _written;
@@ -35,6 +36,7 @@ internal sealed class ChatStream
         _model = model.Id;
         _promptTokens = promptTokens;
         _includeUsage = body["stream_options"]?["include_usage"] is JsonValue iu && iu.GetValueKind() == JsonValueKind.True;
+        _logprobs = TokenLogprobs.Of(body);
         _continuousUsage = _includeUsage && body["stream_options"]?["continuous_usage_stats"] is JsonValue cu && cu.GetValueKind() == JsonValueKind.True;
     }
 
@@ -140,7 +142,7 @@ internal sealed class ChatStream
             w.WriteNumber("index", 0);
             w.WritePropertyName("delta");
             delta.WriteTo(w);
-            w.WriteNull("logprobs");
+            TokenLogprobs.Write(w, _logprobs, first ? [] : TokenLogprobs.TokensOf(delta));
             if (finish is null)
             {
                 w.WriteNull("finish_reason");

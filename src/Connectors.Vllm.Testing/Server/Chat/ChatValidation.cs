@@ -7,7 +7,7 @@ internal static class ChatValidation
     {
         CheckMessagesPresent(body, version);
         CheckStreamAndTools(body);
-        CheckToolChoice(body);
+        CheckToolChoice(body, version);
         if (body["stop"] is JsonArray stops && version.LimitsStopStrings && stops.Count > 4)
         {
             throw VllmProblem.Validation("too_long", new[] { "body", "stop" },
@@ -102,8 +102,14 @@ internal static class ChatValidation
         }
     }
 
-    private static void CheckToolChoice(JsonObject body)
+    private static void CheckToolChoice(JsonObject body, EmulatedVersion version)
     {
+        if (!version.AcceptsRequiredToolChoice && body["tool_choice"] is JsonValue required && required.GetValueKind() == JsonValueKind.String && required.GetValue<string>() == "required")
+        {
+            // The request model's validator before v0.8.3 (reported by users of v0.6.x-0.8.2).
+            throw VllmProblem.Check("`tool_choice` must either be a named tool, \"auto\", or \"none\".", null);
+        }
+
         var toolChoice = body["tool_choice"];
         if (toolChoice is null || toolChoice.GetValueKind() == JsonValueKind.Null || (toolChoice is JsonValue tv && (string?)tv == "none"))
         {

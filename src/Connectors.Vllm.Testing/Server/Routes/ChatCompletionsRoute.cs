@@ -28,6 +28,10 @@ internal sealed class ChatCompletionsRoute(ServerState server) : ServerRoute(ser
         var maxTokens = MaxTokens(body, maxModelLen);
         ContextLength.CheckTruncation(body, maxModelLen);
         var messages = (JsonArray)body["messages"]!;
+        if (MistralMode.IsOn(Server.Options))
+        {
+            MistralMode.Check(messages);
+        }
         var prompt = PromptTemplate.Render(messages, tools, RequestJson.Bool(body, "add_generation_prompt") ?? true);
         var promptTokens = Server.Tokenizer.Count(prompt);
         var requested = (int)(maxTokens ?? 0);
@@ -38,7 +42,13 @@ internal sealed class ChatCompletionsRoute(ServerState server) : ServerRoute(ser
 
         ChatValidation.CheckSampling(body);
         var budget = maxTokens.HasValue ? (int)maxTokens.Value : maxModelLen - promptTokens;
-        var run = _planner.Plan(model, body, messages, tools, toolChoice, budget);
+        var noCall = tools is null ? null : Server.TakeFault(request, k => k == VllmTestFaultKind.NoToolCall);
+        var run = _planner.Plan(model, body, messages, tools, noCall is null ? toolChoice : "none", budget);
+        if (noCall?.Parameter == 1 && run.FinishReason == "stop")
+        {
+            run = run with { FinishReason = "tool_calls" }; // vLLM #20470: "tool_calls" with no call
+        }
+
         await AnswerAsync(request, body, model, run, promptTokens).ConfigureAwait(false);
     }
 
@@ -58,7 +68,7 @@ internal sealed class ChatCompletionsRoute(ServerState server) : ServerRoute(ser
         }
         else
         {
-            await HttpOut.WriteJsonAsync(request.Context, 200, _writer.Write(model, run, id, created, promptTokens)).ConfigureAwait(false);
+            await HttpOut.WriteJsonAsync(request.Context, 200, _writer.Write(model, run, id, created, promptTokens, TokenLogprobs.Of(body))).ConfigureAwait(false);
         }
 
         Server.CountSuccess();
