@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Packaging check: pack Connectors.Vllm, Connectors.Vllm.Discovery, Connectors.Vllm.Testing and
-# Connectors.Vllm.Aspire into a local folder feed, then build a fresh console app OUTSIDE the repository (its own
-# nuget.config: the local feed + nuget.org, pinned package versions) that references the packages, runs a chat
-# (non-streaming and streaming, then through the Aspire client integration on a generic host) against the in-process
-# test server, and checks the output. Exit 0 = the packages work for someone who did not build them.
+# Packaging check: pack Connectors.Vllm, Connectors.Vllm.Discovery, Connectors.Vllm.Testing,
+# Connectors.Vllm.Aspire and Connectors.Vllm.Aspire.Hosting into a local folder feed, then build a fresh console app
+# OUTSIDE the repository (its own nuget.config: the local feed + nuget.org, pinned package versions) that references the
+# packages, runs a chat (non-streaming and streaming, then through the Aspire client integration on a generic host)
+# against the in-process test server, builds an Aspire app model with a vLLM resource, and checks the output. Exit 0 =
+# the packages work for someone who did not build them.
 # Set PACK_NO_BUILD=1 to pack the already-built Debug output (what .ci/run does).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -15,7 +16,7 @@ mkdir -p "$feed" "$work/consumer"
 
 pack_args=(-o "$feed" -nologo -v quiet)
 if [ "${PACK_NO_BUILD:-0}" = "1" ]; then pack_args+=(--no-build -c Debug); fi
-packages=(Connectors.Vllm.Discovery Connectors.Vllm Connectors.Vllm.Testing Connectors.Vllm.Aspire)
+packages=(Connectors.Vllm.Discovery Connectors.Vllm Connectors.Vllm.Testing Connectors.Vllm.Aspire Connectors.Vllm.Aspire.Hosting)
 for p in "${packages[@]}"; do
   dotnet pack "$repo/src/$p/$p.csproj" "${pack_args[@]}"
 done
@@ -32,9 +33,12 @@ for p in "${packages[@]}"; do
   grep -q '<readme>README.md</readme>' <<<"$nuspec" || { echo "$p: no readme in nuspec"; exit 1; }
   # Repository metadata from SourceLink: the commit the package was built from (the URL too, once a remote exists).
   grep -qE '<repository type="git"[^>]* commit="[0-9a-f]{40}"' <<<"$nuspec" || { echo "$p: no repository commit in nuspec"; exit 1; }
-  # The public API baseline the analyzers check every build against.
+  # Public API: the analyzers' baseline exists (every public symbol is listed), and the XML docs ship for each target.
   for f in PublicAPI.Shipped.txt PublicAPI.Unshipped.txt; do
-    [ -f "$repo/src/$p/$f" ] || { echo "$p: no $f"; exit 1; }
+    head -n 1 "$repo/src/$p/$f" | grep -qx '#nullable enable' || { echo "$p: $f missing or without #nullable enable"; exit 1; }
+  done
+  for tfm in net8.0 net10.0; do
+    grep -q " lib/$tfm/$p.xml$" <<<"$listing" || { echo "$p: lib/$tfm/$p.xml (XML docs) not packed"; exit 1; }
   done
 done
 
@@ -66,13 +70,14 @@ cat > Consumer.csproj <<XML
     <PackageReference Include="Connectors.Vllm.Testing" Version="[$version]" />
     <PackageReference Include="Connectors.Vllm.Aspire" Version="[$version]" />
     <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.15" />
+    <PackageReference Include="Connectors.Vllm.Aspire.Hosting" Version="[$version]" />
   </ItemGroup>
 </Project>
 XML
 cp "$repo/tests/Packaging/Program.cs.txt" Program.cs
 # A fresh global packages folder for our packages only would re-download everything; instead make sure a
 # stale cached copy of the same version can never be used.
-rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.discovery" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.testing" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.aspire"
+rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.discovery" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.testing" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.aspire" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/connectors.vllm.aspire.hosting"
 dotnet build -nologo -v quiet -c Release -o out
 output="$(dotnet out/Consumer.dll)"
 echo "$output"
@@ -80,4 +85,5 @@ grep -qx 'non-streaming: \[test-model\] echo: hello from a package' <<<"$output"
 grep -qx 'streaming: \[test-model\] echo: hello again' <<<"$output" || { echo "streaming answer wrong"; exit 1; }
 grep -qE '^usage: [1-9][0-9]*/[1-9][0-9]*$' <<<"$output" || { echo "usage missing"; exit 1; }
 grep -qx 'aspire: \[test-model\] echo: hello from aspire' <<<"$output" || { echo "Aspire client answer wrong"; exit 1; }
+grep -qxF 'aspire-hosting: Endpoint={vllm.bindings.http.scheme}://{vllm.bindings.http.host}:{vllm.bindings.http.port}/v1;Model=Qwen/Qwen3-0.6B' <<<"$output" || { echo "Aspire hosting connection string wrong"; exit 1; }
 echo "packaging check passed"
