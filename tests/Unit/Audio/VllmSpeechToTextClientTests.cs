@@ -5,7 +5,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net;
-using System.Text;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
 using Microsoft.Extensions.AI;
@@ -21,25 +20,7 @@ public sealed class VllmSpeechToTextClientTests
     private const string Whisper = "openai/whisper-large-v3-turbo";
     private const string ThreeSecondsTranscript = " This is the test server's transcript of 3.0 seconds of audio.";
 
-    /// <summary>A 16 kHz mono 16-bit PCM WAV file of <paramref name="seconds"/> of silence.</summary>
-    internal static byte[] Wav(double seconds)
-    {
-        var dataBytes = (int)(seconds * 32000);
-        var wav = new byte[44 + dataBytes];
-        Encoding.ASCII.GetBytes("RIFF").CopyTo(wav, 0);
-        BitConverter.GetBytes(36 + dataBytes).CopyTo(wav, 4);
-        Encoding.ASCII.GetBytes("WAVEfmt ").CopyTo(wav, 8);
-        BitConverter.GetBytes(16).CopyTo(wav, 16);
-        BitConverter.GetBytes((short)1).CopyTo(wav, 20);
-        BitConverter.GetBytes((short)1).CopyTo(wav, 22);
-        BitConverter.GetBytes(16000).CopyTo(wav, 24);
-        BitConverter.GetBytes(32000).CopyTo(wav, 28);
-        BitConverter.GetBytes((short)2).CopyTo(wav, 32);
-        BitConverter.GetBytes((short)16).CopyTo(wav, 34);
-        Encoding.ASCII.GetBytes("data").CopyTo(wav, 36);
-        BitConverter.GetBytes(dataBytes).CopyTo(wav, 40);
-        return wav;
-    }
+    internal static byte[] Wav(double seconds) => VllmTestAudio.SilentWav(seconds);
 
     internal static async Task<VllmTestServer> StartAsync(string version = "0.27.1", params VllmTestModel[] models)
     {
