@@ -233,9 +233,24 @@ public sealed class VllmSpeechToTextClientTests
         Assert.NotNull(client.GetService<VllmSpeechToTextClient>());
     }
 
-    private static async Task Transcribe(VllmSpeechToTextClient client, bool stream)
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetTextAsync_CancelledToken_ThrowsOperationCanceled(bool stream)
     {
-        var ct = TestContext.Current.CancellationToken;
+        await using var server = await StartAsync();
+        using var client = new VllmSpeechToTextClient(Options(server), Whisper);
+        using var cancelled = new System.Threading.CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Transcribe(client, stream, cancelled.Token));
+
+        Assert.DoesNotContain(server.Requests, r => r.StatusCode == 200);
+    }
+
+    private static async Task Transcribe(VllmSpeechToTextClient client, bool stream, System.Threading.CancellationToken? token = null)
+    {
+        var ct = token ?? TestContext.Current.CancellationToken;
         if (stream)
         {
             await foreach (var _ in client.GetStreamingTextAsync(new MemoryStream(Wav(1)), null, ct))
