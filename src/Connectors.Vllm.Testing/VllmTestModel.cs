@@ -38,6 +38,10 @@ public sealed class VllmTestModel
     /// <c>/v1/embeddings</c>, <c>/score</c> and <c>/rerank</c>, not chat.</summary>
     public bool IsEmbedding { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether this is a speech-to-text model (Whisper-like, the transcription task):
+    /// it serves <c>/v1/audio/transcriptions</c> and <c>/v1/audio/translations</c>, and neither chat nor completions.</summary>
+    public bool IsTranscription { get; set; }
+
     /// <summary>Gets or sets the embedding size of an embedding model. Default 384.</summary>
     public int EmbeddingDimensions { get; set; } = 384;
 
@@ -67,6 +71,11 @@ public sealed class VllmTestModel
     /// <returns>The model entry.</returns>
     public static VllmTestModel Embedding(string id, int dimensions = 384, bool supportsMatryoshka = false) =>
         new(id) { IsEmbedding = true, EmbeddingDimensions = dimensions, SupportsMatryoshka = supportsMatryoshka, MaxModelLen = 512 };
+
+    /// <summary>Creates a speech-to-text model (Whisper-like: a 448-token decoder, transcriptions and translations only).</summary>
+    /// <param name="id">The served model name.</param>
+    /// <returns>The model entry.</returns>
+    public static VllmTestModel Transcription(string id) => new(id) { IsTranscription = true, MaxModelLen = 448 };
 
     /// <summary>Creates a LoRA adapter served on top of <paramref name="parent"/>.</summary>
     /// <param name="id">The adapter name.</param>

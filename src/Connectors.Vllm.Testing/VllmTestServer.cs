@@ -156,7 +156,7 @@ public sealed class VllmTestServer : IAsyncDisposable
         [
             new HealthRoute(_state), new VersionRoute(_state), new LoadRoute(_state), new MetricsRoute(_state), new ModelsRoute(_state),
             new ChatCompletionsRoute(_state), new EmbeddingsRoute(_state), new TokenizeRoute(_state), new DetokenizeRoute(_state),
-            new ScoreRoute(_state), new RerankRoute(_state),
+            new ScoreRoute(_state), new RerankRoute(_state), new TranscriptionsRoute(_state), new TranslationsRoute(_state), new CompletionsRoute(_state),
         ];
         foreach (var route in all)
         {

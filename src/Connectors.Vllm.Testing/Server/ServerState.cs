@@ -194,8 +194,40 @@ internal sealed class ServerState
         return model.MaxModelLen;
     }
 
-    /// <summary>Finds the requested model; <paramref name="embedding"/> null accepts any kind.</summary>
+    /// <summary>Finds the requested model; <paramref name="embedding"/> null accepts any kind, false a generative (chat or
+    /// completions) model, true an embedding model.</summary>
     public VllmTestModel ResolveModel(JsonObject body, bool? embedding, bool paramModel)
+    {
+        Func<VllmTestModel, bool> serves = embedding switch
+        {
+            null => static _ => true,
+            true => static m => m.IsEmbedding,
+            false => static m => !m.IsEmbedding && !m.IsTranscription,
+        };
+        return ResolveModel(ModelName(body), serves, paramModel);
+    }
+
+    /// <summary>Finds the model <paramref name="name"/> (empty: the first one <paramref name="serves"/> accepts); a model
+    /// the route does not serve answers as an absent route does (FastAPI's 404).</summary>
+    public VllmTestModel ResolveModel(string? name, Func<VllmTestModel, bool> serves, bool paramModel)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return Models.FirstOrDefault(serves) ?? throw VllmProblem.RouteNotFound();
+        }
+
+        var model = Models.FirstOrDefault(m => m.Id == name) ?? throw VllmProblem.NotFoundModel(name, paramModel);
+        if (!serves(model))
+        {
+            // A vLLM server serves one model; the route for the other kind of task does not exist there.
+            throw VllmProblem.RouteNotFound();
+        }
+
+        return model;
+    }
+
+    /// <summary>The body's <c>model</c>, checked to be a string (or null).</summary>
+    private static string? ModelName(JsonObject body)
     {
         var node = body["model"];
         string? name = null;
@@ -208,19 +240,7 @@ internal sealed class ServerState
             throw VllmProblem.Validation("string_type", new[] { "body", "model" }, "Input should be a valid string", PyText.Repr(node));
         }
 
-        if (string.IsNullOrEmpty(name))
-        {
-            return Models.FirstOrDefault(m => embedding is null || m.IsEmbedding == embedding) ?? throw VllmProblem.RouteNotFound();
-        }
-
-        var model = Models.FirstOrDefault(m => m.Id == name) ?? throw VllmProblem.NotFoundModel(name, paramModel);
-        if (embedding is { } e && model.IsEmbedding != e)
-        {
-            // A vLLM server serves one model; the route for the other kind of task does not exist there.
-            throw VllmProblem.RouteNotFound();
-        }
-
-        return model;
+        return name;
     }
 
     /// <summary>Which reasoning field names the answer carries.</summary>
@@ -231,6 +251,13 @@ internal sealed class ServerState
         VllmReasoningField.Both => (true, true),
         _ => (Version.SendsReasoning, Version.SendsReasoningContent),
     };
+
+    /// <summary>A route the served model lacks: FastAPI's 404 since v0.16.0 (PR #33139); before, every route existed and
+    /// answered HTTP 200 with an error object naming the API (wire reference §15.1).</summary>
+    /// <param name="api">The API's name in vLLM's message ("Transcriptions", "Translations", "Completions").</param>
+    public VllmProblem RouteAbsent(string api) => Version.AtLeast(0, 16, 0)
+        ? VllmProblem.RouteNotFound()
+        : VllmProblem.WithStatus(200, VllmProblem.Check($"The model does not support {api} API", null), Version);
 
     /// <summary>The strict mode's 400 for a field the emulated vLLM does not declare.</summary>
     public VllmProblem StrictReject(string param, string what) =>

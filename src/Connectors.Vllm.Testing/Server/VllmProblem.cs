@@ -46,6 +46,13 @@ internal sealed class VllmProblem : Exception
     /// <summary>pydantic's "Field required" for the field at <paramref name="loc"/> (<c>body</c>, then the path) missing from <paramref name="input"/>.</summary>
     public static VllmProblem Missing(JsonNode? input, params string[] loc) => Validation("missing", loc, "Field required", PyText.Repr(input));
 
+    /// <summary><paramref name="problem"/>'s error body (with its own <c>code</c>) sent with another HTTP status.</summary>
+    public static VllmProblem WithStatus(int status, VllmProblem problem, EmulatedVersion version) =>
+        new(status, problem.ErrorType, problem.Message, problem.Param)
+        {
+            RawBody = JsonOut.Build(w => JsonOut.WriteError(w, version, problem.Status, problem.ErrorType, problem.Message, problem.Param)),
+        };
+
     public static VllmProblem NotFoundModel(string model, bool withParam) =>
         new(404, "NotFoundError", $"The model `{model}` does not exist.", withParam ? "model" : null);
 }

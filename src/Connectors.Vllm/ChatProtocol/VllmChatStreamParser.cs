@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>
-/// The one reader of vLLM's chat answers: turns chat-completion chunks into <see cref="ChatResponseUpdate"/>s with one
+/// The one reader of vLLM's chat answers (and of the same-shaped text-completion and transcription chunks, whose choice
+/// carries <c>text</c>, or a <c>delta</c> without role and index): turns chat-completion chunks into <see cref="ChatResponseUpdate"/>s with one
 /// <see cref="Utf8JsonReader"/> pass per chunk, and reads a whole non-streamed <c>chat.completion</c> with the same
 /// functions (<see cref="VllmChatResponseReader"/>; its <c>message</c> is read as one complete <c>delta</c>): reasoning
 /// (under <c>reasoning</c> or <c>reasoning_content</c>, never both) before text, tool-call fragments assembled into
@@ -394,6 +395,12 @@ internal sealed class VllmChatStreamParser
             {
                 reader.Read();
                 index = reader.TokenType == JsonTokenType.Number ? reader.GetInt32() : 0;
+            }
+            else if (reader.ValueTextEquals("text"u8))
+            {
+                // A text completion's choice (/v1/completions): the text sits on the choice, not in a delta.
+                reader.Read();
+                text = reader.TokenType == JsonTokenType.String ? reader.GetString() : text;
             }
             else if (reader.ValueTextEquals("finish_reason"u8))
             {

@@ -31,6 +31,9 @@ public static class VllmServiceCollectionExtensions
     /// <summary>The <see cref="IHttpClientFactory"/> name used by unkeyed embedding generators.</summary>
     public const string EmbeddingHttpClientName = "Connectors.Vllm.Embeddings";
 
+    /// <summary>The <see cref="IHttpClientFactory"/> name used by unkeyed speech-to-text clients.</summary>
+    public const string SpeechToTextHttpClientName = "Connectors.Vllm.SpeechToText";
+
     /// <summary>Registers a vLLM <see cref="IChatClient"/>.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="options">Where the server is and how to reach it.</param>
@@ -155,6 +158,24 @@ public static class VllmServiceCollectionExtensions
         return services.AddKeyedVllmEmbeddingGenerator(serviceKey, Bind(configuration), modelId, lifetime);
     }
 
+    /// <summary>Registers a vLLM <see cref="ISpeechToTextClient"/> (<see cref="VllmSpeechToTextClient"/>: transcription and
+    /// translation of audio by a Whisper-like model).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="options">Where the server is and how to reach it.</param>
+    /// <param name="modelId">The default speech model (<c>vllm/&lt;id&gt;</c> or <c>&lt;id&gt;</c>); <see langword="null"/> for the
+    /// server's first served model.</param>
+    /// <param name="lifetime">The service lifetime. Default singleton.</param>
+    /// <returns>A builder to add middleware to (<c>.UseLogging().UseOpenTelemetry()</c>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    [System.Diagnostics.CodeAnalysis.Experimental("MEAI001")]
+    public static SpeechToTextClientBuilder AddVllmSpeechToTextClient(this IServiceCollection services, VllmProviderOptions options, string? modelId = null, ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        var name = AddGatedHttpClient(services, SpeechToTextHttpClientName, null, options);
+        return services.AddSpeechToTextClient(sp => CreateSpeechToTextClient(sp, name, options, modelId), lifetime);
+    }
+
     /// <summary>Reads <see cref="VllmProviderOptions"/> from the "Vllm" section, or from the given section itself.</summary>
     internal static VllmProviderOptions Bind(IConfiguration configuration)
     {
@@ -185,4 +206,10 @@ public static class VllmServiceCollectionExtensions
 
     private static VllmEmbeddingGenerator CreateEmbeddingGenerator(IServiceProvider services, string httpClientName, VllmProviderOptions options, string? modelId)
         => new(WithContainerLogging(options, services), modelId, services.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName));
+
+#pragma warning disable MEAI001 // The speech client implements Microsoft.Extensions.AI's experimental ISpeechToTextClient.
+    /// <summary>Creates the speech client on the named gated <see cref="HttpClient"/> (also used by the Semantic Kernel registration).</summary>
+    internal static VllmSpeechToTextClient CreateSpeechToTextClient(IServiceProvider services, string? httpClientName, VllmProviderOptions options, string? modelId)
+        => new(WithContainerLogging(options, services), modelId, httpClientName is null ? null : services.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName));
+#pragma warning restore MEAI001
 }

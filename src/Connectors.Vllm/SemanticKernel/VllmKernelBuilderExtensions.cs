@@ -1,13 +1,15 @@
 using System;
 using System.Net.Http;
 using Connectors.Vllm;
+using Connectors.Vllm.SemanticKernel;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.SemanticKernel;
 
 /// <summary>
-/// Adds vLLM chat completion and embedding generation to a Semantic Kernel <see cref="IKernelBuilder"/>.
+/// Adds vLLM chat completion, embedding generation, text generation (<c>/v1/completions</c>) and speech to text to a
+/// Semantic Kernel <see cref="IKernelBuilder"/>.
 /// </summary>
 /// <remarks>
 /// The chat service is our <see cref="VllmChatClient"/> with Semantic Kernel's own function invocation on top,
@@ -89,6 +91,53 @@ public static class VllmKernelBuilderExtensions
         ArgumentNullException.ThrowIfNull(options);
         builder.Services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(serviceId, (sp, _) =>
             new VllmEmbeddingGenerator(VllmServiceCollectionExtensions.WithContainerLogging(options, sp), modelId, httpClient));
+        return builder;
+    }
+
+    /// <summary>Adds a vLLM speech-to-text service (Semantic Kernel's <c>IAudioToTextService</c>, over a
+    /// <see cref="VllmSpeechToTextClient"/>): transcription, or translation into English, by a Whisper-like model.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="options">Where the server is and how to reach it.</param>
+    /// <param name="modelId">The speech model; <see langword="null"/> for the server's first served model.</param>
+    /// <param name="serviceId">The service id (key) to register under, or <see langword="null"/>.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use, or <see langword="null"/>.</param>
+    /// <returns>The same builder.</returns>
+    /// <remarks>Semantic Kernel marks <c>IAudioToTextService</c> experimental (SKEXP0001): resolving it needs that diagnostic
+    /// suppressed in the caller's code. The execution settings' <c>ExtensionData["language"]</c> is the spoken language,
+    /// <c>ExtensionData["text_language"]</c> the text's (<c>"en"</c> translates); other entries go to vLLM under their wire names.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddVllmAudioToText(this IKernelBuilder builder, VllmProviderOptions options, string? modelId = null, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+#pragma warning disable SKEXP0001, MEAI001 // IAudioToTextService (SK) and ISpeechToTextClient (MEAI) are experimental; registering them is this method's purpose.
+        builder.Services.AddKeyedSingleton<AudioToText.IAudioToTextService>(serviceId, (sp, _) =>
+            new VllmAudioToTextService(new VllmSpeechToTextClient(VllmServiceCollectionExtensions.WithContainerLogging(options, sp), modelId, httpClient), modelId));
+#pragma warning restore SKEXP0001, MEAI001
+        return builder;
+    }
+
+    /// <summary>Adds a vLLM text generation service (Semantic Kernel's <see cref="TextGeneration.ITextGenerationService"/>)
+    /// over <c>/v1/completions</c>, for base models: the prompt is sent as given, without a chat template.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="options">Where the server is and how to reach it.</param>
+    /// <param name="modelId">The model; <see langword="null"/> for the server's first served model.</param>
+    /// <param name="serviceId">The service id (key) to register under, or <see langword="null"/>.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use, or <see langword="null"/>.</param>
+    /// <returns>The same builder.</returns>
+    /// <remarks>Settings: the typed extras of <see cref="VllmPromptExecutionSettings"/> and every
+    /// <see cref="PromptExecutionSettings.ExtensionData"/> entry under its vLLM wire name (<c>echo</c>, <c>logprobs</c> as the
+    /// number of alternatives, <c>stop</c>, <c>structured_outputs</c>…); what the route refuses (<c>suffix</c>) or does not have
+    /// (chat-only fields) throws <see cref="NotSupportedException"/> before sending. vLLM's <c>max_tokens</c> defaults to 16 on
+    /// this route. Each content's <c>Metadata</c> holds <c>FinishReason</c>, <c>Usage</c> (streamed: on the last content),
+    /// <c>logprobs</c> and <c>stop_reason</c>.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddVllmTextGeneration(this IKernelBuilder builder, VllmProviderOptions options, string? modelId = null, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        builder.Services.AddKeyedSingleton<TextGeneration.ITextGenerationService>(serviceId, (sp, _) =>
+            new VllmTextGenerationService(VllmServiceCollectionExtensions.WithContainerLogging(options, sp), modelId, httpClient));
         return builder;
     }
 }

@@ -128,6 +128,44 @@ internal sealed class VllmTransport : IDisposable
         }
     }
 
+    /// <summary>POSTs <paramref name="content"/> (JSON, multipart, anything) and returns the response with its body unread:
+    /// for the routes whose answer is streamed or read by the caller (transcriptions, completions). Error statuses are
+    /// returned, not thrown; the caller disposes the response.</summary>
+    /// <param name="url">The absolute URL.</param>
+    /// <param name="content">The body; written again for each retry, so it must be replayable.</param>
+    /// <param name="contentType">The body's <c>Content-Type</c> (with its parameters, such as a multipart boundary).</param>
+    /// <param name="headerTimeout">For a streamed answer: the FirstByteTimeout clock around each attempt (the body is then
+    /// timed by the SSE reader alone); <see langword="null"/> for a whole answer (FirstByteTimeout per read).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response, body unread.</returns>
+    /// <exception cref="VllmException">No response: timed out, refused (by the server or the private-network gate), DNS failure.</exception>
+    /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    public async Task<PipelineResponse> PostAsync(Uri url, BinaryContent content, string contentType, VllmHeaderTimeout? headerTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(content);
+        var options = new RequestOptions { CancellationToken = cancellationToken, BufferResponse = false, ErrorOptions = ClientErrorBehaviors.NoThrow };
+        headerTimeout?.AddTo(options);
+        using var message = _pipeline.CreateMessage();
+        message.Apply(options);
+        message.BufferResponse = false;
+        var request = message.Request;
+        request.Method = "POST";
+        request.Uri = url;
+        request.Headers.Set("Accept", headerTimeout is null ? "application/json" : "text/event-stream");
+        request.Headers.Set("Content-Type", contentType);
+        request.Content = content;
+        try
+        {
+            await _pipeline.SendAsync(message).ConfigureAwait(false);
+            return message.ExtractResponse()!;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not VllmException && VllmErrors.FromSendFailure(ex, Endpoint, "POST", url) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
     /// <summary>POSTs JSON and returns the success body; an error status becomes the error factory's
     /// <see cref="VllmException"/> with <paramref name="context"/>'s hints.</summary>
     /// <exception cref="VllmException">The server answered an error status or a body over MaxResponseBytes, could not be

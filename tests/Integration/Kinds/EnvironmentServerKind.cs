@@ -47,6 +47,14 @@ public sealed class EnvironmentServerKind : ServerKind
 
         ChatModel = Env("VLLM_MODEL") ?? await FirstModelAsync(Options).ConfigureAwait(false);
         ReasoningModel = Env("VLLM_REASONING_MODEL");
+        SpeechModel = Env("VLLM_SPEECH_MODEL");
+        if (SpeechModel is not null)
+        {
+            SpeechOptions = Env("VLLM_SPEECH_BASE_URL") is { } speechUrl
+                ? new VllmProviderOptions { BaseUrl = new Uri(speechUrl), ApiKey = key, AllowPrivateNetwork = true }
+                : Options;
+        }
+
         EmbeddingModel = Env("VLLM_EMBEDDING_MODEL");
         if (EmbeddingModel is not null)
         {

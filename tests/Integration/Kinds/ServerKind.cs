@@ -43,6 +43,12 @@ public abstract class ServerKind : IAsyncLifetime
     /// <summary>Gets the Matryoshka size to request from the embedding model, or <see langword="null"/> when it has none.</summary>
     public int? EmbeddingDimensions { get; protected set; }
 
+    /// <summary>Gets a speech-to-text (Whisper-like) model, or <see langword="null"/> when none is configured.</summary>
+    public string? SpeechModel { get; protected set; }
+
+    /// <summary>Gets where the speech-to-text scenarios send their requests (a Whisper server serves nothing else).</summary>
+    public VllmProviderOptions? SpeechOptions { get; protected set; }
+
     /// <summary>Gets the server version this kind is expected to report, or <see langword="null"/> when not known in advance.</summary>
     public string? ExpectedVersion { get; protected set; }
 
@@ -89,6 +95,7 @@ public abstract class ServerKind : IAsyncLifetime
             ["chatModel"] = ChatModel,
             ["reasoningModel"] = ReasoningModel ?? "(none)",
             ["embeddingModel"] = EmbeddingModel ?? "(none)",
+            ["speechModel"] = SpeechModel ?? "(none)",
             ["capabilities"] = Capabilities.Describe(),
         };
         if (SkipReason is null && StartupError is null)

@@ -15,6 +15,7 @@ public abstract class TestServerKind : ServerKind
     internal const string ChatModelId = "test-chat";
     internal const string ReasoningModelId = "test-reasoner";
     internal const string EmbeddingModelId = "test-embedder";
+    internal const string SpeechModelId = "test-whisper";
     internal const int EmbeddingSize = 384;
 
     /// <summary>Gets the vLLM version the server emulates.</summary>
@@ -36,6 +37,7 @@ public abstract class TestServerKind : ServerKind
         options.Models.Add(VllmTestModel.Chat(ChatModelId, maxModelLen: 4096));
         options.Models.Add(VllmTestModel.Reasoning(ReasoningModelId, maxModelLen: 4096));
         options.Models.Add(VllmTestModel.Embedding(EmbeddingModelId, EmbeddingSize, supportsMatryoshka: true));
+        options.Models.Add(VllmTestModel.Transcription(SpeechModelId));
         TestServer = await VllmTestServer.StartAsync(options).ConfigureAwait(false);
 
         Options = new VllmProviderOptions { BaseUrl = TestServer.BaseUrl, ApiKey = key, AllowPrivateNetwork = true };
@@ -43,6 +45,8 @@ public abstract class TestServerKind : ServerKind
         ChatModel = ChatModelId;
         ReasoningModel = ReasoningModelId;
         EmbeddingModel = EmbeddingModelId;
+        SpeechOptions = Options;
+        SpeechModel = SpeechModelId;
         EmbeddingDimensions = 64;
         ExpectedVersion = ServerVersion;
         Capabilities = ServerCapabilities.Vllm with { Tools = true, EnforcesApiKey = true, EmbeddingDimensions = true };

@@ -14,7 +14,8 @@ namespace Connectors.Vllm.Tests.Integration.Kinds;
 /// <summary>
 /// A real vLLM in a container (Testcontainers), started only when <c>VLLM_CONTAINER=1</c> and a Docker engine answers.
 /// GPU by default (all GPUs requested); <c>VLLM_CONTAINER_CPU=1</c> uses vLLM's CPU image. A second container serves the
-/// embedding model when <c>VLLM_CONTAINER_EMBEDDING_MODEL</c> is set (vLLM serves one task per server).
+/// embedding model when <c>VLLM_CONTAINER_EMBEDDING_MODEL</c> is set, a third the speech-to-text model when
+/// <c>VLLM_CONTAINER_SPEECH_MODEL</c> is set (for example <c>openai/whisper-large-v3-turbo</c>; vLLM serves one task per server).
 /// See docs/integration-tests.md for the commands.
 /// </summary>
 public sealed class VllmContainerKind : ServerKind
@@ -88,6 +89,29 @@ public sealed class VllmContainerKind : ServerKind
             EmbeddingDimensions = EnvironmentServerKind.Env("VLLM_CONTAINER_EMBEDDING_DIMENSIONS") is { } d ? int.Parse(d, CultureInfo.InvariantCulture) : null;
             Capabilities = Capabilities with { EmbeddingDimensions = EmbeddingDimensions is not null };
         }
+
+        await StartSpeechAsync(image, key, cpu, startup).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the Whisper-like model named by <c>VLLM_CONTAINER_SPEECH_MODEL</c> in its own container (the
+    /// transcription task has no chat route).</summary>
+    private async Task StartSpeechAsync(string image, string key, bool cpu, TimeSpan startup)
+    {
+        if (EnvironmentServerKind.Env("VLLM_CONTAINER_SPEECH_MODEL") is not { } speechModel)
+        {
+            return;
+        }
+
+        var args = new List<string> { "--model", speechModel, "--api-key", key };
+        if (!cpu)
+        {
+            args.AddRange(["--gpu-memory-utilization", "0.1"]);
+        }
+
+        args.AddRange(Split(EnvironmentServerKind.Env("VLLM_CONTAINER_SPEECH_ARGS")));
+        var url = await StartContainerAsync(image, args, cpu, startup).ConfigureAwait(false);
+        SpeechOptions = new VllmProviderOptions { BaseUrl = url, ApiKey = key, AllowPrivateNetwork = true };
+        SpeechModel = speechModel;
     }
 
     /// <inheritdoc />

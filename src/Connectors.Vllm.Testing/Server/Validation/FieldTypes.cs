@@ -4,11 +4,14 @@ namespace Connectors.Vllm.Testing.Server.Validation;
 internal static class FieldTypes
 {
     /// <summary>Checks the fields the emulated version declares; one it does not know is an extra field, never type-checked.</summary>
-    public static void Check(JsonObject body, EmulatedVersion version)
+    public static void Check(JsonObject body, EmulatedVersion version) => Check(body, version, ChatFields.Kinds);
+
+    /// <summary>Checks the fields of <paramref name="kinds"/> (another route's types, such as /v1/completions' integer <c>logprobs</c>).</summary>
+    public static void Check(JsonObject body, EmulatedVersion version, IReadOnlyDictionary<string, FieldKind> kinds)
     {
         foreach (var (name, value) in body)
         {
-            if (value is null || value.GetValueKind() == JsonValueKind.Null || !ChatFields.Kinds.TryGetValue(name, out var kind) || !version.Declares(name))
+            if (value is null || value.GetValueKind() == JsonValueKind.Null || !kinds.TryGetValue(name, out var kind) || !version.Declares(name))
             {
                 continue;
             }
