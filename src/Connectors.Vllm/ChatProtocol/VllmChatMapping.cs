@@ -64,21 +64,81 @@ internal static class VllmChatMapping
     public static List<VllmTokenLogprob> ReadLogprobs(ref Utf8JsonReader reader)
     {
         var result = new List<VllmTokenLogprob>();
+        List<string?>? tokens = null; // /v1/completions' shape: parallel arrays instead of "content"
+        List<double>? values = null;
+        List<List<VllmTokenLogprob>?>? tops = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isContent = reader.ValueTextEquals("content"u8);
+            var property = reader.ValueTextEquals("content"u8) ? 0
+                : reader.ValueTextEquals("tokens"u8) ? 1
+                : reader.ValueTextEquals("token_logprobs"u8) ? 2
+                : reader.ValueTextEquals("top_logprobs"u8) ? 3
+                : -1;
             reader.Read();
-            if (isContent && reader.TokenType == JsonTokenType.StartArray)
-            {
-                ReadTokenList(ref reader, result, withTop: true);
-            }
-            else
+            if (property < 0 || reader.TokenType != JsonTokenType.StartArray)
             {
                 reader.Skip();
+                continue;
+            }
+
+            switch (property)
+            {
+                case 0:
+                    ReadTokenList(ref reader, result, withTop: true);
+                    break;
+                case 1:
+                    tokens = [];
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        tokens.Add(reader.TokenType == JsonTokenType.String ? reader.GetString() : null);
+                        reader.Skip();
+                    }
+
+                    break;
+                case 2:
+                    values = [];
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        values.Add(reader.TokenType == JsonTokenType.Number ? reader.GetDouble() : double.NaN);
+                        reader.Skip();
+                    }
+
+                    break;
+                default:
+                    tops = [];
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        tops.Add(reader.TokenType == JsonTokenType.StartObject ? ReadTopMap(ref reader) : null);
+                        reader.Skip();
+                    }
+
+                    break;
             }
         }
 
+        for (var i = 0; tokens is not null && i < tokens.Count; i++)
+        {
+            var value = values is not null && i < values.Count ? values[i] : double.NaN;
+            var top = tops is not null && i < tops.Count ? tops[i] : null;
+            result.Add(new VllmTokenLogprob(tokens[i] ?? string.Empty, value, null, top));
+        }
+
         return result;
+    }
+
+    /// <summary>One entry of /v1/completions' <c>top_logprobs</c>: an object of token → logprob (the reader is on its StartObject).</summary>
+    private static List<VllmTokenLogprob> ReadTopMap(ref Utf8JsonReader reader)
+    {
+        var top = new List<VllmTokenLogprob>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var token = reader.GetString() ?? string.Empty;
+            reader.Read();
+            top.Add(new VllmTokenLogprob(token, reader.TokenType == JsonTokenType.Number ? reader.GetDouble() : double.NaN));
+            reader.Skip();
+        }
+
+        return top;
     }
 
     private static void ReadTokenList(ref Utf8JsonReader reader, List<VllmTokenLogprob> into, bool withTop)

@@ -121,7 +121,8 @@ internal sealed class VllmNativeRouteClient : IDisposable
 
         if (ErrorObjectCode(body.Memory.Span) is { } code)
         {
-            throw VllmErrors.FromResponse(code, body.Memory.Span, await ContextAsync(model, cancellationToken).ConfigureAwait(false));
+            var context = await ContextAsync(model, cancellationToken).ConfigureAwait(false);
+            throw VllmErrors.FromResponse(code, body.Memory.Span, context);
         }
 
         return body.Memory;
@@ -141,7 +142,8 @@ internal sealed class VllmNativeRouteClient : IDisposable
             var body = await VllmBodyReader.ReadAsync(response, VllmBodyReader.MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false);
             if (ErrorObjectCode(body.Memory.Span) is { } code)
             {
-                throw VllmErrors.FromResponse(code, body.Memory.Span, await ContextAsync(model, cancellationToken).ConfigureAwait(false));
+                var context = await ContextAsync(model, cancellationToken).ConfigureAwait(false);
+            throw VllmErrors.FromResponse(code, body.Memory.Span, context);
             }
 
             throw new VllmException(null, "The server answered a streamed request with a JSON body instead of server-sent events.", "Check that BaseUrl points at vLLM's OpenAI-compatible /v1 endpoint and not at a proxy that buffers streams.");

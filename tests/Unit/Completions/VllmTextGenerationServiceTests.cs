@@ -106,7 +106,7 @@ public sealed class VllmTextGenerationServiceTests
         var ct = TestContext.Current.CancellationToken;
 
         string text;
-        JsonElement logprobs;
+        IReadOnlyList<VllmTokenLogprob> logprobs;
         if (stream)
         {
             var chunks = new List<StreamingTextContent>();
@@ -116,17 +116,25 @@ public sealed class VllmTextGenerationServiceTests
             }
 
             text = string.Concat(chunks.Select(c => c.Text));
-            logprobs = (JsonElement)chunks[0].Metadata!["logprobs"]!;
+            logprobs = (IReadOnlyList<VllmTokenLogprob>)chunks[0].Metadata!["logprobs"]!;
         }
         else
         {
             var result = Assert.Single(await service.GetTextContentsAsync("Say:", settings, kernel, ct));
             text = result.Text!;
-            logprobs = (JsonElement)result.Metadata!["logprobs"]!;
+            logprobs = (IReadOnlyList<VllmTokenLogprob>)result.Metadata!["logprobs"]!;
         }
 
         Assert.StartsWith("Say: This is", text, StringComparison.Ordinal);
-        Assert.Equal(3, logprobs.GetProperty("top_logprobs")[0].EnumerateObject().Count());
+        // /v1/completions' parallel arrays (tokens, token_logprobs, top_logprobs) read into the same typed tokens as chat's:
+        // each token with its logprob and its top alternatives (logprobs = 2, plus the sampled token first).
+        Assert.NotEmpty(logprobs);
+        Assert.All(logprobs, t =>
+        {
+            Assert.False(string.IsNullOrEmpty(t.Token));
+            Assert.Equal(-0.5, t.Logprob);
+            Assert.Equal([t.Token, "<alt1>", "<alt2>"], t.TopLogprobs.Select(a => a.Token));
+        });
     }
 
     [Fact]
