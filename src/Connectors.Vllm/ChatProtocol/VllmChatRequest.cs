@@ -17,4 +17,10 @@ internal sealed record VllmChatRequest(string ModelId, VllmModelDefinition? Mode
 
     /// <summary>Whether to send <c>include_reasoning: false</c> (<see cref="Microsoft.Extensions.AI.ReasoningOutput.None"/>).</summary>
     public bool ExcludeReasoning { get; init; }
+
+    /// <summary>The call's headers (request id, session id, per-request headers); the same on every attempt. The chat client
+    /// always sets it; the default (one shared id) only serves requests built outside it (the writer's tests).</summary>
+    public Http.VllmRequestHeaders Call { get; init; } = Unset;
+
+    private static readonly Http.VllmRequestHeaders Unset = Http.VllmRequestHeaders.Create();
 }

@@ -57,11 +57,12 @@ internal sealed class VllmNativeRouteClient : IDisposable
     /// <param name="body">The JSON body.</param>
     /// <param name="model">The model the body names, for hints.</param>
     /// <param name="missingRouteHint">The hint when the server has no such route (bare 404): the routes tried and what serves them.</param>
+    /// <param name="call">The call's headers (request id, per-request headers), or <see langword="null"/> for a new request id only.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="VllmException">The server answered an error status, could not be reached, or did not answer in time.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
-    public Task<ReadOnlyMemory<byte>> PostJsonAsync(Uri url, ReadOnlyMemory<byte> body, string? model, string missingRouteHint, CancellationToken cancellationToken)
-        => _transport.PostJsonAsync(url, body, Context(model) with { MissingRouteHint = missingRouteHint }, cancellationToken);
+    public Task<ReadOnlyMemory<byte>> PostJsonAsync(Uri url, ReadOnlyMemory<byte> body, string? model, string missingRouteHint, VllmRequestHeaders? call, CancellationToken cancellationToken)
+        => _transport.PostJsonAsync(url, body, Context(model) with { MissingRouteHint = missingRouteHint }, call, cancellationToken);
 
     /// <summary>The error context for hints.</summary>
     public VllmErrorContext Context(string? model)
