@@ -170,7 +170,7 @@ public sealed partial class VllmChatClient : IChatClient
         var requestId = VllmRequestHeaders.ReportedId(response, request.Call.RequestId);
         var parser = new VllmChatStreamParser(ErrorContext(request, servedModels: null, requestId));
         var first = true;
-        using var reader = new VllmSseReader(response.ContentStream!, _options.MaxSseLineBytes, _options.StreamIdleTimeout, cancellationToken, _endpoint);
+        using var reader = new VllmSseReader(response.ContentStream!, _options.MaxSseLineBytes, _options.StreamIdleTimeout, cancellationToken, _endpoint, requestId);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             // Chunks already buffered must not outlive the caller's cancel: check before each one, not only on network reads.
