@@ -160,60 +160,23 @@ public sealed class VllmRequestHeadersTests
         Assert.Equal("req-8", ex.RequestId);
     }
 
-    [Fact]
-    public async Task GetStreamingResponseAsync_ConnectionBreaksMidStream_ExceptionCarriesRequestId()
+    [Theory]
+    [InlineData("close;2")]
+    [InlineData("no-done")]
+    [InlineData("malformed-chunk;2")]
+    [InlineData("oversized-line;65536")]
+    public async Task GetStreamingResponseAsync_StreamBreaks_ExceptionCarriesRequestId(string fault)
     {
-        var handler = new InMemoryHandler(_ =>
+        await using var server = await ChatTests.ChatTestHost.StartAsync();
+        using var client = ChatTests.ChatTestHost.Client(server, o =>
         {
-            var content = new StreamContent(new BreakingStream("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"u8.ToArray()));
-            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/event-stream");
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+            o.Headers[Connectors.Vllm.Testing.VllmTestFault.HeaderName] = fault;
+            o.MaxSseLineBytes = 4096;
         });
-        using var client = RouterClientHost.Chat(handler);
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => RouterClientHost.RunAsync(client, new ChatOptions().WithRequestId("req-9"), stream: true));
 
-        Assert.StartsWith("The stream broke", ex.ServerMessage, StringComparison.Ordinal);
         Assert.Equal("req-9", ex.RequestId);
-    }
-
-    /// <summary>A body that delivers its bytes, then fails as a reset connection does.</summary>
-    private sealed class BreakingStream(byte[] data) : System.IO.Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_position >= data.Length)
-            {
-                throw new System.IO.IOException("connection reset");
-            }
-
-            var n = Math.Min(count, data.Length - _position);
-            Array.Copy(data, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, System.IO.SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]
