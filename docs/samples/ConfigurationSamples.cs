@@ -1,6 +1,7 @@
 using System;
 using System.Net.Http;
 using Connectors.Vllm;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 
 namespace DocsSamples;
@@ -37,6 +38,31 @@ public static class ConfigurationSamples
         options.Validate();                    // every component also validates when it is created
         #endregion
         return options;
+    }
+
+    /// <summary>Behind a router: session affinity, per-request headers and request ids.</summary>
+    public static async System.Threading.Tasks.Task BehindARouter(VllmProviderOptions options)
+    {
+        #region snippet_behind_a_router
+        options.SessionHeaderName = "x-user-id";            // production-stack: its --session-key (default X-Session-ID)
+        options.StickyResponseHeader = "x-session-token";   // llm-d: the token is sent back on the session's later requests
+        using var client = new VllmChatClient(options, "Qwen/Qwen3-8B");
+
+        var chatOptions = new ChatOptions()
+            .WithSessionId("conversation-42")               // same session → same replica (and its prefix cache)
+            .WithRequestId("order-7-summary")               // X-Request-Id; otherwise a new id per request
+            .WithRequestHeader("X-Tenant", "blue")          // this request only
+            .WithInferenceObjective("premium");             // llm-d's x-llm-d-inference-objective
+        try
+        {
+            var response = await client.GetResponseAsync("Summarize order 7.", chatOptions);
+            Console.WriteLine(response.AdditionalProperties?["request_id"]); // find it in the router's and vLLM's logs
+        }
+        catch (VllmException ex)
+        {
+            Console.WriteLine($"{ex.StatusCode} {ex.RequestId} {ex.RequestDroppedReason}: {ex.Message}");
+        }
+        #endregion
     }
 
     /// <summary>Your own HttpClient that keeps the private-network gate.</summary>

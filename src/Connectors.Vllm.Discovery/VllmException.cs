@@ -63,6 +63,15 @@ public sealed class VllmException : Exception
     /// <summary>Gets vLLM's error <c>param</c> (the request field at fault), or <see langword="null"/>.</summary>
     public string? Param { get; init; }
 
+    /// <summary>Gets the id of the failed request: the <c>X-Request-Id</c> the server or router sent back, else the one this
+    /// library sent (the caller's <c>WithRequestId</c> value, or a generated one); <see langword="null"/> when nothing was
+    /// sent. vLLM and the routers in front of it log requests under this id.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>Gets why a router dropped the request, from llm-d's <c>x-llm-d-request-dropped-reason</c> response header
+    /// (for example <c>rejected-saturated</c>, <c>rejected-no-endpoints</c>, <c>evicted</c>), or <see langword="null"/>.</summary>
+    public string? RequestDroppedReason { get; init; }
+
     /// <summary>Initializes a new instance for a failure on the client's side, before or instead of a request (the
     /// private-network gate, the token-budget reducer, a refused option): the message names who failed itself, so it
     /// gets no "vLLM …" head, and <see cref="ServerMessage"/> and <see cref="StatusCode"/> stay <see langword="null"/>

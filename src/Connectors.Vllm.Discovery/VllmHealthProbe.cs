@@ -156,7 +156,7 @@ public sealed class VllmHealthProbe : IDisposable
             }
             else
             {
-                problems.Add(Sentence(VllmErrors.FromResponse(models.Status, models.Body.Span, VllmErrorContext.For(endpoint))) + $" (curl {modelsUrl})");
+                problems.Add(Sentence(VllmErrors.FromResult(models, VllmErrorContext.For(endpoint))) + $" (curl {modelsUrl})");
             }
 
             version = await ReadVersionAsync(transport, cancellationToken).ConfigureAwait(false);

@@ -23,7 +23,7 @@ public sealed partial class VllmProviderOptions
     /// <remarks>
     /// <para>Keys are read by hand (no reflection binder), so this works under trimming and native AOT.
     /// Every property binds: <c>BaseUrl</c>, <c>ApiKey</c>, <c>Api</c>, <c>AllowPrivateNetwork</c>, <c>Headers</c>
-    /// (an object of name/value pairs), <c>Models</c> (an array of model entries with <c>Id</c>, <c>Name</c>,
+    /// (an object of name/value pairs), <c>SessionHeaderName</c>, <c>StickyResponseHeader</c>, <c>Models</c> (an array of model entries with <c>Id</c>, <c>Name</c>,
     /// <c>Reasoning</c>, <c>Input</c>, <c>Tools</c>, <c>Cost</c>, <c>ContextWindow</c>, <c>MaxTokens</c>,
     /// <c>Parent</c>, <c>Root</c>), the timeouts as time-span strings (<c>"00:00:10"</c>), <c>Retry</c>,
     /// the size limits, <c>DiscoveryCacheTtl</c>, <c>SendMessageNames</c> and <c>ToolCallRecovery</c> (<c>"Off"</c>,
@@ -57,6 +57,9 @@ public sealed partial class VllmProviderOptions
 
             options.Headers[header.Key] = header.Value ?? string.Empty;
         }
+
+        options.SessionHeaderName = VllmConfigurationReader.Text(section, nameof(SessionHeaderName)) ?? options.SessionHeaderName;
+        options.StickyResponseHeader = VllmConfigurationReader.Text(section, nameof(StickyResponseHeader));
 
         foreach (var entry in section.GetSection(nameof(Models)).GetChildren())
         {

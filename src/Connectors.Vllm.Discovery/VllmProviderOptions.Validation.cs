@@ -38,6 +38,7 @@ public sealed partial class VllmProviderOptions
         }
 
         ValidateHeaders(problems);
+        ValidateSessionHeaders(problems);
         ValidateModels(problems);
 
         Positive(problems, GetSettingKey(nameof(ConnectTimeout)), ConnectTimeout, allowInfinite: true);
@@ -158,6 +159,38 @@ public sealed partial class VllmProviderOptions
             }
         }
     }
+
+    private void ValidateSessionHeaders(List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(SessionHeaderName) || !IsHeaderName(SessionHeaderName))
+        {
+            problems.Add($"{KeyOf(nameof(SessionHeaderName))}: '{SessionHeaderName}' is not a valid header name; the default is {DefaultSessionHeaderName}.");
+        }
+        else if (IsReservedHeader(SessionHeaderName))
+        {
+            problems.Add($"{KeyOf(nameof(SessionHeaderName))}: '{SessionHeaderName}' is reserved; use a header of its own such as {DefaultSessionHeaderName} or the router's --session-key.");
+        }
+
+        if (StickyResponseHeader is not null)
+        {
+            if (string.IsNullOrWhiteSpace(StickyResponseHeader) || !IsHeaderName(StickyResponseHeader))
+            {
+                problems.Add($"{KeyOf(nameof(StickyResponseHeader))}: '{StickyResponseHeader}' is not a valid header name (for llm-d use x-session-token), or leave it unset.");
+            }
+            else if (IsReservedHeader(StickyResponseHeader))
+            {
+                problems.Add($"{KeyOf(nameof(StickyResponseHeader))}: '{StickyResponseHeader}' is reserved; name the router's session header (for llm-d x-session-token).");
+            }
+        }
+    }
+
+    private static bool IsHeaderName(string name) => name.AsSpan().IndexOfAny(" :\r\n\t") < 0;
+
+    private static bool IsReservedHeader(string name)
+        => name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("X-Request-Id", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase);
 
     private void ValidateModels(List<string> problems)
     {

@@ -39,6 +39,20 @@ public sealed partial class VllmProviderOptions
     /// <summary>Gets extra headers sent with every request (values may use <c>${NAME}</c>).</summary>
     public IDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The default of <see cref="SessionHeaderName"/>: <c>X-Session-ID</c>, which vLLM, vllm-router, llm-d and Ray Serve read.</summary>
+    public const string DefaultSessionHeaderName = "X-Session-ID";
+
+    /// <summary>Gets or sets the header a session id (<c>ChatOptions.WithSessionId</c>) is sent in, so that a router sends a
+    /// session's requests to the same replica. Default <c>X-Session-ID</c>; behind vLLM's production-stack router set it to
+    /// the router's <c>--session-key</c> (for example <c>x-user-id</c>).</summary>
+    public string SessionHeaderName { get; set; } = DefaultSessionHeaderName;
+
+    /// <summary>Gets or sets a response header that a router uses to pin a session (for example llm-d's
+    /// <c>x-session-token</c>): its value is captured per session id and sent back, under the same name, on that session's
+    /// later requests. <see langword="null"/> (the default) for none. At most 10,000 sessions are remembered per client
+    /// (the least recently used is forgotten first).</summary>
+    public string? StickyResponseHeader { get; set; }
+
     /// <summary>Gets the explicitly configured models; empty means "discover them from the server".</summary>
     public IList<VllmModelDefinition> Models { get; set; } = new List<VllmModelDefinition>();
 

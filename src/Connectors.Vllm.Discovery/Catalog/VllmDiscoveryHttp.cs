@@ -19,7 +19,7 @@ internal static class VllmDiscoveryHttp
     /// <summary><c>/version</c> and <c>/health</c> bodies are tiny; anything larger is not vLLM's.</summary>
     public const int MaxSmallBodyBytes = 64 * 1024;
 
-    /// <summary><c>GET {BaseUrl}/models</c>, converted. HTTP errors go through <see cref="VllmErrors.FromResponse"/>.</summary>
+    /// <summary><c>GET {BaseUrl}/models</c>, converted. HTTP errors go through <see cref="VllmErrors.FromResult"/>.</summary>
     public static async Task<IReadOnlyList<VllmModelDefinition>> FetchModelsAsync(VllmTransport transport, CancellationToken cancellationToken)
     {
         var endpoint = transport.Endpoint;
@@ -32,7 +32,7 @@ internal static class VllmDiscoveryHttp
 
         if (!result.IsSuccess)
         {
-            throw VllmErrors.FromResponse(result.Status, result.Body.Span, VllmErrorContext.For(endpoint));
+            throw VllmErrors.FromResult(result, VllmErrorContext.For(endpoint));
         }
 
         if (result.TooLarge)
@@ -55,7 +55,7 @@ internal static class VllmDiscoveryHttp
         var result = await transport.GetAsync(endpoint.AtRoot("/version"), MaxSmallBodyBytes, retry, cancellationToken).ConfigureAwait(false);
         if (result.Status >= 500)
         {
-            throw VllmErrors.FromResponse(result.Status, result.Body.Span, VllmErrorContext.For(endpoint));
+            throw VllmErrors.FromResult(result, VllmErrorContext.For(endpoint));
         }
 
         return result.IsSuccess && !result.TooLarge
@@ -63,9 +63,12 @@ internal static class VllmDiscoveryHttp
             : new VllmServerInfo(endpoint.BaseUrl, null);
     }
 
-    /// <summary>Converts a <c>/v1/models</c> body: <c>max_model_len</c> → ContextWindow (a LoRA adapter takes its parent's),
-    /// <c>parent</c>/<c>root</c> kept,
-    /// capabilities left undeclared, MaxTokens null. Throws a <see cref="VllmException"/> for anything that is not a model list.</summary>
+    /// <summary>Converts a <c>/v1/models</c> body: <c>max_model_len</c> (else Ray Serve's
+    /// <c>metadata.max_request_context_length</c>) → ContextWindow (a LoRA adapter without one takes its parent's),
+    /// <c>parent</c>/<c>root</c> kept, capabilities left undeclared, MaxTokens null. A router's aggregated list may name a model
+    /// more than once (one card per replica): each id is kept once, at its first place, with the first context window any of
+    /// its cards gives. Unknown fields are ignored and missing ones stay unset. Throws a <see cref="VllmException"/> for
+    /// anything that is not a model list.</summary>
     public static IReadOnlyList<VllmModelDefinition> ParseModels(ReadOnlySpan<byte> body, Uri url)
     {
         VllmModelListResponse? list;
@@ -93,8 +96,9 @@ internal static class VllmDiscoveryHttp
             throw NotAModelList(url, "it has no \"data\" array", null);
         }
 
-        var models = new VllmModelDefinition[list.Data.Count];
-        for (var i = 0; i < models.Length; i++)
+        var byId = new Dictionary<string, VllmModelDefinition>(list.Data.Count, StringComparer.Ordinal);
+        var ordered = new List<VllmModelDefinition>(list.Data.Count);
+        for (var i = 0; i < list.Data.Count; i++)
         {
             var card = list.Data[i];
             if (card is null || string.IsNullOrEmpty(card.Id))
@@ -102,15 +106,23 @@ internal static class VllmDiscoveryHttp
                 throw NotAModelList(url, $"entry {i.ToString(CultureInfo.InvariantCulture)} of \"data\" has no \"id\"", null);
             }
 
-            models[i] = new VllmModelDefinition
+            var parent = string.IsNullOrEmpty(card.Parent) ? null : card.Parent;
+            var root = string.IsNullOrEmpty(card.Root) ? null : card.Root;
+            if (byId.TryGetValue(card.Id, out var seen))
             {
-                Id = card.Id,
-                ContextWindow = card.MaxModelLen is > 0 ? card.MaxModelLen : null,
-                Parent = string.IsNullOrEmpty(card.Parent) ? null : card.Parent,
-                Root = string.IsNullOrEmpty(card.Root) ? null : card.Root,
-            };
+                // The same model from another replica: fill what the first card left out.
+                seen.ContextWindow ??= card.ContextLength;
+                seen.Parent ??= parent;
+                seen.Root ??= root;
+                continue;
+            }
+
+            var model = new VllmModelDefinition { Id = card.Id, ContextWindow = card.ContextLength, Parent = parent, Root = root };
+            byId.Add(card.Id, model);
+            ordered.Add(model);
         }
 
+        var models = ordered.ToArray();
         InheritParentWindows(models);
         return new ReadOnlyCollection<VllmModelDefinition>(models);
     }

@@ -61,6 +61,7 @@ public sealed partial class VllmChatClient
 
         return new VllmChatRequest(modelId, model, features, stream)
         {
+            Call = VllmCallHeaders.For(options?.AdditionalProperties),
             ReasoningField = sendsReasoning ? features.ReasoningInputField : null,
             ReasoningEffort = sentEffort,
             ExcludeReasoning = excludeReasoning && features.AcceptsReasoningFields,
@@ -154,14 +155,12 @@ public sealed partial class VllmChatClient
                 || options.Tools is { Count: > 0 }
                 || options.AdditionalProperties?.ContainsKey(VllmChatOptionsExtensions.StructuredOutputs) == true);
 
-    /// <summary>The options of a non-streamed request that cannot be cancelled: the same for every such request, so made once
-    /// (the pipeline only reads them).</summary>
-    private static readonly RequestOptions UncancellableOptions = NewRequestOptions(CancellationToken.None);
 
     private async ValueTask<PipelineResponse> SendAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, CancellationToken cancellationToken)
     {
         using var content = new VllmJsonContent(VllmChatRequestWriter.Write(messages, options, request, this));
-        var requestOptions = request.Stream || cancellationToken.CanBeCanceled ? NewRequestOptions(cancellationToken) : UncancellableOptions;
+        var requestOptions = NewRequestOptions(cancellationToken);
+        request.Call.AddTo(requestOptions, _endpoint);
 
         // A stream: FirstByteTimeout until the headers only; the SSE reader alone times the body (StreamIdleTimeout).
         using var headerTimeout = request.Stream ? new VllmHeaderTimeout(_options.FirstByteTimeout, cancellationToken) : null;
@@ -173,7 +172,7 @@ public sealed partial class VllmChatClient
             var result = await _chatClient.CompleteChatAsync(content, requestOptions).ConfigureAwait(false);
             response = result.GetRawResponse();
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.FromSendFailure(ex, _endpoint, "POST", _endpoint.Under("chat/completions")) is { } failure)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.FromSendFailure(ex, _endpoint, "POST", _endpoint.Under("chat/completions"), request.Call.RequestId) is { } failure)
         {
             throw failure;
         }
@@ -216,11 +215,17 @@ public sealed partial class VllmChatClient
 
         var inner = new ClientResultException($"Service request failed. Status: {response.Status} ({response.ReasonPhrase})", response);
         var context = ErrorContext(request, served);
-        return VllmErrors.FromResponse(response.Status, body.Span, context, inner);
+        return VllmErrors.FromResponse(response, body.Span, context, request.Call.RequestId, inner);
     }
 
-    private VllmErrorContext ErrorContext(VllmChatRequest request, IReadOnlyList<string>? servedModels)
-        => VllmErrorContext.For(_endpoint, request.ModelId, servedModels, request.Model?.ContextWindow);
+    /// <summary>The hints' context of <paramref name="request"/>; <paramref name="requestId"/> is the id to report (the one
+    /// the server sent back, else the one sent).</summary>
+    private VllmErrorContext ErrorContext(VllmChatRequest request, IReadOnlyList<string>? servedModels, string? requestId = null)
+        => VllmErrorContext.For(_endpoint, request.ModelId, servedModels, request.Model?.ContextWindow) with { RequestId = requestId ?? request.Call.RequestId };
+
+    /// <summary>The key of <see cref="ChatResponse.AdditionalProperties"/> (and of the first streamed update's) under which the
+    /// request id is reported.</summary>
+    internal const string RequestIdProperty = "request_id";
 
     /// <summary>Reads a whole (non-streamed) answer, refusing one larger than MaxResponseBytes.</summary>
     private async ValueTask<ReadOnlyMemory<byte>> ReadBodyAsync(PipelineResponse response, CancellationToken cancellationToken)

@@ -89,14 +89,21 @@ public sealed partial class VllmChatClient : IChatClient
         var request = await PrepareAsync(messages, options, stream: false, cancellationToken).ConfigureAwait(false);
         using var response = await SendAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
         var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        ChatResponse answer;
         try
         {
-            return VllmChatResponseReader.Read(body, request, _endpoint.Logger, VllmToolCallRecoverer.For(options, _options.ToolCallRecovery, _endpoint.Logger));
+            answer = VllmChatResponseReader.Read(body, request, _endpoint.Logger, VllmToolCallRecoverer.For(options, _options.ToolCallRecovery, _endpoint.Logger));
         }
         catch (System.Text.Json.JsonException ex)
         {
-            throw new VllmException(null, "The server's answer is not valid JSON.", "Check that BaseUrl points at an OpenAI-compatible /v1 endpoint and not at a proxy's error page.", ex);
+            throw new VllmException(null, "The server's answer is not valid JSON.", "Check that BaseUrl points at an OpenAI-compatible /v1 endpoint and not at a proxy's error page.", ex)
+            {
+                RequestId = VllmRequestHeaders.ReportedId(response, request.Call.RequestId),
+            };
         }
+
+        (answer.AdditionalProperties ??= [])[RequestIdProperty] = VllmRequestHeaders.ReportedId(response, request.Call.RequestId);
+        return answer;
     }
 
     /// <inheritdoc />
@@ -160,8 +167,10 @@ public sealed partial class VllmChatClient : IChatClient
         messages = AsCollection(messages);
         var request = await PrepareAsync(messages, options, stream: true, cancellationToken).ConfigureAwait(false);
         using var response = await SendAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
-        var parser = new VllmChatStreamParser(ErrorContext(request, servedModels: null), VllmToolCallRecoverer.For(options, _options.ToolCallRecovery, _endpoint.Logger));
-        using var reader = new VllmSseReader(response.ContentStream!, _options.MaxSseLineBytes, _options.StreamIdleTimeout, cancellationToken, _endpoint);
+        var requestId = VllmRequestHeaders.ReportedId(response, request.Call.RequestId);
+        var parser = new VllmChatStreamParser(ErrorContext(request, servedModels: null, requestId), VllmToolCallRecoverer.For(options, _options.ToolCallRecovery, _endpoint.Logger));
+        var first = true;
+        using var reader = new VllmSseReader(response.ContentStream!, _options.MaxSseLineBytes, _options.StreamIdleTimeout, cancellationToken, _endpoint, requestId);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             // Chunks already buffered must not outlive the caller's cancel: check before each one, not only on network reads.
@@ -169,6 +178,14 @@ public sealed partial class VllmChatClient : IChatClient
             var update = parser.Parse(reader.Data);
             if (update is not null)
             {
+                if (first)
+                {
+                    // On the first update, so the caller has it even when the stream fails later; ToChatResponse() keeps it on
+                    // the message (MEAI scopes the AdditionalProperties of an update with a MessageId to its message).
+                    (update.AdditionalProperties ??= [])[RequestIdProperty] = requestId;
+                    first = false;
+                }
+
                 yield return update;
             }
 

@@ -423,13 +423,90 @@ public static class VllmChatOptionsExtensions
     /// <exception cref="ArgumentException"><paramref name="salt"/> is empty.</exception>
     public static ChatOptions WithCacheSalt(this ChatOptions options, string salt) => Set(options, CacheSalt, NotEmpty(salt));
 
-    /// <summary>Sets <c>request_id</c>; the response id becomes <c>chatcmpl-&lt;requestId&gt;</c>.</summary>
+    /// <summary>Sets the request id: sent as the <c>X-Request-Id</c> header (which vLLM and the routers in front of it log and
+    /// echo) and as the body field <c>request_id</c>; vLLM's response id becomes <c>chatcmpl-&lt;requestId&gt;</c>. Without it
+    /// every request gets a new id. The id is reported in <c>ChatResponse.AdditionalProperties["request_id"]</c> (streamed: in the
+    /// first update's <c>AdditionalProperties</c>, which <c>ToChatResponse()</c> keeps on the message) and in
+    /// <see cref="VllmException.RequestId"/>.</summary>
     /// <param name="options">The options to change.</param>
     /// <param name="requestId">The id.</param>
     /// <returns><paramref name="options"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="requestId"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="requestId"/> is empty.</exception>
     public static ChatOptions WithRequestId(this ChatOptions options, string requestId) => Set(options, RequestId, NotEmpty(requestId));
+
+    /// <summary>Adds a header to this request only (for example a router's routing or tenant header), on top of
+    /// <see cref="VllmProviderOptions.Headers"/>; a header of the same name given there is replaced for this request. The value
+    /// is never logged. A later call with the same name replaces the value.</summary>
+    /// <param name="options">The options to change.</param>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">The value.</param>
+    /// <returns><paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="name"/> or <paramref name="value"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a header name, or is <c>Authorization</c> (set
+    /// <see cref="VllmProviderOptions.ApiKey"/>) or <c>User-Agent</c> (set <see cref="VllmProviderOptions.Headers"/>);
+    /// <paramref name="value"/> contains a line break.</exception>
+    public static ChatOptions WithRequestHeader(this ChatOptions options, string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Pipeline.VllmCallHeaders.SetHeader(options.AdditionalProperties ??= [], name, value);
+        return options;
+    }
+
+    /// <summary>Sets the session id, sent in the header named by <see cref="VllmProviderOptions.SessionHeaderName"/> (default
+    /// <c>X-Session-ID</c>), so that a router (production-stack, vllm-router, llm-d, Ray Serve) sends all of a session's
+    /// requests to the same replica and its prefix cache; with <see cref="VllmProviderOptions.StickyResponseHeader"/> the
+    /// router's session token is sent back too.</summary>
+    /// <param name="options">The options to change.</param>
+    /// <param name="sessionId">The session id (for example a conversation or user id).</param>
+    /// <returns><paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="sessionId"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="sessionId"/> is empty or contains a line break.</exception>
+    public static ChatOptions WithSessionId(this ChatOptions options, string sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (options.AdditionalProperties ??= [])[Pipeline.VllmCallHeaders.SessionKey] = HeaderValue(sessionId);
+        return options;
+    }
+
+    /// <summary>Names the llm-d <c>InferenceObjective</c> of this request (header <c>x-llm-d-inference-objective</c>): its
+    /// priority class in llm-d's flow control.</summary>
+    /// <param name="options">The options to change.</param>
+    /// <param name="objective">The InferenceObjective's name.</param>
+    /// <returns><paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="objective"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="objective"/> is empty or contains a line break.</exception>
+    public static ChatOptions WithInferenceObjective(this ChatOptions options, string objective)
+        => options.WithRequestHeader(LlmDHeaders.Objective, HeaderValue(objective));
+
+    /// <summary>Sets the llm-d fairness id of this request (header <c>x-llm-d-inference-fairness-id</c>): the tenant whose
+    /// share llm-d's flow control keeps fair.</summary>
+    /// <param name="options">The options to change.</param>
+    /// <param name="fairnessId">The tenant id.</param>
+    /// <returns><paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="fairnessId"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="fairnessId"/> is empty or contains a line break.</exception>
+    public static ChatOptions WithFairnessId(this ChatOptions options, string fairnessId)
+        => options.WithRequestHeader(LlmDHeaders.FairnessId, HeaderValue(fairnessId));
+
+    /// <summary>Sets llm-d's latency objective for the first token (header <c>x-llm-d-slo-ttft-ms</c>, whole milliseconds),
+    /// which its SLO-aware scheduling uses to pick a replica.</summary>
+    /// <param name="options">The options to change.</param>
+    /// <param name="timeToFirstToken">The target time to the first token; positive.</param>
+    /// <returns><paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeToFirstToken"/> is not positive.</exception>
+    public static ChatOptions WithTimeToFirstTokenObjective(this ChatOptions options, TimeSpan timeToFirstToken)
+        => options.WithRequestHeader(LlmDHeaders.TtftMs, Milliseconds(timeToFirstToken));
+
+    /// <summary>Sets llm-d's latency objective per output token (header <c>x-llm-d-slo-tpot-ms</c>, whole milliseconds).</summary>
+    /// <param name="options">The options to change.</param>
+    /// <param name="timePerOutputToken">The target time per output token; positive.</param>
+    /// <returns><paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timePerOutputToken"/> is not positive.</exception>
+    public static ChatOptions WithTimePerOutputTokenObjective(this ChatOptions options, TimeSpan timePerOutputToken)
+        => options.WithRequestHeader(LlmDHeaders.TpotMs, Milliseconds(timePerOutputToken));
 
     /// <summary>Sets <c>stream_options.continuous_usage_stats</c>: usage on every streamed chunk. The client still
     /// reports exactly one usage total, from the final usage chunk.</summary>
@@ -446,6 +523,34 @@ public static class VllmChatOptionsExtensions
     {
         ArgumentNullException.ThrowIfNull(value, name);
         return value;
+    }
+
+    /// <summary>A header value: not empty, no line break.</summary>
+    internal static string HeaderValue(string value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value, name);
+        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            throw new ArgumentException("The value must not contain line breaks.", name);
+        }
+
+        return value;
+    }
+
+    /// <summary>A positive time in whole milliseconds (at least 1), as llm-d's SLO headers take it.</summary>
+    internal static string Milliseconds(TimeSpan value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero, name);
+        return Math.Max(1L, (long)Math.Round(value.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>llm-d's request headers (llm-d/llm-d-router; the older <c>x-gateway-…</c> names are still read there).</summary>
+    internal static class LlmDHeaders
+    {
+        public const string Objective = "x-llm-d-inference-objective";
+        public const string FairnessId = "x-llm-d-inference-fairness-id";
+        public const string TtftMs = "x-llm-d-slo-ttft-ms";
+        public const string TpotMs = "x-llm-d-slo-tpot-ms";
     }
 
     /// <summary><paramref name="value"/>, after <see cref="ArgumentException.ThrowIfNullOrEmpty(string?, string?)"/>.</summary>

@@ -25,4 +25,10 @@ internal sealed record VllmChatRequest(string ModelId, VllmModelDefinition? Mode
     /// required function, with tools sent): an answer without a call is then a <see cref="VllmException"/>;
     /// <see langword="null"/> when none is required.</summary>
     public Microsoft.Extensions.AI.RequiredChatToolMode? RequiredTool { get; init; }
+
+    /// <summary>The call's headers (request id, session id, per-request headers); the same on every attempt. The chat client
+    /// always sets it; the default (one shared id) only serves requests built outside it (the writer's tests).</summary>
+    public Http.VllmRequestHeaders Call { get; init; } = Unset;
+
+    private static readonly Http.VllmRequestHeaders Unset = Http.VllmRequestHeaders.Create();
 }

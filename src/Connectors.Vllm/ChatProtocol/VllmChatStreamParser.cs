@@ -101,7 +101,10 @@ internal sealed class VllmChatStreamParser
         {
             // InvalidOperationException: a string with invalid UTF-8, or a value of the wrong kind;
             // FormatException: a number out of range (an index of 1e20); ArgumentException: a value a constructor refuses.
-            throw new VllmException(null, $"The server sent a malformed chunk: {Quote(data)}", $"The stream is not valid vLLM output. {DescribeReceived()}", ex);
+            throw new VllmException(null, $"The server sent a malformed chunk: {Quote(data)}", $"The stream is not valid vLLM output. {DescribeReceived()}", ex)
+            {
+                RequestId = _errorContext?.RequestId,
+            };
         }
     }
 
@@ -156,7 +159,10 @@ internal sealed class VllmChatStreamParser
         throw new VllmException(
             null,
             $"The stream ended {missing}: the answer is incomplete.",
-            $"{DescribeReceived()} ({bytesRead} bytes). The server or a proxy closed the connection early; see the vLLM server log.");
+            $"{DescribeReceived()} ({bytesRead} bytes). The server or a proxy closed the connection early; see the vLLM server log.")
+        {
+            RequestId = _errorContext?.RequestId,
+        };
     }
 
     /// <summary>Gets how many tool calls the answer carried (counted when they are assembled, on the finish chunk).</summary>

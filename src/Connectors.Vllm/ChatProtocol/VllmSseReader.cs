@@ -26,6 +26,7 @@ internal sealed class VllmSseReader : IDisposable
     private readonly CancellationToken _cancellationToken;
     private readonly Timer? _watchdog;
     private readonly VllmEndpoint? _endpoint; // for the log only
+    private readonly string? _requestId; // for VllmException.RequestId
     private long _readStartedAt; // Environment.TickCount64 when the pending read began; 0 while none is pending.
     private volatile bool _stalled;
     private byte[] _buffer;
@@ -35,10 +36,11 @@ internal sealed class VllmSseReader : IDisposable
     private int _dataStart;
     private int _dataLength;
 
-    public VllmSseReader(Stream stream, int maxLineBytes, TimeSpan idleTimeout, CancellationToken cancellationToken, VllmEndpoint? endpoint = null)
+    public VllmSseReader(Stream stream, int maxLineBytes, TimeSpan idleTimeout, CancellationToken cancellationToken, VllmEndpoint? endpoint = null, string? requestId = null)
     {
         _stream = stream;
         _endpoint = endpoint;
+        _requestId = requestId;
         _maxLineBytes = maxLineBytes > 0 ? maxLineBytes : int.MaxValue;
         _idleTimeout = idleTimeout > TimeSpan.Zero ? idleTimeout : Timeout.InfiniteTimeSpan;
         _cancellationToken = cancellationToken;
@@ -83,7 +85,10 @@ internal sealed class VllmSseReader : IDisposable
             _scanned = _end;
             if (_end - _start > _maxLineBytes)
             {
-                throw new VllmException(null, $"A server-sent-events line is longer than MaxSseLineBytes ({_maxLineBytes} bytes).", "Raise Vllm:MaxSseLineBytes if the server really sends such long chunks; otherwise the server or a proxy is sending something that is not an event stream.");
+                throw new VllmException(null, $"A server-sent-events line is longer than MaxSseLineBytes ({_maxLineBytes} bytes).", "Raise Vllm:MaxSseLineBytes if the server really sends such long chunks; otherwise the server or a proxy is sending something that is not an event stream.")
+                {
+                    RequestId = _requestId,
+                };
             }
 
             if (!await FillAsync().ConfigureAwait(false))
@@ -141,7 +146,10 @@ internal sealed class VllmSseReader : IDisposable
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException && !_cancellationToken.IsCancellationRequested)
         {
-            throw new VllmException(null, $"The stream broke after {BytesRead} bytes: {ex.Message}", "The connection to the server was lost mid-answer; see the vLLM server log.", ex);
+            throw new VllmException(null, $"The stream broke after {BytesRead} bytes: {ex.Message}", "The connection to the server was lost mid-answer; see the vLLM server log.", ex)
+            {
+                RequestId = _requestId,
+            };
         }
         catch (Exception ex) when (ex is not OperationCanceledException && _cancellationToken.IsCancellationRequested)
         {
@@ -178,7 +186,10 @@ internal sealed class VllmSseReader : IDisposable
     private VllmException Stalled(Exception? inner)
     {
         _endpoint?.Logger.StreamStalled(_endpoint.BaseUrl, _idleTimeout.TotalSeconds, "StreamIdleTimeout", BytesRead);
-        return new(null, $"The stream stalled: no data for {_idleTimeout.TotalSeconds:0.###} s (StreamIdleTimeout) after {BytesRead} bytes.", "The server may be overloaded or the connection was cut by a proxy. Raise Vllm:StreamIdleTimeout for very slow generations; check the server with curl its /health.", inner);
+        return new(null, $"The stream stalled: no data for {_idleTimeout.TotalSeconds:0.###} s (StreamIdleTimeout) after {BytesRead} bytes.", "The server may be overloaded or the connection was cut by a proxy. Raise Vllm:StreamIdleTimeout for very slow generations; check the server with curl its /health.", inner)
+        {
+            RequestId = _requestId,
+        };
     }
 
     public void Dispose()

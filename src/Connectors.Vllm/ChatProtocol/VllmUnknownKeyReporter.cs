@@ -21,7 +21,7 @@ internal sealed class VllmUnknownKeyReporter
 
     /// <summary>Keys MEAI itself reads from <see cref="ChatOptions.AdditionalProperties"/> (its OpenAI mapping of
     /// <see cref="ChatOptions.ResponseFormat"/> reads <c>strict</c>): handled, so never reported.</summary>
-    private static readonly string[] MeaiChatKeys = ["strict"];
+    private static readonly string[] MeaiChatKeys = ["strict", .. Pipeline.VllmCallHeaders.Keys];
 
     /// <summary>Standard request fields that travel through a typed <see cref="ChatOptions"/> property instead.</summary>
     private static readonly KeyValuePair<string, string>[] ChatTyped =
@@ -72,7 +72,7 @@ internal sealed class VllmUnknownKeyReporter
 
     /// <summary>A reporter for <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> keys.</summary>
     public static VllmUnknownKeyReporter ForEmbeddings(ILogger logger, IEnumerable<string> wireNames)
-        => new(logger, nameof(EmbeddingGenerationOptions), wireNames, [], EmbeddingTyped);
+        => new(logger, nameof(EmbeddingGenerationOptions), wireNames, Pipeline.VllmCallHeaders.Keys, EmbeddingTyped);
 
     /// <summary>Logs each key of <paramref name="properties"/> that is not sent and was not reported before.</summary>
     public void Report(AdditionalPropertiesDictionary? properties)

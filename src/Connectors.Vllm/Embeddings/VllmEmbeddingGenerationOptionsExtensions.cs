@@ -96,7 +96,10 @@ public static class VllmEmbeddingGenerationOptionsExtensions
         return Set(options, VllmEmbeddingPropertyNames.CacheSalt, salt);
     }
 
-    /// <summary>Sets vLLM's internal request id (<c>request_id</c>).</summary>
+    /// <summary>Sets the request id: sent as the <c>X-Request-Id</c> header (vLLM's response id becomes <c>embd-&lt;id&gt;</c>,
+    /// and routers log it) and as vLLM's <c>request_id</c> field; reported in <see cref="VllmException.RequestId"/>. Without
+    /// it every request gets a new id. When a call is split into several batches, the first carries the id and the others
+    /// <c>&lt;id&gt;-1</c>, <c>&lt;id&gt;-2</c>, ….</summary>
     /// <param name="options">The options.</param>
     /// <param name="requestId">The id.</param>
     /// <returns><paramref name="options"/>.</returns>
@@ -117,6 +120,40 @@ public static class VllmEmbeddingGenerationOptionsExtensions
         ArgumentNullException.ThrowIfNull(kwargs);
         return Set(options, VllmEmbeddingPropertyNames.MmProcessorKwargs, kwargs);
     }
+
+    /// <summary>Adds a header to this call's requests only (for example a router's routing or tenant header), on top of
+    /// <see cref="VllmProviderOptions.Headers"/>; the value is never logged. A later call with the same name replaces it.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">The value.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="name"/> or <paramref name="value"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a header name, or is <c>Authorization</c> (set
+    /// <see cref="VllmProviderOptions.ApiKey"/>) or <c>User-Agent</c>; <paramref name="value"/> contains a line break.</exception>
+    public static EmbeddingGenerationOptions WithRequestHeader(this EmbeddingGenerationOptions options, string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Pipeline.VllmCallHeaders.SetHeader(options.AdditionalProperties ??= [], name, value);
+        return options;
+    }
+
+    /// <summary>Names the llm-d <c>InferenceObjective</c> of this call (header <c>x-llm-d-inference-objective</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="objective">The InferenceObjective's name.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="objective"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="objective"/> is empty or contains a line break.</exception>
+    public static EmbeddingGenerationOptions WithInferenceObjective(this EmbeddingGenerationOptions options, string objective)
+        => options.WithRequestHeader(VllmChatOptionsExtensions.LlmDHeaders.Objective, VllmChatOptionsExtensions.HeaderValue(objective));
+
+    /// <summary>Sets the llm-d fairness id of this call (header <c>x-llm-d-inference-fairness-id</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="fairnessId">The tenant id.</param>
+    /// <returns><paramref name="options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="fairnessId"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="fairnessId"/> is empty or contains a line break.</exception>
+    public static EmbeddingGenerationOptions WithFairnessId(this EmbeddingGenerationOptions options, string fairnessId)
+        => options.WithRequestHeader(VllmChatOptionsExtensions.LlmDHeaders.FairnessId, VllmChatOptionsExtensions.HeaderValue(fairnessId));
 
     private static EmbeddingGenerationOptions Set(EmbeddingGenerationOptions options, string key, object value)
     {

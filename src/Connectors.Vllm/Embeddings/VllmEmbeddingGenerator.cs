@@ -120,6 +120,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
         _extraKeys.Report(options?.AdditionalProperties);
         var plan = EmbeddingRequestPlan.Create(options, _defaultModelId, _settings);
+        var call = VllmCallHeaders.For(options?.AdditionalProperties);
         if (inputs.Length == 0)
         {
             return [];
@@ -135,7 +136,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         var batches = new EmbeddingBatch[batchCount];
         if (batchCount == 1)
         {
-            batches[0] = await SendAsync(plan, inputs, cancellationToken).ConfigureAwait(false);
+            batches[0] = await SendAsync(plan, inputs, call, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -144,7 +145,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             {
                 var start = b * batchSize;
                 var slice = new ArraySegment<string>(inputs, start, Math.Min(batchSize, inputs.Length - start));
-                batches[b] = await SendAsync(plan, slice, ct).ConfigureAwait(false);
+                batches[b] = await SendAsync(plan, slice, call.ForPart(b), ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
         }
 
@@ -219,19 +220,22 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         return result;
     }
 
-    private async Task<EmbeddingBatch> SendAsync(EmbeddingRequestPlan plan, ArraySegment<string> inputs, CancellationToken cancellationToken)
+    /// <summary>Sends one batch. <paramref name="call"/> carries the call's headers; each batch of a call has its own request
+    /// id (the call's, then <c>-1</c>, <c>-2</c>, … for the others), so that no two requests in flight share one.</summary>
+    private async Task<EmbeddingBatch> SendAsync(EmbeddingRequestPlan plan, ArraySegment<string> inputs, VllmRequestHeaders call, CancellationToken cancellationToken)
     {
         var body = plan.Write(inputs.AsSpan());
 
         // Unbuffered: the body is read here, straight into the result arrays (bytes) or once into a pooled buffer (JSON),
         // instead of the pipeline's own copy.
         var requestOptions = new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow, BufferResponse = false };
+        call.AddTo(requestOptions, _endpoint);
         ClientResult result;
         try
         {
             result = await _client.GenerateEmbeddingsAsync(new VllmJsonContent(body), requestOptions).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.FromSendFailure(ex, _endpoint, "POST", _endpoint.Under("embeddings")) is { } failure)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && VllmErrors.FromSendFailure(ex, _endpoint, "POST", _endpoint.Under("embeddings"), call.RequestId) is { } failure)
         {
             throw failure;
         }
@@ -242,7 +246,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             if (response.IsError)
             {
                 using var error = await VllmBodyReader.ReadAsync(response, VllmBodyReader.MaxErrorBodyBytes, cancellationToken, truncate: true, pooled: true).ConfigureAwait(false);
-                throw VllmErrors.FromResponse(response.Status, error.Memory.Span, VllmErrorContext.For(_endpoint, plan.Model));
+                throw VllmErrors.FromResponse(response, error.Memory.Span, VllmErrorContext.For(_endpoint, plan.Model), call.RequestId);
             }
 
             if (response.Headers.TryGetValue("Content-Type", out var type) && type is not null && type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))

@@ -54,14 +54,14 @@ internal sealed class VllmNativeRouteClient : IDisposable
     /// <param name="body">The JSON body.</param>
     /// <param name="model">The model the body names, for hints.</param>
     /// <param name="missingRouteHint">The hint when the server has no such route (bare 404): the routes tried and what serves them.</param>
+    /// <param name="call">The call's headers (request id, per-request headers), or <see langword="null"/> for a new request id only.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="VllmException">The server answered an error status, could not be reached, or did not answer in time.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
-    public async Task<ReadOnlyMemory<byte>> PostJsonAsync(Uri url, ReadOnlyMemory<byte> body, string? model, string missingRouteHint, CancellationToken cancellationToken)
+    public async Task<ReadOnlyMemory<byte>> PostJsonAsync(Uri url, ReadOnlyMemory<byte> body, string? model, string missingRouteHint, VllmRequestHeaders? call, CancellationToken cancellationToken)
     {
-        var entry = await FindModelAsync(model, cancellationToken).ConfigureAwait(false);
-        var context = VllmErrorContext.For(Endpoint, model, contextWindow: entry?.ContextWindow) with { MissingRouteHint = missingRouteHint };
-        return await _transport.PostJsonAsync(url, body, context, cancellationToken).ConfigureAwait(false);
+        var context = await ContextAsync(model, cancellationToken).ConfigureAwait(false);
+        return await _transport.PostJsonAsync(url, body, context with { MissingRouteHint = missingRouteHint }, call, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>POSTs <paramref name="content"/> and returns the success response with its body unread (the caller disposes it):

@@ -15,7 +15,8 @@ namespace Connectors.Vllm.Pipeline;
 /// (<see cref="VllmRequestBodyRewriter"/>) and asks for usage on every stream; removes SDK attribution headers
 /// (<c>OpenAI-Organization</c>, <c>OpenAI-Project</c>, <c>OpenAI-Beta</c>, <c>X-Stainless-*</c>), removes the
 /// placeholder <c>Authorization</c> when no key is configured, names this library in <c>User-Agent</c> and adds
-/// the configured headers.
+/// the configured headers, the session's sticky value and the request id (<see cref="VllmEndpoint.ApplyHeaders"/>, as our
+/// own transport does); after the response, captures the session's sticky value (<see cref="VllmEndpoint.Observe"/>).
 /// </summary>
 /// <remarks>Immutable after construction and safe to share between clients and threads.</remarks>
 internal sealed class VllmPayloadPolicy : PipelinePolicy
@@ -40,13 +41,15 @@ internal sealed class VllmPayloadPolicy : PipelinePolicy
         ArgumentNullException.ThrowIfNull(message);
         Apply(message.Request);
         ProcessNext(message, pipeline, currentIndex);
+        _endpoint.Observe(message);
     }
 
-    public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
     {
         ArgumentNullException.ThrowIfNull(message);
         Apply(message.Request);
-        return ProcessNextAsync(message, pipeline, currentIndex);
+        await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+        _endpoint.Observe(message);
     }
 
     private void Apply(PipelineRequest request)

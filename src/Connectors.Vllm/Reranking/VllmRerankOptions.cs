@@ -1,3 +1,4 @@
+using System;
 namespace Connectors.Vllm;
 
 /// <summary>Options for one <see cref="VllmReranker"/> call; unset values keep vLLM's defaults.</summary>
@@ -21,4 +22,23 @@ public sealed class VllmRerankOptions
 
     /// <summary>Gets or sets which route is called. Default <see cref="VllmRerankRoute.Auto"/>.</summary>
     public VllmRerankRoute Route { get; set; }
+    /// <summary>Adds a header to this call's request (for example a router's routing or tenant header); a later call with the
+    /// same name replaces the value. <c>X-Request-Id</c> given here becomes the request id.</summary>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">The value (never logged).</param>
+    /// <returns>These options, for chaining.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, not a header name, <c>Authorization</c> (set
+    /// VllmProviderOptions.ApiKey) or <c>User-Agent</c> (set VllmProviderOptions.Headers), or <paramref name="value"/> has a line break.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="value"/> is <see langword="null"/>.</exception>
+    public VllmRerankOptions WithRequestHeader(string name, string value)
+    {
+        RequestHeaders = Connectors.Vllm.Http.VllmRequestHeaders.With(RequestHeaders, name, value);
+        return this;
+    }
+
+    /// <summary>The headers set with <see cref="WithRequestHeader"/> (copied on change), or <see langword="null"/>.</summary>
+    internal System.Collections.Generic.IReadOnlyDictionary<string, string>? RequestHeaders { get; private set; }
+
+    /// <summary>This call's headers (a new request id each time it is asked).</summary>
+    internal Connectors.Vllm.Http.VllmRequestHeaders CallHeaders() => Pipeline.VllmCallHeaders.For(RequestHeaders);
 }

@@ -119,7 +119,7 @@ public sealed class VllmReranker : IDisposable
     private async Task<VllmRerankResult> RerankCoreAsync(string query, List<string> docs, string? model, VllmRerankOptions? options, CancellationToken cancellationToken)
     {
         var body = Body(model, "query", query, "documents", docs, options, options?.TopN is { } topN and > 0 ? topN : null);
-        var bytes = await _http.PostJsonAsync(_rerankUrl, body, model, _noRerankHint, cancellationToken).ConfigureAwait(false);
+        var bytes = await _http.PostJsonAsync(_rerankUrl, body, model, _noRerankHint, options?.CallHeaders(), cancellationToken).ConfigureAwait(false);
         var response = VllmTokenizer.Deserialize(bytes, PoolingWireJsonContext.Default.RerankResponse, "/rerank");
         var results = new List<VllmRerankedDocument>(response.Results?.Length ?? 0);
         foreach (var item in response.Results ?? [])
@@ -138,7 +138,7 @@ public sealed class VllmReranker : IDisposable
     private async Task<VllmRerankResult> ScoreAsync(string query, List<string> docs, string? model, VllmRerankOptions? options, string missingRouteHint, CancellationToken cancellationToken)
     {
         var body = Body(model, "text_1", query, "text_2", docs, options, topN: null);
-        var bytes = await _http.PostJsonAsync(_scoreUrl, body, model, missingRouteHint, cancellationToken).ConfigureAwait(false);
+        var bytes = await _http.PostJsonAsync(_scoreUrl, body, model, missingRouteHint, options?.CallHeaders(), cancellationToken).ConfigureAwait(false);
         var response = VllmTokenizer.Deserialize(bytes, PoolingWireJsonContext.Default.ScoreResponse, "/score");
         var results = new List<VllmRerankedDocument>(docs.Count);
         foreach (var item in response.Data ?? [])

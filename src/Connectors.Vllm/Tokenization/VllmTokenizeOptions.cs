@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Microsoft.Extensions.AI;
 
@@ -33,4 +34,23 @@ public sealed class VllmTokenizeOptions
 
     /// <summary>Gets or sets extra chat-template arguments (vLLM's <c>chat_template_kwargs</c>, for example <c>enable_thinking</c>).</summary>
     public IDictionary<string, object?>? ChatTemplateKwargs { get; set; }
+    /// <summary>Adds a header to this call's request (for example a router's routing or tenant header); a later call with the
+    /// same name replaces the value. <c>X-Request-Id</c> given here becomes the request id.</summary>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">The value (never logged).</param>
+    /// <returns>These options, for chaining.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, not a header name, <c>Authorization</c> (set
+    /// VllmProviderOptions.ApiKey) or <c>User-Agent</c> (set VllmProviderOptions.Headers), or <paramref name="value"/> has a line break.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="value"/> is <see langword="null"/>.</exception>
+    public VllmTokenizeOptions WithRequestHeader(string name, string value)
+    {
+        RequestHeaders = Connectors.Vllm.Http.VllmRequestHeaders.With(RequestHeaders, name, value);
+        return this;
+    }
+
+    /// <summary>The headers set with <see cref="WithRequestHeader"/> (copied on change), or <see langword="null"/>.</summary>
+    internal System.Collections.Generic.IReadOnlyDictionary<string, string>? RequestHeaders { get; private set; }
+
+    /// <summary>This call's headers (a new request id each time it is asked).</summary>
+    internal Connectors.Vllm.Http.VllmRequestHeaders CallHeaders() => Pipeline.VllmCallHeaders.For(RequestHeaders);
 }

@@ -86,7 +86,7 @@ public sealed class VllmTokenizer : IDisposable
                 writer.WriteBoolean("return_token_strs", true);
             }
         });
-        return SendTokenizeAsync(body, model, cancellationToken);
+        return SendTokenizeAsync(body, model, options, cancellationToken);
     }
 
     /// <summary>Tokenizes chat messages rendered by the model's chat template (vLLM's chat form), as a chat request would be.</summary>
@@ -101,7 +101,7 @@ public sealed class VllmTokenizer : IDisposable
         ArgumentNullException.ThrowIfNull(messages);
         var model = ModelFor(options);
         var body = BuildChatBody(messages, model, options, options?.Tools, _sendMessageNames);
-        return SendTokenizeAsync(body, model, cancellationToken);
+        return SendTokenizeAsync(body, model, options, cancellationToken);
     }
 
     /// <summary>Counts the tokens of plain text.</summary>
@@ -153,7 +153,7 @@ public sealed class VllmTokenizer : IDisposable
 
             writer.WriteEndArray();
         });
-        var bytes = await _http.PostJsonAsync(_detokenizeUrl, body, model, _detokenizeMissing, cancellationToken).ConfigureAwait(false);
+        var bytes = await _http.PostJsonAsync(_detokenizeUrl, body, model, _detokenizeMissing, call: null, cancellationToken).ConfigureAwait(false);
         var response = Deserialize(bytes, PoolingWireJsonContext.Default.DetokenizeResponse, "/detokenize");
         return response.Prompt ?? string.Empty;
     }
@@ -197,9 +197,9 @@ public sealed class VllmTokenizer : IDisposable
     internal string? ModelFor(VllmTokenizeOptions? options)
         => _http.ModelFor(options?.ModelId);
 
-    internal async Task<VllmTokenizeResult> SendTokenizeAsync(byte[] body, string? model, CancellationToken cancellationToken)
+    internal async Task<VllmTokenizeResult> SendTokenizeAsync(byte[] body, string? model, VllmTokenizeOptions? options, CancellationToken cancellationToken)
     {
-        var bytes = await _http.PostJsonAsync(_tokenizeUrl, body, model, _tokenizeMissing, cancellationToken).ConfigureAwait(false);
+        var bytes = await _http.PostJsonAsync(_tokenizeUrl, body, model, _tokenizeMissing, options?.CallHeaders(), cancellationToken).ConfigureAwait(false);
         var response = Deserialize(bytes, PoolingWireJsonContext.Default.TokenizeResponse, "/tokenize");
         var tokens = response.Tokens ?? [];
         return new VllmTokenizeResult(response.Count, response.MaxModelLen, tokens, response.TokenStrs);

@@ -82,13 +82,38 @@ internal static class VllmErrors
     /// <summary>Builds the exception for a non-success HTTP response.</summary>
     public static VllmException FromResponse(int status, ReadOnlySpan<byte> body, VllmErrorContext context, Exception? inner = null)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var info = Parse(body);
         var hint = HintFor(status, info, context);
         return new VllmException((HttpStatusCode)status, info.Message, hint, inner)
         {
             ErrorType = info.Type,
             Param = info.Param,
+            RequestId = context.RequestId,
+            RequestDroppedReason = context.DroppedReason,
         };
+    }
+
+    /// <summary>Builds the exception for a non-success answer of <see cref="Http.VllmTransport"/> (its request id and
+    /// dropped reason included).</summary>
+    public static VllmException FromResult(Http.VllmHttpResult result, VllmErrorContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return FromResponse(result.Status, result.Body.Span, context with { RequestId = result.RequestId ?? context.RequestId, DroppedReason = result.DroppedReason });
+    }
+
+    /// <summary>Builds the exception for a non-success response of the OpenAI SDK pipeline: its request id (sent back, else
+    /// <paramref name="sentRequestId"/>) and dropped reason included.</summary>
+    public static VllmException FromResponse(System.ClientModel.Primitives.PipelineResponse response, ReadOnlySpan<byte> body, VllmErrorContext context, string? sentRequestId, Exception? inner = null)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(context);
+        var withIds = context with
+        {
+            RequestId = Http.VllmRequestHeaders.ReportedId(response, sentRequestId ?? context.RequestId),
+            DroppedReason = Http.VllmRequestHeaders.DroppedReason(response),
+        };
+        return FromResponse(response.Status, body, withIds, inner);
     }
 
     /// <summary>Builds the exception for an error event that arrived inside a 200 stream.</summary>
@@ -101,6 +126,7 @@ internal static class VllmErrors
         {
             ErrorType = info.Type,
             Param = info.Param,
+            RequestId = context.RequestId,
         };
     }
 
@@ -137,24 +163,25 @@ internal static class VllmErrors
     /// <summary>Turns a failed send (no response) into the <see cref="VllmException"/> users see: the connect timeout, the
     /// first-byte timeout (<paramref name="method"/> <paramref name="url"/> got no answer), a gate refusal, a refused
     /// connection or DNS failure. <see langword="null"/> for anything that is not a transport failure (rethrow it).
-    /// Call it only when the caller's own token is not cancelled.</summary>
-    public static VllmException? FromSendFailure(Exception exception, Http.VllmEndpoint endpoint, string method, Uri url)
+    /// Call it only when the caller's own token is not cancelled. <paramref name="requestId"/> is the id the request was
+    /// sent with (a gate refusal, which happens before sending, carries none).</summary>
+    public static VllmException? FromSendFailure(Exception exception, Http.VllmEndpoint endpoint, string method, Uri url, string? requestId = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(endpoint);
         return exception switch
         {
             VllmException vllm => vllm,
-            OperationCanceledException when IsConnectTimeout(exception) => ConnectTimedOut(endpoint.BaseUrl, endpoint.Options.ConnectTimeout, exception),
-            OperationCanceledException => NoAnswer(endpoint, method, url, exception),
-            HttpRequestException or System.ClientModel.ClientResultException => Http.VllmTransportErrors.Translate(exception, endpoint.BaseUrl),
-            System.IO.IOException => ConnectionFailed(endpoint.BaseUrl, exception),
+            OperationCanceledException when IsConnectTimeout(exception) => ConnectTimedOut(endpoint.BaseUrl, endpoint.Options.ConnectTimeout, exception, requestId),
+            OperationCanceledException => NoAnswer(endpoint, method, url, exception, requestId),
+            HttpRequestException or System.ClientModel.ClientResultException => Http.VllmTransportErrors.Translate(exception, endpoint.BaseUrl, requestId),
+            System.IO.IOException => ConnectionFailed(endpoint.BaseUrl, exception, requestId),
             _ => null,
         };
     }
 
     /// <summary>Builds the exception for a request that got no response headers within FirstByteTimeout.</summary>
-    public static VllmException NoAnswer(Http.VllmEndpoint endpoint, string method, Uri url, Exception? inner)
+    public static VllmException NoAnswer(Http.VllmEndpoint endpoint, string method, Uri url, Exception? inner, string? requestId = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(url);
@@ -163,7 +190,10 @@ internal static class VllmErrors
             null,
             $"The server at {endpoint.BaseUrl} did not answer {method} {url.AbsolutePath} within FirstByteTimeout ({seconds} s).",
             $"The server is busy, stuck or the prompt is long: raise Vllm:FirstByteTimeout, or check the server's load and log (curl {Combine(endpoint.BaseUrl, "models")}).",
-            inner);
+            inner)
+        {
+            RequestId = requestId,
+        };
     }
 
     /// <summary>Builds the exception for a body larger than the cap <paramref name="setting"/> sets.</summary>
@@ -188,15 +218,18 @@ internal static class VllmErrors
             inner);
 
     /// <summary>Builds the exception for a TCP connect that did not complete within ConnectTimeout.</summary>
-    public static VllmException ConnectTimedOut(Uri baseUrl, TimeSpan connectTimeout, Exception inner)
+    public static VllmException ConnectTimedOut(Uri baseUrl, TimeSpan connectTimeout, Exception inner, string? requestId = null)
         => new(
             null,
             $"Could not reach the server at {baseUrl} (no connection within ConnectTimeout, {connectTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s).",
             $"Check that vLLM is running, that BaseUrl's host and port are right and not firewalled (curl {Combine(baseUrl, "models")}), or raise Vllm:ConnectTimeout.",
-            inner);
+            inner)
+        {
+            RequestId = requestId,
+        };
 
     /// <summary>Builds the exception for a connection that could not be made (refused, DNS, TLS, timeout).</summary>
-    public static VllmException ConnectionFailed(Uri baseUrl, Exception inner)
+    public static VllmException ConnectionFailed(Uri baseUrl, Exception inner, string? requestId = null)
     {
         var what = inner switch
         {
@@ -210,7 +243,10 @@ internal static class VllmErrors
             null,
             $"Could not reach the server at {baseUrl} ({what}).",
             $"Check that vLLM is running and that BaseUrl is right: curl {Combine(baseUrl, "models")}",
-            inner);
+            inner)
+        {
+            RequestId = requestId,
+        };
     }
 
     /// <summary>Fixes keyed by a fragment of vLLM's error message, tried in order (the first match wins).</summary>
@@ -262,9 +298,14 @@ internal static class VllmErrors
             };
         }
 
+        if (context.DroppedReason is { } dropped)
+        {
+            return DroppedHint(dropped);
+        }
+
         if (status == 404)
         {
-            if (string.Equals(info.Type, "NotFoundError", StringComparison.Ordinal) && (info.Param == "model" || message.Contains("does not exist", StringComparison.Ordinal)))
+            if (IsModelNotFound(info, message))
             {
                 return context.ServedModels is { Count: > 0 } served
                     ? $"The server serves: {string.Join(", ", served)}. Use one of these model ids (curl {modelsUrl})."
@@ -298,16 +339,75 @@ internal static class VllmErrors
             }
         }
 
+        if (status == 503 && RouterUnavailableHint(message, modelsUrl) is { } unavailable)
+        {
+            return unavailable;
+        }
+
         return status switch
         {
             400 when info.Param is { Length: > 0 } param => $"The server rejected the request field '{param}'; see the message for the accepted values.",
+            408 => "A router or the server gave up on the request while it waited in the queue (408); it was retried as Vllm:Retry allows. Lower the load or concurrency, scale the replicas, or raise the router's request timeout.",
             422 => "The server could not fetch or process a media URL in the request; make sure the server can reach it.",
-            429 => "Too many requests (a proxy in front of vLLM limits the rate). Retry after the Retry-After delay.",
+            429 => "Too many requests: a router or proxy in front of vLLM limits the rate or its queue is full; the request was retried as Vllm:Retry allows (honouring Retry-After). Lower the load or concurrency, raise Vllm:Retry:MaxAttempts, or scale the replicas.",
             500 => "The vLLM engine failed; see the server log.",
             501 => "The served model or route does not support this request.",
             503 => $"The server is loading, scaling or unhealthy. Retry later; curl {Combine(context.BaseUrl, "../health")} shows when it is ready.",
             _ => null,
         };
+    }
+
+    /// <summary>A 404 about the model, not the route: vLLM's <c>NotFoundError</c> (param <c>model</c>, or "does not exist"),
+    /// production-stack's <c>Model 'X' not found. Available models can be listed at /v1/models.</c>, KServe's
+    /// <c>Model with name X does not exist.</c></summary>
+    private static bool IsModelNotFound(VllmErrorInfo info, string message)
+    {
+        if (string.Equals(info.Type, "NotFoundError", StringComparison.Ordinal))
+        {
+            return info.Param == "model" || message.Contains("does not exist", StringComparison.Ordinal);
+        }
+
+        return message.StartsWith("Model ", StringComparison.Ordinal)
+            && (message.Contains("not found", StringComparison.Ordinal) || message.Contains("does not exist", StringComparison.Ordinal));
+    }
+
+    /// <summary>The hint for a 503 whose text says which router answered: production-stack's no live engine, KServe's model
+    /// not ready, llm-d's <c>inference error: …</c>, production-stack's <c>All backends failed …</c>, vllm-router's no healthy
+    /// worker; <see langword="null"/> otherwise.</summary>
+    private static string? RouterUnavailableHint(string message, string modelsUrl)
+    {
+        if (message.Contains("temporarily unavailable", StringComparison.Ordinal))
+        {
+            return $"The router has no live engine serving this model right now (a replica is starting, restarting or gone). The request was retried as Vllm:Retry allows; retry later or scale the model's replicas (curl {modelsUrl} lists what is live).";
+        }
+
+        if (message.Contains("is not ready", StringComparison.Ordinal))
+        {
+            return "The model is still loading (KServe reports it not ready). Wait until kubectl get inferenceservice shows READY True, then retry; the predictor pod's log says why it is not ready.";
+        }
+
+        if (message.StartsWith("inference error:", StringComparison.Ordinal) || message.StartsWith("All backends failed", StringComparison.Ordinal)
+            || message.Contains("healthy", StringComparison.OrdinalIgnoreCase) || message.Contains("worker", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"The router found no ready replica for the request. The request was retried as Vllm:Retry allows; check that the model's pods are ready, or scale them (curl {modelsUrl}).";
+        }
+
+        return null;
+    }
+
+    /// <summary>The hint for llm-d's <c>x-llm-d-request-dropped-reason</c> (llm-d/llm-d-router, pkg/common/error).</summary>
+    private static string DroppedHint(string reason)
+    {
+        var what = reason switch
+        {
+            "rejected-saturated" => "the pool is saturated",
+            "rejected-no-endpoints" => "no replica is ready",
+            "rejected-ttl-expired" => "the request waited in its queue too long",
+            "rejected-shutting-down" => "the router is shutting down",
+            _ when reason.StartsWith("evicted", StringComparison.Ordinal) => "it was evicted to make room for other work",
+            _ => "of its flow control",
+        };
+        return $"llm-d dropped the request ({reason}: {what}). It was retried as Vllm:Retry allows (a stream only before its first token); retry later, lower the load, give the request a higher-priority objective (WithInferenceObjective), or scale the pool.";
     }
 
     private static VllmErrorInfo ReadFields(JsonElement error)
@@ -370,7 +470,9 @@ internal static class VllmErrors
 /// <param name="ApiKeySent">Whether the request carried an API key (a 401 then means "wrong key", otherwise "no key"); <see langword="null"/> when unknown.</param>
 /// <param name="MissingRouteHint">The hint for a 404 that means the route is absent (not an unknown model), when the caller
 /// knows better than the generic one: which routes it tried and what makes the server offer them.</param>
-internal sealed record VllmErrorContext(Uri BaseUrl, string? Model = null, IReadOnlyList<string>? ServedModels = null, int? ContextWindow = null, bool? ApiKeySent = null, string? MissingRouteHint = null)
+/// <param name="RequestId">The request's id (sent back by the server, else sent), for <see cref="VllmException.RequestId"/>.</param>
+/// <param name="DroppedReason">llm-d's <c>x-llm-d-request-dropped-reason</c>, for <see cref="VllmException.RequestDroppedReason"/> and the hint.</param>
+internal sealed record VllmErrorContext(Uri BaseUrl, string? Model = null, IReadOnlyList<string>? ServedModels = null, int? ContextWindow = null, bool? ApiKeySent = null, string? MissingRouteHint = null, string? RequestId = null, string? DroppedReason = null)
 {
     /// <summary>The context for a request to <paramref name="endpoint"/>: its base URL and whether its key was sent.</summary>
     public static VllmErrorContext For(Http.VllmEndpoint endpoint, string? model = null, IReadOnlyList<string>? servedModels = null, int? contextWindow = null)

@@ -22,6 +22,9 @@ internal sealed class VllmEndpoint
         _authorization = apiKey is null ? null : "Bearer " + apiKey;
         Headers = headers;
         Logger = Diagnostics.VllmLog.For(options);
+        SessionHeaderName = string.IsNullOrWhiteSpace(options.SessionHeaderName) ? VllmProviderOptions.DefaultSessionHeaderName : options.SessionHeaderName;
+        StickyResponseHeader = string.IsNullOrWhiteSpace(options.StickyResponseHeader) ? null : options.StickyResponseHeader;
+        StickySessions = StickyResponseHeader is null ? null : new VllmStickySessions();
     }
 
     public VllmProviderOptions Options { get; }
@@ -32,6 +35,15 @@ internal sealed class VllmEndpoint
     public string? ApiKey { get; }
 
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+    /// <summary>The header a session id travels in (<see cref="VllmProviderOptions.SessionHeaderName"/>).</summary>
+    public string SessionHeaderName { get; }
+
+    /// <summary>The router's response header captured per session and sent back (<see cref="VllmProviderOptions.StickyResponseHeader"/>), or <see langword="null"/>.</summary>
+    public string? StickyResponseHeader { get; }
+
+    /// <summary>The captured <see cref="StickyResponseHeader"/> values per session id, or <see langword="null"/> when none is configured.</summary>
+    public VllmStickySessions? StickySessions { get; }
 
     /// <summary>Where this endpoint's events are logged (<see cref="VllmProviderOptions.LoggerFactory"/>, or nowhere).</summary>
     public Microsoft.Extensions.Logging.ILogger Logger { get; }
@@ -71,10 +83,12 @@ internal sealed class VllmEndpoint
         return new UriBuilder(BaseUrl) { Path = basePath + path, Query = string.Empty }.Uri;
     }
 
-    /// <summary>Sets the headers every request carries, on every path (our transport and the OpenAI SDK's pipeline):
-    /// this library's <c>User-Agent</c>, the key as <c>Authorization: Bearer</c> (the only form vLLM reads), then the configured
-    /// headers (which may replace the <c>User-Agent</c>; a configured <c>Authorization</c> is ignored, the key travels only as
-    /// ApiKey).</summary>
+    /// <summary>Sets the headers every request carries, on every path (our transport and the OpenAI SDK's pipeline), after
+    /// the call's own (<see cref="VllmRequestHeaders"/>, already on the request): this library's <c>User-Agent</c>, the key as
+    /// <c>Authorization: Bearer</c> (the only form vLLM reads), the configured headers where the call set none of that name
+    /// (a configured <c>User-Agent</c> replaces ours; a configured <c>Authorization</c> is ignored, the key travels only as
+    /// ApiKey), the session's captured <see cref="StickyResponseHeader"/>, and an <c>X-Request-Id</c> when the call has none.
+    /// Runs on every attempt; a retry keeps the request's headers, so its id stays the same.</summary>
     public void ApplyHeaders(PipelineRequestHeaders headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
@@ -86,10 +100,40 @@ internal sealed class VllmEndpoint
 
         foreach (var (name, value) in Headers)
         {
-            if (!string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(name, "User-Agent", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.Set(name, value);
+            }
+            else if (!string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase) && !headers.TryGetValue(name, out _))
             {
                 headers.Set(name, value);
             }
         }
+
+        if (StickySessions is not null && headers.TryGetValue(SessionHeaderName, out var session) && !string.IsNullOrEmpty(session)
+            && StickySessions.Get(session) is { } sticky)
+        {
+            headers.Set(StickyResponseHeader!, sticky);
+        }
+
+        if (!headers.TryGetValue(VllmRequestHeaders.RequestIdName, out _))
+        {
+            headers.Set(VllmRequestHeaders.RequestIdName, VllmRequestHeaders.NewRequestId());
+        }
+    }
+
+    /// <summary>Remembers the <see cref="StickyResponseHeader"/> a response carries for the request's session id (when both
+    /// are there), so that the session's next requests send it back.</summary>
+    public void Observe(PipelineMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (StickySessions is null || message.Response is not { } response
+            || !response.Headers.TryGetValue(StickyResponseHeader!, out var value) || string.IsNullOrEmpty(value)
+            || !message.Request.Headers.TryGetValue(SessionHeaderName, out var session) || string.IsNullOrEmpty(session))
+        {
+            return;
+        }
+
+        StickySessions.Set(session, value);
     }
 }

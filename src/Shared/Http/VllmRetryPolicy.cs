@@ -13,7 +13,9 @@ using Microsoft.Extensions.Logging;
 namespace Connectors.Vllm.Http;
 
 /// <summary>
-/// Replaces the SDK's <see cref="ClientRetryPolicy"/>: retries a refused connection, 429 and 503 only, with
+/// Replaces the SDK's <see cref="ClientRetryPolicy"/>: retries a refused connection, 408 (a router's or Ray Serve's
+/// queue timeout), 429 (rate limit, llm-d's saturation or eviction, vllm-router's empty 429) and 503 (no live engine,
+/// loading, scaling) only, never another 4xx (400, 401, 404 are the caller's to fix), with
 /// exponential backoff and jitter, honouring <c>Retry-After</c> (capped by <see cref="VllmRetryOptions.MaxDelay"/>),
 /// within <see cref="VllmRetryOptions.MaxAttempts"/> and <see cref="VllmRetryOptions.MaxTotalTime"/>. It decides
 /// on the status line only, before the caller reads a byte of the body, so a stream is never retried once its
@@ -114,17 +116,22 @@ internal sealed class VllmRetryPolicy : PipelinePolicy
         return headerTimeout;
     }
 
-    /// <summary>429 and 503 are retried while attempts and time remain; the response is released before waiting.</summary>
+    /// <summary>408, 429 and 503 are retried while attempts and time remain; the response is released before waiting.</summary>
     private bool ShouldRetry(PipelineMessage message, int attempt, long started, out TimeSpan delay, out string reason)
     {
         delay = TimeSpan.Zero;
         reason = string.Empty;
-        if (message.Response is not { Status: 429 or 503 } response)
+        if (message.Response is not { Status: 408 or 429 or 503 } response)
         {
             return false;
         }
 
-        reason = response.Status == 429 ? "429" : "503";
+        reason = response.Status switch
+        {
+            408 => "408",
+            429 => "429",
+            _ => "503",
+        };
         delay = NextDelay(attempt, response);
         if (!CanRetry(attempt, started, delay))
         {

@@ -75,9 +75,14 @@ internal sealed class VllmTransport : IDisposable
     }
 
     /// <summary>Sends a GET that accepts JSON.</summary>
-    /// <inheritdoc cref="SendAsync" />
+    /// <inheritdoc cref="SendAsync(string, Uri, ReadOnlyMemory{byte}?, long, bool, VllmRequestHeaders, CancellationToken)" />
     public Task<VllmHttpResult> GetAsync(Uri url, long maxBodyBytes, bool retry, CancellationToken cancellationToken)
         => SendAsync("GET", url, null, maxBodyBytes, retry, cancellationToken);
+
+    /// <summary>Sends a request with a new request id and no per-call headers.</summary>
+    /// <inheritdoc cref="SendAsync(string, Uri, ReadOnlyMemory{byte}?, long, bool, VllmRequestHeaders, CancellationToken)" />
+    public Task<VllmHttpResult> SendAsync(string method, Uri url, ReadOnlyMemory<byte>? json, long maxBodyBytes, bool retry, CancellationToken cancellationToken)
+        => SendAsync(method, url, json, maxBodyBytes, retry, VllmRequestHeaders.Create(), cancellationToken);
 
     /// <summary>Sends a request and reads its whole body (up to <paramref name="maxBodyBytes"/> for a success,
     /// <see cref="VllmBodyReader.MaxErrorBodyBytes"/> for an error). Error statuses are returned, not thrown.</summary>
@@ -86,14 +91,16 @@ internal sealed class VllmTransport : IDisposable
     /// <param name="json">The JSON body, or <see langword="null"/>.</param>
     /// <param name="maxBodyBytes">The cap of a success body.</param>
     /// <param name="retry">Whether <see cref="RetryPolicy"/> may retry (the health probe sends once).</param>
+    /// <param name="call">The call's headers: its request id, session id and per-request headers.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Status, body and redirect target.</returns>
+    /// <returns>Status, body, redirect target, request id and dropped reason.</returns>
     /// <exception cref="VllmException">No response: timed out, refused (by the server or the private-network gate), DNS failure,
     /// or the body broke off.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
-    public async Task<VllmHttpResult> SendAsync(string method, Uri url, ReadOnlyMemory<byte>? json, long maxBodyBytes, bool retry, CancellationToken cancellationToken)
+    public async Task<VllmHttpResult> SendAsync(string method, Uri url, ReadOnlyMemory<byte>? json, long maxBodyBytes, bool retry, VllmRequestHeaders call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(call);
         using var message = _pipeline.CreateMessage();
         message.Apply(new RequestOptions { CancellationToken = cancellationToken, BufferResponse = false, ErrorOptions = ClientErrorBehaviors.NoThrow });
         message.BufferResponse = false;
@@ -101,6 +108,7 @@ internal sealed class VllmTransport : IDisposable
         request.Method = method;
         request.Uri = url;
         request.Headers.Set("Accept", "application/json");
+        call.AddTo(request.Headers, Endpoint);
         if (json is { } body)
         {
             request.Headers.Set("Content-Type", "application/json");
@@ -120,9 +128,9 @@ internal sealed class VllmTransport : IDisposable
             var limit = status is >= 200 and < 300 ? maxBodyBytes : VllmBodyReader.MaxErrorBodyBytes;
             var read = await VllmBodyReader.ReadAsync(response, limit, cancellationToken).ConfigureAwait(false);
             Uri? location = response.Headers.TryGetValue("Location", out var target) && Uri.TryCreate(target, UriKind.RelativeOrAbsolute, out var parsed) ? parsed : null;
-            return new VllmHttpResult(status, read.Memory, read.TooLarge, location);
+            return new VllmHttpResult(status, read.Memory, read.TooLarge, location, VllmRequestHeaders.ReportedId(response, call.RequestId), VllmRequestHeaders.DroppedReason(response));
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not VllmException && VllmErrors.FromSendFailure(ex, Endpoint, method, url) is { } failure)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not VllmException && VllmErrors.FromSendFailure(ex, Endpoint, method, url, call.RequestId) is { } failure)
         {
             throw failure;
         }
@@ -171,14 +179,14 @@ internal sealed class VllmTransport : IDisposable
     /// <exception cref="VllmException">The server answered an error status or a body over MaxResponseBytes, could not be
     /// reached, or did not answer in time.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
-    public async Task<ReadOnlyMemory<byte>> PostJsonAsync(Uri url, ReadOnlyMemory<byte> json, VllmErrorContext context, CancellationToken cancellationToken)
+    public async Task<ReadOnlyMemory<byte>> PostJsonAsync(Uri url, ReadOnlyMemory<byte> json, VllmErrorContext context, VllmRequestHeaders? call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var limit = Endpoint.Options.MaxResponseBytes;
-        var result = await SendAsync("POST", url, json, limit, retry: true, cancellationToken).ConfigureAwait(false);
+        var result = await SendAsync("POST", url, json, limit, retry: true, call ?? VllmRequestHeaders.Create(), cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
-            throw VllmErrors.FromResponse(result.Status, result.Body.Span, context);
+            throw VllmErrors.FromResult(result, context);
         }
 
         if (result.TooLarge)
@@ -192,19 +200,22 @@ internal sealed class VllmTransport : IDisposable
     /// <summary>Disposes the client this instance created (never the caller's).</summary>
     public void Dispose() => _ownedHttpClient?.Dispose();
 
-    /// <summary>Applies the endpoint's headers (User-Agent, key, configured headers) to each attempt.</summary>
+    /// <summary>Applies the endpoint's headers (User-Agent, key, configured headers, sticky session value, request id) to each
+    /// attempt, and captures the sticky session value of its response.</summary>
     private sealed class HeaderPolicy(VllmEndpoint endpoint) : PipelinePolicy
     {
         public override void Process(PipelineMessage message, System.Collections.Generic.IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
         {
             endpoint.ApplyHeaders(message.Request.Headers);
             ProcessNext(message, pipeline, currentIndex);
+            endpoint.Observe(message);
         }
 
-        public override ValueTask ProcessAsync(PipelineMessage message, System.Collections.Generic.IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+        public override async ValueTask ProcessAsync(PipelineMessage message, System.Collections.Generic.IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
         {
             endpoint.ApplyHeaders(message.Request.Headers);
-            return ProcessNextAsync(message, pipeline, currentIndex);
+            await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+            endpoint.Observe(message);
         }
     }
 }

@@ -29,7 +29,7 @@ internal static class VllmTransportErrors
 
     /// <summary>Translates a failed send: a gate refusal stays the gate's exception; anything else becomes
     /// <see cref="VllmErrors.ConnectionFailed"/> (with the <see cref="HttpRequestException"/> as inner exception when there is one).</summary>
-    public static VllmException Translate(Exception exception, Uri baseUrl)
+    public static VllmException Translate(Exception exception, Uri baseUrl, string? requestId = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
         if (FindVllmException(exception) is { } vllm)
@@ -47,6 +47,6 @@ internal static class VllmTransportErrors
             }
         }
 
-        return VllmErrors.ConnectionFailed(baseUrl, http ?? exception);
+        return VllmErrors.ConnectionFailed(baseUrl, http ?? exception, requestId);
     }
 }

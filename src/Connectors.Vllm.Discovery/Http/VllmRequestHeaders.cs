@@ -1,0 +1,159 @@
+using System;
+using System.ClientModel.Primitives;
+using System.Collections.Generic;
+
+namespace Connectors.Vllm.Http;
+
+/// <summary>
+/// The headers of one call, on top of the client's own (<see cref="VllmEndpoint.ApplyHeaders"/>): the caller's per-request
+/// headers (<c>WithRequestHeader</c>), the session id under <see cref="VllmProviderOptions.SessionHeaderName"/>, and the
+/// request id as <c>X-Request-Id</c> (the caller's, else a new one), which routers and vLLM log and echo. Made once per call,
+/// before the first attempt, so every retry carries the same id.
+/// </summary>
+/// <remarks>Immutable. Values are never logged.</remarks>
+internal sealed class VllmRequestHeaders
+{
+    /// <summary>The request-id header: vLLM makes it its request id; production-stack, vllm-router and vLLM (with
+    /// <c>--enable-request-id-headers</c>) send it back.</summary>
+    public const string RequestIdName = "X-Request-Id";
+
+    /// <summary>The response header with which llm-d's endpoint picker says why it dropped a request
+    /// (llm-d/llm-d-router, <c>pkg/common/error</c>: <c>rejected-saturated</c>, <c>rejected-no-endpoints</c>, <c>evicted</c>, …).</summary>
+    public const string DroppedReasonName = "x-llm-d-request-dropped-reason";
+
+    private static readonly KeyValuePair<string, string>[] NoHeaders = [];
+
+    private VllmRequestHeaders(string requestId, string? sessionId, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        RequestId = requestId;
+        SessionId = sessionId;
+        Headers = headers;
+    }
+
+    /// <summary>Gets the id sent as <c>X-Request-Id</c>.</summary>
+    public string RequestId { get; }
+
+    /// <summary>Gets the session id sent under <see cref="VllmProviderOptions.SessionHeaderName"/>, or <see langword="null"/>.</summary>
+    public string? SessionId { get; }
+
+    /// <summary>Gets the caller's per-request headers (already checked by <see cref="CheckHeader"/>).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+    /// <summary>A new request id: 32 hex digits (a random UUID), the form production-stack and vLLM make themselves.</summary>
+    public static string NewRequestId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>The headers of one call.</summary>
+    /// <param name="requestId">The caller's request id, or <see langword="null"/>: then an <c>X-Request-Id</c> among
+    /// <paramref name="headers"/>, else a new one.</param>
+    /// <param name="sessionId">The session id, or <see langword="null"/>.</param>
+    /// <param name="headers">The caller's per-request headers, or <see langword="null"/>.</param>
+    public static VllmRequestHeaders Create(string? requestId = null, string? sessionId = null, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
+    {
+        headers ??= NoHeaders;
+        if (string.IsNullOrEmpty(requestId))
+        {
+            foreach (var (name, value) in headers)
+            {
+                if (string.Equals(name, RequestIdName, StringComparison.OrdinalIgnoreCase) && value.Length > 0)
+                {
+                    requestId = value;
+                }
+            }
+        }
+
+        return new VllmRequestHeaders(string.IsNullOrEmpty(requestId) ? NewRequestId() : requestId, string.IsNullOrEmpty(sessionId) ? null : sessionId, headers);
+    }
+
+    /// <summary>This call's headers derived for one of several requests it sends (an embeddings batch): the same headers,
+    /// the request id suffixed <c>-</c><paramref name="index"/>, so that no two requests in flight share an id.</summary>
+    public VllmRequestHeaders ForPart(int index) => index == 0 ? this : new VllmRequestHeaders($"{RequestId}-{index}", SessionId, Headers);
+
+    /// <summary>Puts these headers on a request of the OpenAI SDK pipeline (applied before any policy runs, so
+    /// <see cref="VllmEndpoint.ApplyHeaders"/> sees them and adds the client's headers only where these set none).</summary>
+    public void AddTo(RequestOptions options, VllmEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var (name, value) in All(endpoint))
+        {
+            options.SetHeader(name, value);
+        }
+    }
+
+    /// <summary>Puts these headers on a request of our own transport.</summary>
+    public void AddTo(PipelineRequestHeaders headers, VllmEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        foreach (var (name, value) in All(endpoint))
+        {
+            headers.Set(name, value);
+        }
+    }
+
+    /// <summary>Every header of this call: the per-request ones, the session id under the endpoint's session header, the request id.</summary>
+    private IEnumerable<KeyValuePair<string, string>> All(VllmEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        foreach (var header in Headers)
+        {
+            yield return header;
+        }
+
+        if (SessionId is not null)
+        {
+            yield return new(endpoint.SessionHeaderName, SessionId);
+        }
+
+        yield return new(RequestIdName, RequestId);
+    }
+
+    /// <summary>The request id to report for a response: the one the server or router sent back in <c>X-Request-Id</c>,
+    /// else <paramref name="sent"/>.</summary>
+    public static string? ReportedId(PipelineResponse? response, string? sent)
+        => response is not null && response.Headers.TryGetValue(RequestIdName, out var echoed) && !string.IsNullOrEmpty(echoed) ? echoed : sent;
+
+    /// <summary>llm-d's <c>x-llm-d-request-dropped-reason</c> of <paramref name="response"/>, or <see langword="null"/>.</summary>
+    public static string? DroppedReason(PipelineResponse? response)
+        => response is not null && response.Headers.TryGetValue(DroppedReasonName, out var reason) && !string.IsNullOrEmpty(reason) ? reason : null;
+
+    /// <summary>A copy of <paramref name="headers"/> with <paramref name="name"/> set to <paramref name="value"/> (checked by
+    /// <see cref="CheckHeader"/>): per-request header maps are copied on change, never changed in place, so options that
+    /// share a map (a clone) do not see each other's changes.</summary>
+    public static IReadOnlyDictionary<string, string> With(IReadOnlyDictionary<string, string>? headers, string name, string value)
+    {
+        CheckHeader(name, value);
+        var copy = headers is null
+            ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            : new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
+        copy[name] = value;
+        return copy;
+    }
+
+    /// <summary>Checks one per-request header: a valid name and a value without line breaks; <c>Authorization</c> and
+    /// <c>User-Agent</c> refused (the key travels only as ApiKey; the client names itself), as for
+    /// <see cref="VllmProviderOptions.Headers"/>.</summary>
+    /// <exception cref="ArgumentException">The name or value is not allowed; the message says what to use instead.</exception>
+    public static void CheckHeader(string name, string value, string nameParameter = "name", string valueParameter = "value")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name, nameParameter);
+        ArgumentNullException.ThrowIfNull(value, valueParameter);
+        if (name.AsSpan().IndexOfAny(" :\r\n\t") >= 0)
+        {
+            throw new ArgumentException($"'{name}' is not a valid header name.", nameParameter);
+        }
+
+        if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException("Authorization cannot be set per request: set VllmProviderOptions.ApiKey (Vllm:ApiKey); the key is sent only as Authorization: Bearer.", nameParameter);
+        }
+
+        if (string.Equals(name, "User-Agent", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException("User-Agent cannot be set per request: set VllmProviderOptions.Headers[\"User-Agent\"] (Vllm:Headers:User-Agent).", nameParameter);
+        }
+
+        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            throw new ArgumentException($"The value of header '{name}' must not contain line breaks.", valueParameter);
+        }
+    }
+}
