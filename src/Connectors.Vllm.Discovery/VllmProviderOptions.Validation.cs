@@ -164,22 +164,22 @@ public sealed partial class VllmProviderOptions
     {
         if (string.IsNullOrWhiteSpace(SessionHeaderName) || !IsHeaderName(SessionHeaderName))
         {
-            problems.Add($"{KeyOf(nameof(SessionHeaderName))}: '{SessionHeaderName}' is not a valid header name; the default is {DefaultSessionHeaderName}.");
+            problems.Add($"{GetSettingKey(nameof(SessionHeaderName))}: '{SessionHeaderName}' is not a valid header name; the default is {DefaultSessionHeaderName}.");
         }
         else if (IsReservedHeader(SessionHeaderName))
         {
-            problems.Add($"{KeyOf(nameof(SessionHeaderName))}: '{SessionHeaderName}' is reserved; use a header of its own such as {DefaultSessionHeaderName} or the router's --session-key.");
+            problems.Add($"{GetSettingKey(nameof(SessionHeaderName))}: '{SessionHeaderName}' is reserved; use a header of its own such as {DefaultSessionHeaderName} or the router's --session-key.");
         }
 
         if (StickyResponseHeader is not null)
         {
             if (string.IsNullOrWhiteSpace(StickyResponseHeader) || !IsHeaderName(StickyResponseHeader))
             {
-                problems.Add($"{KeyOf(nameof(StickyResponseHeader))}: '{StickyResponseHeader}' is not a valid header name (for llm-d use x-session-token), or leave it unset.");
+                problems.Add($"{GetSettingKey(nameof(StickyResponseHeader))}: '{StickyResponseHeader}' is not a valid header name (for llm-d use x-session-token), or leave it unset.");
             }
             else if (IsReservedHeader(StickyResponseHeader))
             {
-                problems.Add($"{KeyOf(nameof(StickyResponseHeader))}: '{StickyResponseHeader}' is reserved; name the router's session header (for llm-d x-session-token).");
+                problems.Add($"{GetSettingKey(nameof(StickyResponseHeader))}: '{StickyResponseHeader}' is reserved; name the router's session header (for llm-d x-session-token).");
             }
         }
     }

@@ -3,7 +3,6 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
-using Connectors.Vllm.Catalog;
 using Connectors.Vllm.Tests.Unit.TestHttp;
 using Microsoft.Extensions.AI;
 using Xunit;
@@ -13,10 +12,8 @@ namespace Connectors.Vllm.Tests.Unit.Http;
 /// <summary>Aggregated <c>/v1/models</c> lists and a URL prefix (KServe's <c>…/openai/v1</c>) on every route.</summary>
 public sealed class VllmRouterDiscoveryTests
 {
-    private static readonly Uri ModelsUrl = new("http://router.test/v1/models");
-
     [Fact]
-    public void ParseModels_AggregatedListWithDuplicates_EachIdOnceWithTheKnownWindow()
+    public async Task GetModelsAsync_AggregatedListWithDuplicates_EachIdOnceWithTheKnownWindow()
     {
         var body = """
             {"object":"list","data":[
@@ -28,9 +25,12 @@ public sealed class VllmRouterDiscoveryTests
               {"id":"texty","max_model_len":"8192"},
               {"id":"odd","max_model_len":"big"}
             ]}
-            """u8;
+            """;
+        using var discovery = new VllmModelDiscovery(
+            new VllmProviderOptions { BaseUrl = new Uri("http://router.test/v1") },
+            new HttpClient(InMemoryHandler.Answering(body)));
 
-        var models = VllmDiscoveryHttp.ParseModels(body, ModelsUrl);
+        var models = await discovery.GetModelsAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(["base", "base:sql", "ray", "kserve", "texty", "odd"], models.Select(m => m.Id));
         Assert.Equal(4096, models[0].ContextWindow);
