@@ -51,6 +51,7 @@ public sealed partial class VllmProviderOptions
         Positive(problems, KeyOf(nameof(MaxSseLineBytes)), MaxSseLineBytes);
         Positive(problems, KeyOf(nameof(MaxResponseBytes)), MaxResponseBytes);
         Positive(problems, KeyOf(nameof(MaxModelsBodyBytes)), MaxModelsBodyBytes);
+        Positive(problems, KeyOf(nameof(MaxInlineMediaBytes)), MaxInlineMediaBytes);
 
         if (Retry is null)
         {

@@ -17,4 +17,8 @@ internal sealed record VllmChatRequest(string ModelId, VllmModelDefinition? Mode
 
     /// <summary>Whether to send <c>include_reasoning: false</c> (<see cref="Microsoft.Extensions.AI.ReasoningOutput.None"/>).</summary>
     public bool ExcludeReasoning { get; init; }
+
+    /// <summary>The bytes of inline media (before base64) the body carries, already checked against
+    /// <see cref="VllmProviderOptions.MaxInlineMediaBytes"/>; 0 for none.</summary>
+    public long InlineMediaBytes { get; init; }
 }

@@ -93,12 +93,19 @@ public sealed class VllmTokenizer : IDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The tokens, their count and the model's context window.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="NotSupportedException">Media vLLM cannot take, or a modality the model entry's Input does not declare.</exception>
+    /// <exception cref="ArgumentException">More inline media than <see cref="VllmProviderOptions.MaxInlineMediaBytes"/>.</exception>
     /// <exception cref="VllmException">The server failed or could not be reached.</exception>
     public Task<VllmTokenizeResult> TokenizeAsync(IEnumerable<ChatMessage> messages, VllmTokenizeOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var model = ModelFor(options);
-        var body = BuildChatBody(messages, model, options, options?.Tools);
+        var list = messages as IReadOnlyCollection<ChatMessage> ?? new List<ChatMessage>(messages);
+
+        // The media checks of a chat request (types vLLM takes, the model entry's Input, MaxInlineMediaBytes): the count is
+        // of what a chat request would send, and nothing is sent that the chat request would refuse.
+        VllmChatMedia.Check(list, _http.FindModel(model), _http.Endpoint.Options.MaxInlineMediaBytes);
+        var body = BuildChatBody(list, model, options, options?.Tools);
         return SendTokenizeAsync(body, model, cancellationToken);
     }
 
