@@ -5,7 +5,12 @@ using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
 using Microsoft.Extensions.AI;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
 using Xunit;
+using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
+using DataContent = Microsoft.Extensions.AI.DataContent;
+using TextContent = Microsoft.Extensions.AI.TextContent;
 
 namespace Connectors.Vllm.Tests.Unit.ChatTests;
 
@@ -220,5 +225,46 @@ public sealed class VllmChatClientMediaTests
         Assert.True(count > 0);
         await Assert.ThrowsAsync<NotSupportedException>(() => tokenizer.CountTokensAsync([new ChatMessage(ChatRole.User, [new DataContent(Bytes, "application/pdf")])], TestContext.Current.CancellationToken));
         Assert.Equal(1, server.Requests.Count(r => r.Path == "/tokenize"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Kernel_ChatHistoryWithImageAudioAndVideo_SentInVllmPartShapes(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync();
+        var kernel = Kernel.CreateBuilder().AddVllmChatCompletion(ChatTestHost.Options(server), VllmTestServerOptions.DefaultModelId).Build();
+        var chat = kernel.GetRequiredService<IChatCompletionService>();
+        var history = new ChatHistory();
+#pragma warning disable SKEXP0001 // SK's AudioContent and BinaryContent are experimental; they are what SK users send audio and video with.
+        history.AddUserMessage(
+        [
+            new Microsoft.SemanticKernel.TextContent("Compare"),
+            new ImageContent(new Uri("https://example.com/cat.png")),
+            new AudioContent(Bytes, "audio/flac"),
+            new Microsoft.SemanticKernel.BinaryContent(Bytes, "video/mp4"),
+        ]);
+#pragma warning restore SKEXP0001
+
+        if (stream)
+        {
+            await foreach (var unused in chat.GetStreamingChatMessageContentsAsync(history, kernel: kernel, cancellationToken: TestContext.Current.CancellationToken))
+            {
+            }
+        }
+        else
+        {
+            await chat.GetChatMessageContentAsync(history, kernel: kernel, cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        ChatTestHost.AssertJsonEqual(
+            $$$"""
+            {"role":"user","content":[
+              {"type":"text","text":"Compare"},
+              {"type":"image_url","image_url":{"url":"https://example.com/cat.png"}},
+              {"type":"audio_url","audio_url":{"url":"data:audio/flac;base64,{{{Base64}}}"}},
+              {"type":"video_url","video_url":{"url":"data:video/mp4;base64,{{{Base64}}}"}}]}
+            """,
+            ChatTestHost.LastChatBody(server)["messages"]![0]!);
     }
 }
