@@ -15,7 +15,8 @@ namespace Connectors.Vllm.ChatProtocol;
 /// <summary>
 /// Writes the <c>/v1/chat/completions</c> body. Messages, tools and JSON-schema formats are mapped by MEAI's public
 /// OpenAI helpers (<c>AsOpenAIChatMessages</c>, <c>AsOpenAIChatTool</c>, <c>AsOpenAIChatResponseFormat</c>) and
-/// serialized by the SDK's own <see cref="IJsonModel{T}"/> writers; everything else is written here, field by field.
+/// serialized by the SDK's own <see cref="IJsonModel{T}"/> writers, except messages with images, audio or video, which
+/// <see cref="VllmChatMedia"/> writes in vLLM's part shapes; everything else is written here, field by field.
 /// </summary>
 /// <remarks>
 /// Why write the body here rather than patch a <see cref="ChatCompletionOptions"/>: the OpenAI-only fields are
@@ -44,7 +45,7 @@ internal static class VllmChatRequestWriter
     /// scratch buffer and copied out once: no buffer or writer is allocated per request.</summary>
     public static ReadOnlyMemory<byte> Write(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
     {
-        if (request.InlineMediaBytes > 0)
+        if (request.InlineMediaBytes > MaxKeptScratchBytes / 2)
         {
             return WriteLarge(messages, options, request, client);
         }
