@@ -50,7 +50,7 @@ fi
 dotnet build "$project" -c "$config" -nologo -v q -warnaserror
 dll="benchmarks/Connectors.Vllm.Benchmarks/bin/$config/net10.0/Connectors.Vllm.Benchmarks.dll"
 if [ "$mode" = "--interleaved" ]; then
-  dotnet exec "$dll" --interleaved ChatCompletionBenchmarks,ChatCompletionInProcessBenchmarks,ChatStreamingBenchmarks,ToolCallStreamingBenchmarks --out "$out" ${args[@]+"${args[@]}"}
+  dotnet exec "$dll" --interleaved ChatCompletionBenchmarks,ChatCompletionInProcessBenchmarks,ChatStreamingBenchmarks,ToolCallStreamingBenchmarks,ChatImageInProcessBenchmarks --out "$out" ${args[@]+"${args[@]}"}
   marker=interleaved
 elif [ "$mode" = "--floor" ]; then
   # The caller's options first: the program takes the first occurrence of each, so --seconds N overrides the 10.

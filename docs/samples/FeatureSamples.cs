@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -36,6 +37,25 @@ public static class FeatureSamples
                 }
             }
         }
+        #endregion
+    }
+
+    /// <summary>Images, audio and video.</summary>
+    public static async Task MediaAsync(IChatClient client)
+    {
+        #region snippet_media
+        byte[] photo = await File.ReadAllBytesAsync("cat.jpg");
+        byte[] recording = await File.ReadAllBytesAsync("question.wav");
+        var message = new ChatMessage(ChatRole.User,
+        [
+            new TextContent("What is in the picture, and what does the recording ask?"),
+            new DataContent(photo, "image/jpeg"),                         // image_url, base64 data URI
+            new DataContent(recording, "audio/wav"),                      // input_audio (wav, mp3); other audio: audio_url
+            new UriContent("https://example.com/clip.mp4", "video/mp4"),  // video_url: the server fetches it
+        ]);
+
+        ChatResponse response = await client.GetResponseAsync([message]); // e.g. Qwen/Qwen2.5-Omni-7B takes all three
+        Console.WriteLine(response.Text);
         #endregion
     }
 

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Threading.Tasks;
 using Connectors.Vllm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace DocsSamples;
 
@@ -36,6 +38,27 @@ public static class SemanticKernelSamples
 
         FunctionResult result = await kernel.InvokePromptAsync("Why is the sky blue?", new KernelArguments(settings));
         Console.WriteLine(result);
+        #endregion
+    }
+
+    /// <summary>Semantic Kernel with an image in the chat history.</summary>
+    public static async Task MediaAsync(VllmProviderOptions providerOptions)
+    {
+        #region snippet_semantic_kernel_media
+        Kernel kernel = Kernel.CreateBuilder()
+            .AddVllmChatCompletion(providerOptions, "Qwen/Qwen2.5-VL-7B-Instruct")
+            .Build();
+        var chat = kernel.GetRequiredService<IChatCompletionService>();
+
+        var history = new ChatHistory();
+        history.AddUserMessage(
+        [
+            new TextContent("Describe this picture in one sentence."),
+            new ImageContent(await File.ReadAllBytesAsync("cat.jpg"), "image/jpeg"), // or new ImageContent(new Uri("https://…"))
+        ]);
+
+        ChatMessageContent answer = await chat.GetChatMessageContentAsync(history, kernel: kernel);
+        Console.WriteLine(answer.Content);
         #endregion
     }
 

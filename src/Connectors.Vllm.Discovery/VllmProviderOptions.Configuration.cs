@@ -74,6 +74,7 @@ public sealed partial class VllmProviderOptions
         options.MaxResponseBytes = reader.ReadLong(section, nameof(MaxResponseBytes)) ?? options.MaxResponseBytes;
         options.MaxModelsBodyBytes = reader.ReadInt(section, nameof(MaxModelsBodyBytes)) ?? options.MaxModelsBodyBytes;
         options.ToolCallRecovery = reader.ReadEnum<VllmToolCallRecovery>(section, nameof(ToolCallRecovery)) ?? options.ToolCallRecovery;
+        options.MaxInlineMediaBytes = reader.ReadLong(section, nameof(MaxInlineMediaBytes)) ?? options.MaxInlineMediaBytes;
 
         var retry = section.GetSection(nameof(Retry));
         options.Retry.MaxAttempts = reader.ReadInt(retry, nameof(VllmRetryOptions.MaxAttempts)) ?? options.Retry.MaxAttempts;

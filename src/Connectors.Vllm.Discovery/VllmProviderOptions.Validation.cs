@@ -52,6 +52,7 @@ public sealed partial class VllmProviderOptions
         Positive(problems, GetSettingKey(nameof(MaxSseLineBytes)), MaxSseLineBytes);
         Positive(problems, GetSettingKey(nameof(MaxResponseBytes)), MaxResponseBytes);
         Positive(problems, GetSettingKey(nameof(MaxModelsBodyBytes)), MaxModelsBodyBytes);
+        Positive(problems, GetSettingKey(nameof(MaxInlineMediaBytes)), MaxInlineMediaBytes);
 
         if (!Enum.IsDefined(ToolCallRecovery))
         {

@@ -74,6 +74,11 @@ public sealed partial class VllmProviderOptions
     /// <summary>Gets or sets the largest accepted non-streaming response body, in bytes. Default 64 MiB.</summary>
     public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Gets or sets the most inline media (the bytes of every <c>DataContent</c> image, audio and video, before
+    /// base64) one chat or <c>/tokenize</c> request may carry; a request over it is refused before anything is written
+    /// or sent. Default 32 MiB. Larger media: send a URL (<c>UriContent</c>) the server fetches.</summary>
+    public long MaxInlineMediaBytes { get; set; } = 32L * 1024 * 1024;
+
     /// <summary>Gets or sets the largest accepted <c>/v1/models</c> body, in bytes. Default 4 MiB.</summary>
     public int MaxModelsBodyBytes { get; set; } = 4 * 1024 * 1024;
 

@@ -34,6 +34,12 @@ public sealed class VllmTestModel
     /// (it then emits reasoning before the answer).</summary>
     public bool IsReasoning { get; set; }
 
+    /// <summary>Gets or sets the media the model takes in chat content parts: any of <c>"image"</c>, <c>"audio"</c>,
+    /// <c>"video"</c>. <see langword="null"/> (the default) takes all three; an empty list is a text-only model, which
+    /// answers a media part as vLLM does (400 <c>&lt;model&gt; is not a multimodal model</c>); a part of a modality not
+    /// listed gets vLLM's 400 <c>At most 0 audio(s) may be provided in one prompt.</c></summary>
+    public IList<string>? Modalities { get; set; }
+
     /// <summary>Gets or sets a value indicating whether this is an embedding (pooling) model: it serves
     /// <c>/v1/embeddings</c>, <c>/score</c> and <c>/rerank</c>, not chat.</summary>
     public bool IsEmbedding { get; set; }

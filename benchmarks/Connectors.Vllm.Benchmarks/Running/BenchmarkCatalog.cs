@@ -20,6 +20,7 @@ internal static class BenchmarkCatalog
         typeof(ToolCallStreamingBenchmarks),
         typeof(EmbeddingBenchmarks),
         typeof(DiscoveryBenchmarks),
+        typeof(ChatImageInProcessBenchmarks),
     ];
 
     public static IEnumerable<MethodInfo> Methods(Type suite)

@@ -24,7 +24,7 @@ public class ChatCompletionInProcessBenchmarks : SuiteBase
     private const string Expected = "Hi! How can I help you today?";
 
     /// <summary>The replay server's answer, fetched once per process (setup, never timed).</summary>
-    private static readonly Lazy<byte[]> ResponseBody = new(FetchResponseBody);
+    internal static readonly Lazy<byte[]> ResponseBody = new(FetchResponseBody);
 
     private readonly List<IDisposable> _owned = [];
     private InProcessChatHandler _handler = null!;

@@ -34,9 +34,12 @@ public sealed partial class VllmChatClient
         _extraKeys.Report(options?.AdditionalProperties);
         var effort = VllmChatRequestWriter.RequestedEffort(options);
         var model = await _facts.FindConfiguredModelAsync(modelId, cancellationToken).ConfigureAwait(false);
+
+        // Media: only what vLLM takes, only the modalities a declared Input names (undeclared passes), within the cap.
+        var inlineMedia = VllmChatMedia.Check(messages, model, _options.MaxInlineMediaBytes);
         if (model is not null)
         {
-            EnsureCapabilities(messages, options, model, effort);
+            EnsureCapabilities(options, model, effort);
             if (model.Reasoning == false)
             {
                 effort = null; // "none" for a model declared not to reason: already so, nothing to send.
@@ -67,6 +70,7 @@ public sealed partial class VllmChatClient
             ExcludeReasoning = excludeReasoning && features.AcceptsReasoningFields,
             RequiredTool = RequiredToolOf(options),
             SendMessageNames = _options.SendMessageNames,
+            InlineMediaBytes = inlineMedia,
         };
     }
 
@@ -118,7 +122,7 @@ public sealed partial class VllmChatClient
         }
     }
 
-    private static void EnsureCapabilities(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmModelDefinition model, string? effort)
+    private static void EnsureCapabilities(ChatOptions? options, VllmModelDefinition model, string? effort)
     {
         if (model.Reasoning == false && effort is not null and not "none")
         {
@@ -130,19 +134,6 @@ public sealed partial class VllmChatClient
             throw new NotSupportedException($"The model '{model.Id}' is configured with Tools = false, but the request has {options.Tools.Count} tool(s). Remove the tools, or set Tools = true on the model entry if the server was started with --enable-auto-tool-choice --tool-call-parser <parser>.");
         }
 
-        if (model.Input is { } inputs && !inputs.Contains("image", StringComparer.OrdinalIgnoreCase))
-        {
-            foreach (var message in messages)
-            {
-                foreach (var content in message.Contents)
-                {
-                    if (content is DataContent data && data.HasTopLevelMediaType("image") || content is UriContent uri && uri.HasTopLevelMediaType("image"))
-                    {
-                        throw new NotSupportedException($"The model '{model.Id}' is configured with Input = [{string.Join(", ", inputs)}], without \"image\", but the request has an image. Remove the image, or add \"image\" to the model entry's Input if the model is a vision model.");
-                    }
-                }
-            }
-        }
     }
 
     /// <summary>The version decides only the token-limit field, tool <c>strict</c>, explicit structured outputs, the

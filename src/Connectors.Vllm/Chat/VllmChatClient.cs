@@ -25,8 +25,14 @@ namespace Connectors.Vllm;
 /// <c>Retry-After</c>, the private-network gate, <see cref="VllmProviderOptions.FirstByteTimeout"/>); responses and
 /// streams are read directly from the wire. vLLM extras go in <see cref="ChatOptions.AdditionalProperties"/> under their
 /// wire names; see <see cref="VllmChatOptionsExtensions"/>.</para>
+/// <para>Media: <see cref="DataContent"/> and <see cref="UriContent"/> of <c>image/*</c>, <c>audio/*</c> and <c>video/*</c>
+/// go in vLLM's part shapes (<c>image_url</c>; <c>input_audio</c> for inline wav and mp3, <c>audio_url</c> for any other
+/// audio; <c>video_url</c>), inline bytes base64-encoded straight into the body, at most
+/// <see cref="VllmProviderOptions.MaxInlineMediaBytes"/> per request (else <see cref="ArgumentException"/>). Media vLLM
+/// cannot take (a PDF, any other document, a <see cref="HostedFileContent"/>) fails with <see cref="NotSupportedException"/>
+/// before anything is sent.</para>
 /// <para>Capabilities are never guessed: when the model entry declares <see cref="VllmModelDefinition.Input"/> without
-/// <c>"image"</c>, <see cref="VllmModelDefinition.Tools"/> = <see langword="false"/>, or
+/// <c>"image"</c>, <c>"audio"</c> or <c>"video"</c> and the request has such media, <see cref="VllmModelDefinition.Tools"/> = <see langword="false"/>, or
 /// <see cref="VllmModelDefinition.Reasoning"/> = <see langword="false"/> (and a reasoning effort other than none is asked
 /// for), such requests fail with <see cref="NotSupportedException"/> before anything is sent; undeclared capabilities pass
 /// through. <see cref="ChatOptions.Reasoning"/> is sent as <c>reasoning_effort</c> (in a value the server's version

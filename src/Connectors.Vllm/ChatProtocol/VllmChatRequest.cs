@@ -31,4 +31,8 @@ internal sealed record VllmChatRequest(string ModelId, VllmModelDefinition? Mode
     public Http.VllmRequestHeaders Call { get; init; } = Unset;
 
     private static readonly Http.VllmRequestHeaders Unset = Http.VllmRequestHeaders.Create();
+
+    /// <summary>The bytes of inline media (before base64) the body carries, already checked against
+    /// <see cref="VllmProviderOptions.MaxInlineMediaBytes"/>; 0 for none.</summary>
+    public long InlineMediaBytes { get; init; }
 }

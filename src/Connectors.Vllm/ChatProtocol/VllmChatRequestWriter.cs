@@ -15,7 +15,8 @@ namespace Connectors.Vllm.ChatProtocol;
 /// <summary>
 /// Writes the <c>/v1/chat/completions</c> body. Messages, tools and JSON-schema formats are mapped by MEAI's public
 /// OpenAI helpers (<c>AsOpenAIChatMessages</c>, <c>AsOpenAIChatTool</c>, <c>AsOpenAIChatResponseFormat</c>) and
-/// serialized by the SDK's own <see cref="IJsonModel{T}"/> writers; everything else is written here, field by field.
+/// serialized by the SDK's own <see cref="IJsonModel{T}"/> writers, except messages with images, audio or video, which
+/// <see cref="VllmChatMedia"/> writes in vLLM's part shapes; everything else is written here, field by field.
 /// </summary>
 /// <remarks>
 /// Why write the body here rather than patch a <see cref="ChatCompletionOptions"/>: the OpenAI-only fields are
@@ -44,6 +45,11 @@ internal static class VllmChatRequestWriter
     /// scratch buffer and copied out once: no buffer or writer is allocated per request.</summary>
     public static ReadOnlyMemory<byte> Write(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
     {
+        if (request.InlineMediaBytes > MaxKeptScratchBytes / 2)
+        {
+            return WriteLarge(messages, options, request, client);
+        }
+
         var scratch = _scratch ?? new Scratch();
         _scratch = null;
         try
@@ -60,6 +66,18 @@ internal static class VllmChatRequestWriter
                 _scratch = scratch;
             }
         }
+    }
+
+    /// <summary>A body with inline media: one buffer sized up front for the base64 of the media (no regrowth), handed over
+    /// as is (no copy) and not kept for the thread.</summary>
+    private static ReadOnlyMemory<byte> WriteLarge(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
+    {
+        var capacity = (int)Math.Min(Array.MaxLength, (request.InlineMediaBytes + 2) / 3 * 4 + 16 * 1024);
+        var buffer = new ArrayBufferWriter<byte>(capacity);
+        using var writer = new Utf8JsonWriter(buffer, ScratchOptions);
+        WriteBody(writer, messages, options, request, client);
+        writer.Flush();
+        return buffer.WrittenMemory;
     }
 
     private static void WriteBody(Utf8JsonWriter writer, IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, IChatClient client)
@@ -109,7 +127,7 @@ internal static class VllmChatRequestWriter
             merged = WithoutAuthorNames(merged);
         }
 
-        if (reasoningField is null)
+        if (reasoningField is null && !AnyOwnParts(merged))
         {
             foreach (var message in merged.AsOpenAIChatMessages())
             {
@@ -118,18 +136,25 @@ internal static class VllmChatRequestWriter
         }
         else
         {
-            // Interleaved thinking: vLLM takes an assistant message's earlier reasoning back ("reasoning"; older servers
-            // "reasoning_content") and hands it to the chat template, which decides what the model sees. MEAI's mapping
-            // drops TextReasoningContent, so such messages are mapped one by one and the field is added to the assistant
-            // message they become.
+            // Messages one by one. Media: a system, user or developer message with images, audio or video is written by
+            // VllmChatMedia in vLLM's part shapes (MEAI's mapping drops video and most audio, and sends a PDF as a part
+            // vLLM rejects). Interleaved thinking: vLLM takes an assistant message's earlier reasoning back ("reasoning";
+            // older servers "reasoning_content") and hands it to the chat template, which decides what the model sees.
+            // MEAI's mapping drops TextReasoningContent, so the field is added to the assistant message it becomes.
             foreach (var meaiMessage in merged)
             {
-                var reasoning = meaiMessage.Role == ChatRole.Assistant ? ReasoningText(meaiMessage) : null;
+                if (VllmChatMedia.WritesOwnParts(meaiMessage))
+                {
+                    VllmChatMedia.WriteMessage(writer, meaiMessage);
+                    continue;
+                }
+
+                var reasoning = reasoningField is not null && meaiMessage.Role == ChatRole.Assistant ? ReasoningText(meaiMessage) : null;
                 foreach (var message in new[] { meaiMessage }.AsOpenAIChatMessages())
                 {
                     if (reasoning is not null && message is AssistantChatMessage)
                     {
-                        WriteWithReasoning(writer, message, reasoningField, reasoning);
+                        WriteWithReasoning(writer, message, reasoningField!, reasoning);
                         reasoning = null;
                     }
                     else
@@ -163,6 +188,35 @@ internal static class VllmChatRequestWriter
         }
 
         return copy ?? messages;
+    }
+
+    /// <summary>Whether a message of <paramref name="messages"/> is written with vLLM's media parts (see
+    /// <see cref="VllmChatMedia.WritesOwnParts"/>).</summary>
+    private static bool AnyOwnParts(IEnumerable<MeaiChatMessage> messages)
+    {
+        if (messages is IList<MeaiChatMessage> list)
+        {
+            // Indexed: no enumerator allocated on every request.
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (VllmChatMedia.WritesOwnParts(list[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        foreach (var message in messages)
+        {
+            if (VllmChatMedia.WritesOwnParts(message))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether an assistant message of <paramref name="messages"/> has reasoning to send back.</summary>

@@ -95,13 +95,25 @@ public sealed class VllmTokenizer : IDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The tokens, their count and the model's context window.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="NotSupportedException">Media vLLM cannot take, or a modality the model entry's Input does not declare.</exception>
+    /// <exception cref="ArgumentException">More inline media than <see cref="VllmProviderOptions.MaxInlineMediaBytes"/>.</exception>
     /// <exception cref="VllmException">The server failed or could not be reached.</exception>
     public Task<VllmTokenizeResult> TokenizeAsync(IEnumerable<ChatMessage> messages, VllmTokenizeOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var model = ModelFor(options);
+        var list = messages as IReadOnlyCollection<ChatMessage> ?? new List<ChatMessage>(messages);
+        return TokenizeChatAsync(list, model, options, cancellationToken);
+    }
+
+    private async Task<VllmTokenizeResult> TokenizeChatAsync(IReadOnlyCollection<ChatMessage> messages, string? model, VllmTokenizeOptions? options, CancellationToken cancellationToken)
+    {
+        // The media checks of a chat request (types vLLM takes, the model entry's Input, MaxInlineMediaBytes): the count is
+        // of what a chat request would send, and nothing is sent that the chat request would refuse.
+        var entry = await _http.FindModelAsync(model, cancellationToken).ConfigureAwait(false);
+        VllmChatMedia.Check(messages, entry, _http.Endpoint.Options.MaxInlineMediaBytes);
         var body = BuildChatBody(messages, model, options, options?.Tools, _sendMessageNames);
-        return SendTokenizeAsync(body, model, options, cancellationToken);
+        return await SendTokenizeAsync(body, model, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Counts the tokens of plain text.</summary>

@@ -63,7 +63,20 @@ public sealed class EnvironmentServerKind : ServerKind
                 : Options;
             EmbeddingDimensions = Env("VLLM_EMBEDDING_DIMENSIONS") is { } d ? int.Parse(d, CultureInfo.InvariantCulture) : null;
         }
+
+        VisionModel = Env("VLLM_VISION_MODEL");
+        VisionOptions = VisionModel is null ? null : OptionsAt(Env("VLLM_VISION_BASE_URL"), key);
+        AudioModel = Env("VLLM_AUDIO_MODEL");
+        AudioOptions = AudioModel is null ? null : OptionsAt(Env("VLLM_AUDIO_BASE_URL"), key);
+        VideoFile = Env("VLLM_VIDEO_FILE");
     }
+
+    private VllmProviderOptions OptionsAt(string? baseUrl, string? key)
+        => baseUrl is null ? Options : new VllmProviderOptions { BaseUrl = new Uri(baseUrl), ApiKey = key, AllowPrivateNetwork = true };
+
+    /// <inheritdoc />
+    public override string MediaHowTo => "set VLLM_VISION_MODEL (images and video; VLLM_VISION_BASE_URL when it runs on another server) "
+        + "or VLLM_AUDIO_MODEL (audio in chat; VLLM_AUDIO_BASE_URL), and VLLM_VIDEO_FILE (a short mp4) for the video scenario.";
 
     internal static string? Env(string name) =>
         Environment.GetEnvironmentVariable(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

@@ -49,6 +49,25 @@ public abstract class ServerKind : IAsyncLifetime
     /// <summary>Gets where the speech-to-text scenarios send their requests (a Whisper server serves nothing else).</summary>
     public VllmProviderOptions? SpeechOptions { get; protected set; }
 
+    /// <summary>Gets a model that takes images and video (e.g. Qwen/Qwen2.5-VL-3B-Instruct), or <see langword="null"/>.</summary>
+    public string? VisionModel { get; protected set; }
+
+    /// <summary>Gets where the image and video scenarios send their requests (vLLM serves one model per server).</summary>
+    public VllmProviderOptions? VisionOptions { get; protected set; }
+
+    /// <summary>Gets a model that takes audio in chat (e.g. fixie-ai/ultravox-v0_5-llama-3_2-1b), or <see langword="null"/>.</summary>
+    public string? AudioModel { get; protected set; }
+
+    /// <summary>Gets where the audio-in-chat scenarios send their requests.</summary>
+    public VllmProviderOptions? AudioOptions { get; protected set; }
+
+    /// <summary>Gets a short video file (mp4) for the video scenario on a real server, or <see langword="null"/> (the test server
+    /// takes any bytes).</summary>
+    public string? VideoFile { get; protected set; }
+
+    /// <summary>Gets how to configure the media models of this kind, for skip messages.</summary>
+    public virtual string MediaHowTo => "this kind has no vision or audio model.";
+
     /// <summary>Gets the server version this kind is expected to report, or <see langword="null"/> when not known in advance.</summary>
     public string? ExpectedVersion { get; protected set; }
 
@@ -96,6 +115,8 @@ public abstract class ServerKind : IAsyncLifetime
             ["reasoningModel"] = ReasoningModel ?? "(none)",
             ["embeddingModel"] = EmbeddingModel ?? "(none)",
             ["speechModel"] = SpeechModel ?? "(none)",
+            ["visionModel"] = VisionModel ?? "(none)",
+            ["audioModel"] = AudioModel ?? "(none)",
             ["capabilities"] = Capabilities.Describe(),
         };
         if (SkipReason is null && StartupError is null)

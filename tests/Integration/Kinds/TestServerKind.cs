@@ -16,6 +16,8 @@ public abstract class TestServerKind : ServerKind
     internal const string ReasoningModelId = "test-reasoner";
     internal const string EmbeddingModelId = "test-embedder";
     internal const string SpeechModelId = "test-whisper";
+    internal const string VisionModelId = "test-vision";
+    internal const string AudioModelId = "test-audio";
     internal const int EmbeddingSize = 384;
 
     /// <summary>Gets the vLLM version the server emulates.</summary>
@@ -38,6 +40,11 @@ public abstract class TestServerKind : ServerKind
         options.Models.Add(VllmTestModel.Reasoning(ReasoningModelId, maxModelLen: 4096));
         options.Models.Add(VllmTestModel.Embedding(EmbeddingModelId, EmbeddingSize, supportsMatryoshka: true));
         options.Models.Add(VllmTestModel.Transcription(SpeechModelId));
+
+        // As on vLLM: the chat model takes text only, a vision model images and video, an audio model audio.
+        options.Models[0].Modalities = [];
+        options.Models.Add(new VllmTestModel(VisionModelId) { MaxModelLen = 4096, Modalities = ["image", "video"] });
+        options.Models.Add(new VllmTestModel(AudioModelId) { MaxModelLen = 4096, Modalities = ["audio"] });
         TestServer = await VllmTestServer.StartAsync(options).ConfigureAwait(false);
 
         Options = new VllmProviderOptions { BaseUrl = TestServer.BaseUrl, ApiKey = key, AllowPrivateNetwork = true };
@@ -48,6 +55,10 @@ public abstract class TestServerKind : ServerKind
         SpeechOptions = Options;
         SpeechModel = SpeechModelId;
         EmbeddingDimensions = 64;
+        VisionModel = VisionModelId;
+        VisionOptions = Options;
+        AudioModel = AudioModelId;
+        AudioOptions = Options;
         ExpectedVersion = ServerVersion;
         Capabilities = ServerCapabilities.Vllm with { Tools = true, EnforcesApiKey = true, EmbeddingDimensions = true };
     }

@@ -91,6 +91,33 @@ public sealed class VllmContainerKind : ServerKind
         }
 
         await StartSpeechAsync(image, key, cpu, startup).ConfigureAwait(false);
+        (VisionModel, VisionOptions) = await StartMediaAsync("VLLM_CONTAINER_VISION_MODEL", image, key, cpu, startup).ConfigureAwait(false);
+        (AudioModel, AudioOptions) = await StartMediaAsync("VLLM_CONTAINER_AUDIO_MODEL", image, key, cpu, startup).ConfigureAwait(false);
+        VideoFile = EnvironmentServerKind.Env("VLLM_VIDEO_FILE");
+    }
+
+    /// <inheritdoc />
+    public override string MediaHowTo => "set VLLM_CONTAINER_VISION_MODEL (images and video, e.g. Qwen/Qwen2.5-VL-3B-Instruct) or "
+        + "VLLM_CONTAINER_AUDIO_MODEL (audio in chat, e.g. fixie-ai/ultravox-v0_5-llama-3_2-1b), each served by its own container, "
+        + "and VLLM_VIDEO_FILE (a short mp4) for the video scenario.";
+
+    /// <summary>Starts a container for a media model named by <paramref name="variable"/>, when set.</summary>
+    private async Task<(string? Model, VllmProviderOptions? Options)> StartMediaAsync(string variable, string image, string key, bool cpu, TimeSpan startup)
+    {
+        if (EnvironmentServerKind.Env(variable) is not { } model)
+        {
+            return (null, null);
+        }
+
+        var args = new List<string> { "--model", model, "--api-key", key, "--max-model-len", EnvironmentServerKind.Env("VLLM_CONTAINER_MAX_MODEL_LEN") ?? "4096" };
+        if (!cpu)
+        {
+            args.AddRange(["--gpu-memory-utilization", EnvironmentServerKind.Env("VLLM_CONTAINER_MEDIA_GPU_MEMORY") ?? "0.3"]);
+        }
+
+        args.AddRange(Split(EnvironmentServerKind.Env(variable + "_ARGS")));
+        var url = await StartContainerAsync(image, args, cpu, startup).ConfigureAwait(false);
+        return (model, new VllmProviderOptions { BaseUrl = url, ApiKey = key, AllowPrivateNetwork = true });
     }
 
     /// <summary>Starts the Whisper-like model named by <c>VLLM_CONTAINER_SPEECH_MODEL</c> in its own container (the

@@ -41,6 +41,7 @@ public sealed class VllmProviderOptionsConfigurationTests
         Assert.Equal(1048576, options.MaxSseLineBytes);
         Assert.Equal(33554432L, options.MaxResponseBytes);
         Assert.Equal(65536, options.MaxModelsBodyBytes);
+        Assert.Equal(8388608L, options.MaxInlineMediaBytes);
         Assert.Equal(5, options.Retry.MaxAttempts);
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.Retry.BaseDelay);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Retry.MaxDelay);

@@ -45,6 +45,7 @@ public sealed class VllmProviderOptionsValidationTests
         { "negative ttl", o => o.DiscoveryCacheTtl = TimeSpan.FromSeconds(-1), "DiscoveryCacheTtl" },
         { "zero sse line", o => o.MaxSseLineBytes = 0, "MaxSseLineBytes: 0 must be positive" },
         { "zero response", o => o.MaxResponseBytes = 0, "MaxResponseBytes: 0 must be positive" },
+        { "zero inline media", o => o.MaxInlineMediaBytes = 0, "MaxInlineMediaBytes: 0 must be positive" },
         { "negative models body", o => o.MaxModelsBodyBytes = -1, "MaxModelsBodyBytes: -1 must be positive" },
         { "zero attempts", o => o.Retry.MaxAttempts = 0, "Retry:MaxAttempts" },
         { "max delay below base", o => { o.Retry.BaseDelay = TimeSpan.FromSeconds(2); o.Retry.MaxDelay = TimeSpan.FromSeconds(1); }, "Retry:MaxDelay" },

@@ -20,7 +20,7 @@ internal static class ChatValidation
             throw VllmProblem.Check("Chat template is passed with request, but --trust-request-chat-template is not set. Refused request with untrusted chat template.", null);
         }
 
-        CheckContentParts(body);
+        Validation.ContentParts.CheckShapes(body);
     }
 
     private static void CheckMessagesPresent(JsonObject body, EmulatedVersion version)
@@ -152,25 +152,6 @@ internal static class ChatValidation
         if (set > 1)
         {
             throw VllmProblem.Check($"You can only use one kind of structured outputs constraint but multiple are specified: {PyText.Repr(so)}", "structured_outputs", appendParameter: false);
-        }
-    }
-
-    private static void CheckContentParts(JsonObject body)
-    {
-        if (body["messages"] is not JsonArray messages)
-        {
-            return;
-        }
-
-        foreach (var part in messages.Select(m => m?["content"]).OfType<JsonArray>().SelectMany(parts => parts.OfType<JsonObject>()))
-        {
-            var type = part["type"] is JsonValue partType && partType.GetValueKind() == JsonValueKind.String ? partType.GetValue<string>() : null;
-            if (type is not null && !ChatFields.ContentPartTypes.Contains(type))
-            {
-                throw VllmProblem.Check(
-                    $"Unsupported chat content part type: '{type}'. Supported types: {string.Join(", ", ChatFields.ContentPartTypes.Select(t => "'" + t + "'"))}.",
-                    null);
-            }
         }
     }
 

@@ -21,6 +21,7 @@ internal sealed class ChatCompletionsRoute(ServerState server) : ServerRoute(ser
 
         ChatValidation.Check(body, Server.Version);
         var model = Server.ResolveModel(body, embedding: false, paramModel: true);
+        ContentParts.CheckModalities(body, model);
         var tools = body["tools"] as JsonArray;
         var toolChoice = ChatPlanner.ToolChoiceOf(body, tools);
         CheckToolFlags(tools, toolChoice);

@@ -8,7 +8,9 @@ internal sealed class TokenizeRoute(ServerState server) : ServerRoute(server, "P
     protected override Task HandleAsync(RequestState request)
     {
         var body = RequestJson.Parse(request);
+        Validation.ContentParts.CheckShapes(body);
         var model = Server.ResolveModel(body, embedding: null, paramModel: true);
+        Validation.ContentParts.CheckModalities(body, model);
         var tokens = Server.Tokenizer.Split(Text(body));
         var returnStrs = RequestJson.Bool(body, "return_token_strs") ?? false;
         return HttpOut.WriteObjectAsync(request.Context, w =>
