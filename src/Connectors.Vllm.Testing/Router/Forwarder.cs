@@ -65,6 +65,25 @@ internal sealed class Forwarder : IDisposable
         }
     }
 
+    /// <summary>A GET the router makes for itself (its own discovery), with the backend's API key, not the client's.</summary>
+    public async Task<HttpResponseMessage?> GetOwnAsync(VllmTestServer backend, string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(backend.RootUrl, path.TrimStart('/')));
+        if (backend.Options.ApiKey is { } key)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        try
+        {
+            return await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Streams the backend's answer to the client. Headers the router already set (its request id, a session token)
     /// win. A backend that breaks off mid-answer breaks the client's connection off too, as a proxy does.

@@ -39,6 +39,9 @@ internal sealed record ServerCapabilities
     /// <summary>The server refuses a wrong API key with 401.</summary>
     public bool EnforcesApiKey { get; init; }
 
+    /// <summary><c>/v1/models</c> checks the client's key too (production-stack answers it from its own discovery, unchecked).</summary>
+    public bool ModelsCheckApiKey { get; init; } = true;
+
     /// <summary>Embeddings accept <c>dimensions</c> (a Matryoshka model).</summary>
     public bool EmbeddingDimensions { get; init; }
 

@@ -24,8 +24,8 @@ internal sealed class KServeEngine(RouterState state) : RouterEngine(state)
         isApi = path.StartsWith(ApiPrefix + "/", StringComparison.Ordinal);
         call.BackendPath = isApi ? path[(ApiPrefix.Length - "/v1".Length)..] : path;
 
-        // The OpenAI routes live under the prefix only; vLLM's own /v1 paths do not exist on this server.
-        return isApi || !path.StartsWith("/v1/", StringComparison.Ordinal);
+        // The OpenAI routes live under the prefix only: vLLM's own paths (/v1/…, /tokenize, /version) do not exist here.
+        return isApi;
     }
 
     public override async Task<bool> AnswerLocallyAsync(RouterCall call)

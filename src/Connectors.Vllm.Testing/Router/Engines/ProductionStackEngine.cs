@@ -63,6 +63,7 @@ internal sealed class ProductionStackEngine(RouterState state) : RouterEngine(st
 
     public override async Task<bool> AnswerModelsAsync(RouterCall call, Forwarder forwarder)
     {
+        // The list comes from the router's discovery: no engine sees the client's key.
         var cards = new List<JsonObject>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var index in State.Live())
@@ -98,7 +99,10 @@ internal sealed class ProductionStackEngine(RouterState state) : RouterEngine(st
         w.WriteEndObject();
     }
 
-    /// <summary>One engine's cards: as the engine wrote them (Kubernetes discovery) or the static ones.</summary>
+    /// <summary>
+    /// One engine's cards: as the engine wrote them (Kubernetes discovery, which asks each engine with the router's own
+    /// key, so the client's key is not checked here) or the static ones.
+    /// </summary>
     private async Task<IEnumerable<JsonObject>> CardsAsync(RouterCall call, Forwarder forwarder, VllmTestServer backend)
     {
         if (!State.Options.KubernetesDiscovery)
@@ -110,7 +114,7 @@ internal sealed class ProductionStackEngine(RouterState state) : RouterEngine(st
             });
         }
 
-        using var response = await forwarder.SendAsync(call, backend, "/v1/models").ConfigureAwait(false);
+        using var response = await forwarder.GetOwnAsync(backend, "/v1/models", call.Context.RequestAborted).ConfigureAwait(false);
         if (response is not { IsSuccessStatusCode: true })
         {
             return [];

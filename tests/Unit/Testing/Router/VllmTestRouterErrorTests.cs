@@ -95,12 +95,14 @@ public sealed class VllmTestRouterErrorTests
         Assert.Equal(message, Str((await JsonAsync(response))["error"]));
     }
 
-    [Fact]
-    public async Task Forward_KServeUnprefixedPath_FastApi404()
+    [Theory]
+    [InlineData("/v1/chat/completions")]
+    [InlineData("/tokenize")]
+    public async Task Forward_KServePathOutsideOpenAiPrefix_FastApi404(string path)
     {
         await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.KServe);
 
-        using var response = await PostJsonAsync(bed.Http, "/v1/chat/completions", Chat("hi"));
+        using var response = await PostJsonAsync(bed.Http, path, Chat("hi"));
 
         Assert.Equal((404, """{"detail":"Not Found"}"""), ((int)response.StatusCode, await response.Content.ReadAsStringAsync(Ct)));
     }

@@ -44,6 +44,21 @@ public sealed class VllmTestRouterModelsTests
     }
 
     [Fact]
+    public async Task Models_ProductionStackBackendsWithKey_ListedWithoutTheClientsKey()
+    {
+        var backends = TwoDifferentBackends();
+        backends[0].ApiKey = "sk-engine";
+        backends[1].ApiKey = "sk-engine";
+        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.ProductionStack, backends);
+
+        var cards = await CardsAsync(bed);
+        using var chat = await PostJsonAsync(bed.Http, bed.ChatPath, Chat("hi", model: "base-a"));
+
+        Assert.Equal(3, cards.Count);
+        Assert.Equal(401, (int)chat.StatusCode);
+    }
+
+    [Fact]
     public async Task Models_ProductionStackStaticDiscovery_BaseModelsWithoutContextLength()
     {
         await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.ProductionStack, TwoDifferentBackends(), o => o.KubernetesDiscovery = false);
