@@ -1,5 +1,3 @@
-using System.Threading;
-
 namespace Connectors.Vllm.Testing;
 
 /// <summary>
@@ -18,7 +16,7 @@ public sealed class VllmTestFault
     /// <summary>The request header that selects a fault for one request.</summary>
     public const string HeaderName = "X-Test-Fault";
 
-    private int _remaining;
+    private readonly FaultBudget _budget;
 
     /// <summary>Creates a fault.</summary>
     /// <param name="kind">The fault mode.</param>
@@ -26,15 +24,10 @@ public sealed class VllmTestFault
     /// <param name="times">How many matching requests it affects before it switches itself off; null for every request.</param>
     public VllmTestFault(VllmTestFaultKind kind, int? parameter = null, int? times = null)
     {
-        if (times is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(times), times, "Must be at least 1.");
-        }
-
+        _budget = new FaultBudget(times);
         Kind = kind;
         Parameter = parameter;
         Times = times;
-        _remaining = times ?? int.MaxValue;
     }
 
     /// <summary>Gets the fault mode.</summary>
@@ -107,22 +100,7 @@ public sealed class VllmTestFault
     public override string ToString() =>
         Parameter is { } p ? GetHeaderName(Kind) + ";" + p.ToString(CultureInfo.InvariantCulture) : GetHeaderName(Kind);
 
-    internal bool TryConsume()
-    {
-        while (true)
-        {
-            var current = Volatile.Read(ref _remaining);
-            if (current <= 0)
-            {
-                return false;
-            }
+    internal bool TryConsume() => _budget.TryConsume();
 
-            if (current == int.MaxValue || Interlocked.CompareExchange(ref _remaining, current - 1, current) == current)
-            {
-                return true;
-            }
-        }
-    }
-
-    internal void ResetCount() => Volatile.Write(ref _remaining, Times ?? int.MaxValue);
+    internal void ResetCount() => _budget.Reset();
 }

@@ -1,13 +1,7 @@
-using System.Net;
 using System.Threading;
 using Connectors.Vllm.Testing.Server;
 using Connectors.Vllm.Testing.Server.Routes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.Testing;
 
@@ -68,28 +62,12 @@ public sealed class VllmTestServer : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be in [0, 65535].");
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(VllmTestServer).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
-            k.Listen(IPAddress.Loopback, options.Port);
-        });
-
-        var app = builder.Build();
+        var app = LoopbackHost.Build(options.Port);
         var server = new VllmTestServer(options, app);
         server.Configure(app);
         await app.StartAsync(ct).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address).Port.ToString(CultureInfo.InvariantCulture);
-        server.RootUrl = new Uri($"http://127.0.0.1:{port}/");
-        server.BaseUrl = new Uri($"http://127.0.0.1:{port}/v1");
+        server.RootUrl = LoopbackHost.RootUrl(app);
+        server.BaseUrl = new Uri(server.RootUrl, "v1");
         return server;
     }
 

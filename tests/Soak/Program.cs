@@ -27,6 +27,11 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (Array.IndexOf(args, "--router") >= 0)
+        {
+            return await RouterChaos.RunAsync(args).ConfigureAwait(false);
+        }
+
         var requests = Arg(args, "--requests", 10_000);
         var concurrency = Arg(args, "--concurrency", 64);
         var result = new SoakResult { Requests = requests, Concurrency = concurrency };
@@ -82,7 +87,7 @@ internal static class Program
         return result.UnexpectedErrors == 0 && heapFlat && handlesBack ? 0 : 1;
     }
 
-    private static async Task RunPhaseAsync(Clients clients, int from, int to, int concurrency, SoakResult result)
+    internal static async Task RunPhaseAsync(Clients clients, int from, int to, int concurrency, SoakResult result, TimeSpan? hangLimit = null)
     {
         var next = from - 1;
         var workers = Enumerable.Range(0, concurrency).Select(async _ =>
@@ -92,10 +97,19 @@ internal static class Program
             {
                 try
                 {
-                    await OneAsync(clients, i).ConfigureAwait(false);
+                    var call = OneAsync(clients, i);
+                    await (hangLimit is { } limit ? call.WaitAsync(limit) : call).ConfigureAwait(false);
                     lock (result)
                     {
                         result.Completed++;
+                    }
+                }
+                catch (Exception ex) when (hangLimit is not null && ex is VllmException or TimeoutException)
+                {
+                    // Under chaos a typed VllmException is a correct answer; a call still running at the limit hangs.
+                    lock (result)
+                    {
+                        result.Count(ex);
                     }
                 }
                 catch (Exception ex)
@@ -146,7 +160,7 @@ internal static class Program
         }
     }
 
-    private static int Arg(string[] args, string name, int fallback)
+    internal static int Arg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
@@ -160,7 +174,7 @@ internal static class Program
         }
     }
 
-    private static long FullGcHeap()
+    internal static long FullGcHeap()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
@@ -168,7 +182,7 @@ internal static class Program
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
-    private static async Task SettleAsync()
+    internal static async Task SettleAsync()
     {
         // Closed connections leave the fd table once both sides have finished; give them a moment, collect finalizers.
         for (var i = 0; i < 10; i++)
@@ -178,7 +192,7 @@ internal static class Program
         }
     }
 
-    private static int CountFds(out int sockets)
+    internal static int CountFds(out int sockets)
     {
         sockets = 0;
         if (!Directory.Exists("/proc/self/fd"))
@@ -210,7 +224,7 @@ internal static class Program
         return fds.Length;
     }
 
-    private static string Report(SoakResult r, bool heapFlat, bool handlesBack)
+    internal static string Report(SoakResult r, bool heapFlat, bool handlesBack)
     {
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"| Figure | Value |");

@@ -29,4 +29,26 @@ internal sealed class SoakResult
     public int FinalFds { get; set; }
 
     public int FinalSockets { get; set; }
+
+    /// <summary>Router chaos: calls that ended in a typed <c>VllmException</c>, by status (0 = no response).</summary>
+    public SortedDictionary<int, int> TypedErrors { get; } = new();
+
+    /// <summary>Router chaos: calls still running when the hang limit passed.</summary>
+    public int Hangs { get; set; }
+
+    /// <summary>Router chaos: the faults injected, by kind.</summary>
+    public SortedDictionary<string, int> ChaosEvents { get; } = new(System.StringComparer.Ordinal);
+
+    public void Count(System.Exception ex)
+    {
+        if (ex is VllmException v)
+        {
+            var status = (int?)v.StatusCode ?? 0;
+            TypedErrors[status] = TypedErrors.GetValueOrDefault(status) + 1;
+        }
+        else
+        {
+            Hangs++;
+        }
+    }
 }

@@ -42,6 +42,9 @@ internal sealed record ServerCapabilities
     /// <summary>Chat answers carry per-token <c>logprobs</c> in the OpenAI shape when asked.</summary>
     public bool Logprobs { get; init; } = true;
 
+    /// <summary><c>/v1/models</c> checks the client's key too (production-stack answers it from its own discovery, unchecked).</summary>
+    public bool ModelsCheckApiKey { get; init; } = true;
+
     /// <summary>Embeddings accept <c>dimensions</c> (a Matryoshka model).</summary>
     public bool EmbeddingDimensions { get; init; }
 

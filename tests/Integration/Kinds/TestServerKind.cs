@@ -27,24 +27,8 @@ public abstract class TestServerKind : ServerKind
     protected override async Task StartAsync()
     {
         // A per-run random key: the bad-key scenario needs a server that enforces one.
-        var key = "test-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
-        var options = new VllmTestServerOptions
-        {
-            ServerVersion = ServerVersion,
-            Strict = true,
-            ApiKey = key,
-            EnableAutoToolChoice = true,
-            ToolCallParser = "hermes",
-        };
-        options.Models.Add(VllmTestModel.Chat(ChatModelId, maxModelLen: 4096));
-        options.Models.Add(VllmTestModel.Reasoning(ReasoningModelId, maxModelLen: 4096));
-        options.Models.Add(VllmTestModel.Embedding(EmbeddingModelId, EmbeddingSize, supportsMatryoshka: true));
-        options.Models.Add(VllmTestModel.Transcription(SpeechModelId));
-
-        // As on vLLM: the chat model takes text only, a vision model images and video, an audio model audio.
-        options.Models[0].Modalities = [];
-        options.Models.Add(new VllmTestModel(VisionModelId) { MaxModelLen = 4096, Modalities = ["image", "video"] });
-        options.Models.Add(new VllmTestModel(AudioModelId) { MaxModelLen = 4096, Modalities = ["audio"] });
+        var key = NewKey();
+        var options = ServerOptions(ServerVersion, key);
         TestServer = await VllmTestServer.StartAsync(options).ConfigureAwait(false);
 
         Options = new VllmProviderOptions { BaseUrl = TestServer.BaseUrl, ApiKey = key, AllowPrivateNetwork = true };
@@ -61,6 +45,32 @@ public abstract class TestServerKind : ServerKind
         AudioOptions = Options;
         ExpectedVersion = ServerVersion;
         Capabilities = ServerCapabilities.Vllm with { Tools = true, EnforcesApiKey = true, EmbeddingDimensions = true };
+    }
+
+    /// <summary>A per-run random API key.</summary>
+    internal static string NewKey() => "test-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>The suite's server: strict, enforcing <paramref name="key"/>, serving the chat, reasoning and embedding models.</summary>
+    internal static VllmTestServerOptions ServerOptions(string version, string key)
+    {
+        var options = new VllmTestServerOptions
+        {
+            ServerVersion = version,
+            Strict = true,
+            ApiKey = key,
+            EnableAutoToolChoice = true,
+            ToolCallParser = "hermes",
+        };
+        options.Models.Add(VllmTestModel.Chat(ChatModelId, maxModelLen: 4096));
+        options.Models.Add(VllmTestModel.Reasoning(ReasoningModelId, maxModelLen: 4096));
+        options.Models.Add(VllmTestModel.Embedding(EmbeddingModelId, EmbeddingSize, supportsMatryoshka: true));
+        options.Models.Add(VllmTestModel.Transcription(SpeechModelId));
+
+        // As on vLLM: the chat model takes text only, a vision model images and video, an audio model audio.
+        options.Models[0].Modalities = [];
+        options.Models.Add(new VllmTestModel(VisionModelId) { MaxModelLen = 4096, Modalities = ["image", "video"] });
+        options.Models.Add(new VllmTestModel(AudioModelId) { MaxModelLen = 4096, Modalities = ["audio"] });
+        return options;
     }
 
     /// <inheritdoc />

@@ -80,6 +80,7 @@ public abstract partial class VllmIntegrationTests
     public async Task ProbeAsync_WrongApiKey_ReportsAuthProblemNamingTheSetting()
     {
         Require(Kind.Capabilities.EnforcesApiKey, "the server does not enforce an API key (start vLLM with --api-key and set VLLM_API_KEY).");
+        Require(Kind.Capabilities.ModelsCheckApiKey, "the router answers /v1/models from its own discovery without checking the client's key.");
         using var probe = new VllmHealthProbe(WithKey("wrong-key-for-the-test"));
 
         var report = await probe.ProbeAsync(Ct);

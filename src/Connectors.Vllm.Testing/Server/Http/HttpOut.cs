@@ -5,12 +5,19 @@ internal static class HttpOut
 {
     public static byte[] NotFoundBody => "{\"detail\":\"Not Found\"}"u8.ToArray();
 
-    public static async Task WriteJsonAsync(HttpContext ctx, int status, byte[] json)
+    public static Task WriteJsonAsync(HttpContext ctx, int status, byte[] json) => WriteAsync(ctx, status, "application/json", json);
+
+    /// <summary>A whole answer: status, content type (none for an empty body) and body.</summary>
+    public static async Task WriteAsync(HttpContext ctx, int status, string? contentType, byte[] body)
     {
         ctx.Response.StatusCode = status;
-        ctx.Response.ContentType = "application/json";
-        ctx.Response.ContentLength = json.Length;
-        await ctx.Response.Body.WriteAsync(json, ctx.RequestAborted).ConfigureAwait(false);
+        if (contentType is not null)
+        {
+            ctx.Response.ContentType = contentType;
+        }
+
+        ctx.Response.ContentLength = body.Length;
+        await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>A 200 answer whose body is one JSON object; <paramref name="writeFields"/> writes its fields.</summary>

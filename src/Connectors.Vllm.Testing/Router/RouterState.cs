@@ -1,0 +1,130 @@
+using System.Threading;
+
+namespace Connectors.Vllm.Testing.Router;
+
+/// <summary>What the test router's parts share: options, backends and their availability, faults, the request log.</summary>
+internal sealed class RouterState
+{
+    private readonly object _gate = new();
+    private readonly List<VllmTestRouterRequest> _requests = new();
+    private readonly List<VllmTestRouterFault> _faults;
+    private readonly VllmTestServer[] _backends;
+    private readonly bool[] _down;
+    private int _roundRobin = -1;
+
+    public RouterState(VllmTestRouterOptions options, VllmTestServer[] backends)
+    {
+        Options = options;
+        _backends = backends;
+        _down = new bool[backends.Length];
+        _faults = new List<VllmTestRouterFault>(options.Faults);
+        Ring = new HashRing(backends.Length);
+    }
+
+    public VllmTestRouterOptions Options { get; }
+
+    public HashRing Ring { get; }
+
+    public int Count => _backends.Length;
+
+    public VllmTestServer[] Backends()
+    {
+        lock (_gate)
+        {
+            return (VllmTestServer[])_backends.Clone();
+        }
+    }
+
+    public VllmTestServer Backend(int index)
+    {
+        lock (_gate)
+        {
+            return _backends[index];
+        }
+    }
+
+    public void Replace(int index, VllmTestServer backend)
+    {
+        lock (_gate)
+        {
+            _backends[index] = backend;
+        }
+    }
+
+    public void SetAvailable(int index, bool available)
+    {
+        lock (_gate)
+        {
+            _down[index] = !available;
+        }
+    }
+
+    /// <summary>The indexes of the backends not marked down (and, when given, serving <paramref name="model"/>).</summary>
+    public List<int> Live(string? model = null)
+    {
+        lock (_gate)
+        {
+            return Enumerable.Range(0, _backends.Length)
+                .Where(i => !_down[i] && (model is null || _backends[i].Models.Any(m => m.Id == model)))
+                .ToList();
+        }
+    }
+
+    /// <summary>Whether any backend (live or not) serves <paramref name="model"/>.</summary>
+    public bool AnyServes(string model) => Backends().Any(b => b.Models.Any(m => m.Id == model));
+
+    public int NextRoundRobin(IReadOnlyList<int> candidates) =>
+        candidates[(int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)candidates.Count)];
+
+    public int Random(IReadOnlyList<int> candidates) => candidates[System.Random.Shared.Next(candidates.Count)];
+
+    public VllmTestRouterRequest[] Requests()
+    {
+        lock (_gate)
+        {
+            return _requests.ToArray();
+        }
+    }
+
+    public void Record(VllmTestRouterRequest request)
+    {
+        lock (_gate)
+        {
+            _requests.Add(request);
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _requests.Clear();
+            _faults.ForEach(f => f.ResetCount());
+        }
+    }
+
+    public void AddFault(VllmTestRouterFault fault)
+    {
+        lock (_gate)
+        {
+            _faults.Add(fault);
+        }
+    }
+
+    public void ClearFaults()
+    {
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
+    }
+
+    /// <summary>Takes a server-wide fault that still has uses, or null.</summary>
+    public VllmTestRouterFault? TakeFault()
+    {
+        lock (_gate)
+        {
+            return _faults.FirstOrDefault(f => f.TryConsume());
+        }
+    }
+}
