@@ -175,8 +175,8 @@ public sealed class VllmSpeechToTextClient : ISpeechToTextClient
 
     private Task<System.ClientModel.Primitives.PipelineResponse> SendAsync(VllmSpeechToTextRequest request, VllmMultipartContent content, CancellationToken cancellationToken)
         => request.Translate
-            ? _http.SendAsync(_translationsUrl, content, content.ContentType, request.Stream, request.Model, _translationsMissing, cancellationToken)
-            : _http.SendAsync(_transcriptionsUrl, content, content.ContentType, request.Stream, request.Model, _transcriptionsMissing, cancellationToken);
+            ? _http.PostAsync(_translationsUrl, content, content.ContentType, request.Stream, request.Model, _translationsMissing, cancellationToken)
+            : _http.PostAsync(_transcriptionsUrl, content, content.ContentType, request.Stream, request.Model, _transcriptionsMissing, cancellationToken);
 
     /// <summary>The audio's bytes: a <see cref="MemoryStream"/>'s own buffer from its position (no copy), otherwise the rest
     /// of the stream read once (a retry sends the same bytes again).</summary>

@@ -42,7 +42,7 @@ internal sealed class VllmTextCompletionClient : IDisposable
     {
         var model = ModelFor(settings);
         using var content = new VllmJsonContent(VllmCompletionRequestWriter.Write(prompt, model, settings, stream: false));
-        using var response = await _http.SendAsync(_url, content, "application/json", stream: false, model, _missingRoute, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.PostAsync(_url, content, "application/json", stream: false, model, _missingRoute, cancellationToken).ConfigureAwait(false);
         var body = await _http.ReadBodyAsync(response, model, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -62,7 +62,7 @@ internal sealed class VllmTextCompletionClient : IDisposable
     {
         var model = ModelFor(settings);
         using var content = new VllmJsonContent(VllmCompletionRequestWriter.Write(prompt, model, settings, stream: true));
-        using var response = await _http.SendAsync(_url, content, "application/json", stream: true, model, _missingRoute, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.PostAsync(_url, content, "application/json", stream: true, model, _missingRoute, cancellationToken).ConfigureAwait(false);
         var parser = new VllmChatStreamParser(await _http.ContextAsync(model, cancellationToken).ConfigureAwait(false));
         using var reader = await _http.OpenStreamAsync(response, model, cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))

@@ -76,7 +76,7 @@ internal sealed class VllmNativeRouteClient : IDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="VllmException">The server answered an error status, could not be reached, or did not answer in time.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
-    public async Task<PipelineResponse> SendAsync(Uri url, BinaryContent content, string contentType, bool stream, string? model, string missingRouteHint, CancellationToken cancellationToken)
+    public async Task<PipelineResponse> PostAsync(Uri url, BinaryContent content, string contentType, bool stream, string? model, string missingRouteHint, CancellationToken cancellationToken)
     {
         using var headerTimeout = stream ? new VllmHeaderTimeout(Endpoint.Options.FirstByteTimeout, cancellationToken) : null;
         var response = await _transport.PostAsync(url, content, contentType, headerTimeout, cancellationToken).ConfigureAwait(false);
@@ -105,7 +105,7 @@ internal sealed class VllmNativeRouteClient : IDisposable
 
     /// <summary>Reads a whole success answer (up to MaxResponseBytes). A JSON object with a top-level <c>error</c> is a failure:
     /// servers before v0.16 answer a route the model lacks with HTTP 200 and an error object.</summary>
-    /// <param name="response">The response from <see cref="SendAsync"/>.</param>
+    /// <param name="response">The response from <see cref="PostAsync"/>.</param>
     /// <param name="model">The model the request named, for hints.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="VllmException">The body is too large, broke off, or is an error object.</exception>
@@ -130,7 +130,7 @@ internal sealed class VllmNativeRouteClient : IDisposable
 
     /// <summary>Opens the server-sent events of a streamed answer (MaxSseLineBytes, StreamIdleTimeout). A JSON body instead of
     /// an event stream is read whole: servers before v0.16 answer a route the model lacks with HTTP 200 and an error object.</summary>
-    /// <param name="response">The response from <see cref="SendAsync"/>.</param>
+    /// <param name="response">The response from <see cref="PostAsync"/>.</param>
     /// <param name="model">The model the request named, for hints.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <exception cref="VllmException">The answer is an error object.</exception>
