@@ -29,6 +29,18 @@ internal sealed class RouterTestBed : IAsyncDisposable
 
     public string ModelsPath => Router.BaseUrl.AbsolutePath.TrimEnd('/') + "/models";
 
+    /// <summary>Backend 0 serves base-a (4096) and its LoRA adapter sql-lora; backend 1 serves base-a (4096) and base-b (2048).</summary>
+    public static VllmTestServerOptions[] TwoDifferentBackends()
+    {
+        var first = new VllmTestServerOptions();
+        first.Models.Add(VllmTestModel.Chat("base-a", maxModelLen: 4096));
+        first.Models.Add(VllmTestModel.LoraAdapter("sql-lora", parent: "base-a"));
+        var second = new VllmTestServerOptions();
+        second.Models.Add(VllmTestModel.Chat("base-a", maxModelLen: 4096));
+        second.Models.Add(VllmTestModel.Chat("base-b", maxModelLen: 2048));
+        return [first, second];
+    }
+
     public static Task<RouterTestBed> StartAsync(VllmTestRouterMode mode, int backends = 2, Action<VllmTestRouterOptions>? configure = null) =>
         StartAsync(mode, Enumerable.Range(0, backends).Select(_ => new VllmTestServerOptions()).ToArray(), configure);
 

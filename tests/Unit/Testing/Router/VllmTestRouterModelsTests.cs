@@ -10,18 +10,6 @@ namespace Connectors.Vllm.Tests.Unit.Testing.Router;
 
 public sealed class VllmTestRouterModelsTests
 {
-    /// <summary>Backend 0 serves base-a (4096) and its adapter; backend 1 serves base-a (4096) and base-b (2048).</summary>
-    private static VllmTestServerOptions[] TwoDifferentBackends()
-    {
-        var first = new VllmTestServerOptions();
-        first.Models.Add(VllmTestModel.Chat("base-a", maxModelLen: 4096));
-        first.Models.Add(VllmTestModel.LoraAdapter("sql-lora", parent: "base-a"));
-        var second = new VllmTestServerOptions();
-        second.Models.Add(VllmTestModel.Chat("base-a", maxModelLen: 4096));
-        second.Models.Add(VllmTestModel.Chat("base-b", maxModelLen: 2048));
-        return [first, second];
-    }
-
     private static async Task<List<JsonObject>> CardsAsync(RouterTestBed bed)
     {
         using var response = await bed.Http.GetAsync(bed.ModelsPath.TrimStart('/'), Ct);
@@ -34,7 +22,7 @@ public sealed class VllmTestRouterModelsTests
     [Fact]
     public async Task Models_ProductionStack_UnionDeduplicatedWithEngineFields()
     {
-        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.ProductionStack, TwoDifferentBackends());
+        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.ProductionStack, RouterTestBed.TwoDifferentBackends());
 
         var cards = await CardsAsync(bed);
 
@@ -46,7 +34,7 @@ public sealed class VllmTestRouterModelsTests
     [Fact]
     public async Task Models_ProductionStackBackendsWithKey_ListedWithoutTheClientsKey()
     {
-        var backends = TwoDifferentBackends();
+        var backends = RouterTestBed.TwoDifferentBackends();
         backends[0].ApiKey = "sk-engine";
         backends[1].ApiKey = "sk-engine";
         await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.ProductionStack, backends);
@@ -61,7 +49,7 @@ public sealed class VllmTestRouterModelsTests
     [Fact]
     public async Task Models_ProductionStackStaticDiscovery_BaseModelsWithoutContextLength()
     {
-        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.ProductionStack, TwoDifferentBackends(), o => o.KubernetesDiscovery = false);
+        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.ProductionStack, RouterTestBed.TwoDifferentBackends(), o => o.KubernetesDiscovery = false);
 
         var cards = await CardsAsync(bed);
 
@@ -72,7 +60,7 @@ public sealed class VllmTestRouterModelsTests
     [Fact]
     public async Task Models_ProductionStackBackendDown_LeftOutOfTheUnion()
     {
-        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.ProductionStack, TwoDifferentBackends());
+        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.ProductionStack, RouterTestBed.TwoDifferentBackends());
         bed.Router.SetBackendAvailable(1, false);
 
         var cards = await CardsAsync(bed);
@@ -83,7 +71,7 @@ public sealed class VllmTestRouterModelsTests
     [Fact]
     public async Task Models_KServe_UnderPrefixWithoutContextLengthAndEmptyOwner()
     {
-        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.KServe, TwoDifferentBackends());
+        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.KServe, RouterTestBed.TwoDifferentBackends());
 
         var cards = await CardsAsync(bed);
 
@@ -96,7 +84,7 @@ public sealed class VllmTestRouterModelsTests
     [Fact]
     public async Task Models_VllmRouter_AlwaysTheFirstWorkersList()
     {
-        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.VllmRouter, TwoDifferentBackends());
+        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.VllmRouter, RouterTestBed.TwoDifferentBackends());
 
         for (var i = 0; i < 4; i++)
         {
@@ -109,7 +97,7 @@ public sealed class VllmTestRouterModelsTests
     [Fact]
     public async Task Models_LlmD_OneRandomReplicaPerCall()
     {
-        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.LlmD, TwoDifferentBackends());
+        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.LlmD, RouterTestBed.TwoDifferentBackends());
         var lists = new HashSet<string>();
 
         for (var i = 0; i < 40 && lists.Count < 2; i++)
