@@ -94,5 +94,5 @@ public sealed class VllmTestFault
 
     internal bool TryConsume() => _budget.TryConsume();
 
-    internal void ResetCount() => _budget.Reset();
+    internal FaultBudget Budget => _budget;
 }

@@ -56,7 +56,5 @@ public sealed class VllmTestRouterFault
     /// <returns>The header value.</returns>
     public override string ToString() => GetHeaderName(Kind);
 
-    internal bool TryConsume() => _budget.TryConsume();
-
-    internal void ResetCount() => _budget.Reset();
+    internal FaultBudget Budget => _budget;
 }
