@@ -38,4 +38,22 @@ internal sealed class FaultBudget
     }
 
     public void Reset() => Volatile.Write(ref _remaining, _times ?? int.MaxValue);
+
+    /// <summary>Finds the fault kind a header names (its header name, case-insensitive, white space around it ignored).</summary>
+    public static bool TryFindKind<TKind>(string? name, Func<TKind, string> headerName, out TKind kind)
+        where TKind : struct, Enum
+    {
+        var trimmed = name?.Trim();
+        foreach (var candidate in Enum.GetValues<TKind>())
+        {
+            if (string.Equals(headerName(candidate), trimmed, StringComparison.OrdinalIgnoreCase))
+            {
+                kind = candidate;
+                return true;
+            }
+        }
+
+        kind = default;
+        return false;
+    }
 }

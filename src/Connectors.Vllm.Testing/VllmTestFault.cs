@@ -83,16 +83,8 @@ public sealed class VllmTestFault
             parameter = p;
         }
 
-        foreach (var kind in Enum.GetValues<VllmTestFaultKind>())
-        {
-            if (string.Equals(GetHeaderName(kind), parts[0], StringComparison.OrdinalIgnoreCase))
-            {
-                fault = new VllmTestFault(kind, parameter, times: 1);
-                return true;
-            }
-        }
-
-        return false;
+        fault = FaultBudget.TryFindKind<VllmTestFaultKind>(parts[0], GetHeaderName, out var kind) ? new VllmTestFault(kind, parameter, times: 1) : null;
+        return fault is not null;
     }
 
     /// <summary>Returns the header form of this fault, <c>name[;param]</c>.</summary>
@@ -102,5 +94,5 @@ public sealed class VllmTestFault
 
     internal bool TryConsume() => _budget.TryConsume();
 
-    internal void ResetCount() => _budget.Reset();
+    internal FaultBudget Budget => _budget;
 }

@@ -57,12 +57,7 @@ public sealed class VllmTestServer : IAsyncDisposable
     public static async Task<VllmTestServer> StartAsync(VllmTestServerOptions? options = null, CancellationToken ct = default)
     {
         options ??= new VllmTestServerOptions();
-        if (options.Port is < 0 or > 65535)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be in [0, 65535].");
-        }
-
-        var app = LoopbackHost.Build(options.Port);
+        var app = LoopbackHost.Build(options.Port, nameof(options));
         var server = new VllmTestServer(options, app);
         server.Configure(app);
         await app.StartAsync(ct).ConfigureAwait(false);
@@ -96,17 +91,7 @@ public sealed class VllmTestServer : IAsyncDisposable
 
         // Stalled and delayed responses are cut off first, so stopping never waits for them.
         await _state.Stopping.CancelAsync().ConfigureAwait(false);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await _app.StopAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Streams stalled by a fault may hold the shutdown; they are cut off here.
-        }
-
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await LoopbackHost.StopAsync(_app).ConfigureAwait(false);
         _state.Stopping.Dispose();
     }
 

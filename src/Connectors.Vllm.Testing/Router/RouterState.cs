@@ -6,8 +6,7 @@ namespace Connectors.Vllm.Testing.Router;
 internal sealed class RouterState
 {
     private readonly object _gate = new();
-    private readonly List<VllmTestRouterRequest> _requests = new();
-    private readonly List<VllmTestRouterFault> _faults;
+    private readonly ScriptLog<VllmTestRouterRequest, VllmTestRouterFault> _log;
     private readonly VllmTestServer[] _backends;
     private readonly bool[] _down;
     private int _roundRobin = -1;
@@ -17,7 +16,7 @@ internal sealed class RouterState
         Options = options;
         _backends = backends;
         _down = new bool[backends.Length];
-        _faults = new List<VllmTestRouterFault>(options.Faults);
+        _log = new ScriptLog<VllmTestRouterRequest, VllmTestRouterFault>(options.Faults, f => f.Budget);
         Ring = new HashRing(backends.Length);
     }
 
@@ -78,53 +77,16 @@ internal sealed class RouterState
 
     public int Random(IReadOnlyList<int> candidates) => candidates[System.Random.Shared.Next(candidates.Count)];
 
-    public VllmTestRouterRequest[] Requests()
-    {
-        lock (_gate)
-        {
-            return _requests.ToArray();
-        }
-    }
+    public VllmTestRouterRequest[] Requests() => _log.Requests();
 
-    public void Record(VllmTestRouterRequest request)
-    {
-        lock (_gate)
-        {
-            _requests.Add(request);
-        }
-    }
+    public void Record(VllmTestRouterRequest request) => _log.Record(request);
 
-    public void Reset()
-    {
-        lock (_gate)
-        {
-            _requests.Clear();
-            _faults.ForEach(f => f.ResetCount());
-        }
-    }
+    public void Reset() => _log.Reset();
 
-    public void AddFault(VllmTestRouterFault fault)
-    {
-        lock (_gate)
-        {
-            _faults.Add(fault);
-        }
-    }
+    public void AddFault(VllmTestRouterFault fault) => _log.AddFault(fault);
 
-    public void ClearFaults()
-    {
-        lock (_gate)
-        {
-            _faults.Clear();
-        }
-    }
+    public void ClearFaults() => _log.ClearFaults();
 
     /// <summary>Takes a server-wide fault that still has uses, or null.</summary>
-    public VllmTestRouterFault? TakeFault()
-    {
-        lock (_gate)
-        {
-            return _faults.FirstOrDefault(f => f.TryConsume());
-        }
-    }
+    public VllmTestRouterFault? TakeFault() => _log.TakeFault(_ => true);
 }

@@ -68,12 +68,7 @@ public sealed class VllmTestRouter : IAsyncDisposable
         }
 
         options ??= new VllmTestRouterOptions();
-        if (options.Port is < 0 or > 65535)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be in [0, 65535].");
-        }
-
-        var app = LoopbackHost.Build(options.Port);
+        var app = LoopbackHost.Build(options.Port, nameof(options));
         var router = new VllmTestRouter(options, list, app);
         app.Run(new RouterPipeline(router._state, router._engine, router._forwarder).InvokeAsync);
         await app.StartAsync(ct).ConfigureAwait(false);
@@ -128,17 +123,7 @@ public sealed class VllmTestRouter : IAsyncDisposable
             return;
         }
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await _app.StopAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Streams held open by a stalled backend are cut off here.
-        }
-
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await LoopbackHost.StopAsync(_app).ConfigureAwait(false);
         _forwarder.Dispose();
     }
 

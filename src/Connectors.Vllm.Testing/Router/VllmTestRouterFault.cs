@@ -48,24 +48,13 @@ public sealed class VllmTestRouterFault
     /// <returns>True when the value names a known fault.</returns>
     public static bool TryParse(string? value, out VllmTestRouterFault? fault)
     {
-        fault = null;
-        foreach (var kind in Enum.GetValues<VllmTestRouterFaultKind>())
-        {
-            if (string.Equals(GetHeaderName(kind), value?.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                fault = new VllmTestRouterFault(kind, times: 1);
-                return true;
-            }
-        }
-
-        return false;
+        fault = FaultBudget.TryFindKind<VllmTestRouterFaultKind>(value, GetHeaderName, out var kind) ? new VllmTestRouterFault(kind, times: 1) : null;
+        return fault is not null;
     }
 
     /// <summary>Returns the header form of this fault.</summary>
     /// <returns>The header value.</returns>
     public override string ToString() => GetHeaderName(Kind);
 
-    internal bool TryConsume() => _budget.TryConsume();
-
-    internal void ResetCount() => _budget.Reset();
+    internal FaultBudget Budget => _budget;
 }

@@ -6,9 +6,7 @@ namespace Connectors.Vllm.Testing.Server;
 /// <summary>What every route shares: the options, the emulated version, the models, faults, counters and ids.</summary>
 internal sealed class ServerState
 {
-    private readonly List<RecordedRequest> _requests = new();
-    private readonly List<VllmTestFault> _faults;
-    private readonly object _gate = new();
+    private readonly ScriptLog<RecordedRequest, VllmTestFault> _log;
     private readonly string _fingerprintHash;
     private int _abortedCount;
     private int _inFlight;
@@ -21,7 +19,7 @@ internal sealed class ServerState
         Options = options;
         OnAborted = onAborted;
         Version = new EmulatedVersion(options.ServerVersion);
-        _faults = new List<VllmTestFault>(options.Faults);
+        _log = new ScriptLog<RecordedRequest, VllmTestFault>(options.Faults, f => f.Budget);
         Models = options.Models.Count > 0
             ? options.Models.ToArray()
             : new[] { new VllmTestModel(VllmTestServerOptions.DefaultModelId) };
@@ -61,51 +59,19 @@ internal sealed class ServerState
     /// <summary>The <c>system_fingerprint</c> of the emulated version (null before v0.21).</summary>
     public string? Fingerprint => Version.HasFingerprint ? $"vllm-{Options.ServerVersion}-{_fingerprintHash}" : null;
 
-    public RecordedRequest[] Requests()
-    {
-        lock (_gate)
-        {
-            return _requests.ToArray();
-        }
-    }
+    public RecordedRequest[] Requests() => _log.Requests();
 
-    public void Record(RecordedRequest request)
-    {
-        lock (_gate)
-        {
-            _requests.Add(request);
-        }
-    }
+    public void Record(RecordedRequest request) => _log.Record(request);
 
     public void Reset()
     {
-        lock (_gate)
-        {
-            _requests.Clear();
-            foreach (var f in _faults)
-            {
-                f.ResetCount();
-            }
-        }
-
+        _log.Reset();
         Volatile.Write(ref _abortedCount, 0);
     }
 
-    public void AddFault(VllmTestFault fault)
-    {
-        lock (_gate)
-        {
-            _faults.Add(fault);
-        }
-    }
+    public void AddFault(VllmTestFault fault) => _log.AddFault(fault);
 
-    public void ClearFaults()
-    {
-        lock (_gate)
-        {
-            _faults.Clear();
-        }
-    }
+    public void ClearFaults() => _log.ClearFaults();
 
     public void EnterRequest() => Interlocked.Increment(ref _inFlight);
 
@@ -131,19 +97,13 @@ internal sealed class ServerState
             return hf;
         }
 
-        lock (_gate)
+        var fault = _log.TakeFault(f => applies(f.Kind));
+        if (fault is not null)
         {
-            foreach (var f in _faults)
-            {
-                if (applies(f.Kind) && f.TryConsume())
-                {
-                    request.Record.Fault = f.Kind;
-                    return f;
-                }
-            }
+            request.Record.Fault = fault.Kind;
         }
 
-        return null;
+        return fault;
     }
 
     /// <summary>Waits for a fault's delay; ends early (and closes the connection) when the server stops.</summary>

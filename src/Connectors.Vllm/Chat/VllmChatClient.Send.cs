@@ -188,15 +188,7 @@ public sealed partial class VllmChatClient
 
     private async Task<VllmException> CreateErrorAsync(PipelineResponse response, VllmChatRequest request, CancellationToken cancellationToken)
     {
-        ReadOnlyMemory<byte> body;
-        try
-        {
-            body = (await VllmBodyReader.ReadAsync(response, VllmBodyReader.MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false)).Memory;
-        }
-        catch (VllmException)
-        {
-            body = ReadOnlyMemory<byte>.Empty;
-        }
+        var body = await VllmBodyReader.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<string>? served = null;
         if (response.Status == 404)

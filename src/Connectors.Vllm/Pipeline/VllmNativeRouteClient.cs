@@ -87,15 +87,7 @@ internal sealed class VllmNativeRouteClient : IDisposable
 
         using (response)
         {
-            ReadOnlyMemory<byte> body;
-            try
-            {
-                body = (await VllmBodyReader.ReadAsync(response, VllmBodyReader.MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false)).Memory;
-            }
-            catch (VllmException)
-            {
-                body = ReadOnlyMemory<byte>.Empty;
-            }
+            var body = await VllmBodyReader.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
 
             var inner = new ClientResultException($"Service request failed. Status: {response.Status} ({response.ReasonPhrase})", response);
             var context = await ContextAsync(model, cancellationToken).ConfigureAwait(false);

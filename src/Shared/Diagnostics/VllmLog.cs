@@ -74,6 +74,7 @@ internal static partial class VllmLog
     [LoggerMessage(EventId = 21, EventName = "ToolCallMarkupRecovered", Level = LogLevel.Information,
         Message = "Recovered {CallCount} tool call(s) from {Family} markup in the answer's {Location} (ToolCallRecovery = Recover). {Hint}")]
     public static partial void ToolCallMarkupRecovered(this ILogger logger, string location, string family, int callCount, string hint);
+
     [LoggerMessage(EventId = 13, EventName = "ReasoningWithoutAnswer", Level = LogLevel.Warning,
         Message = "The answer of {ModelId} is all reasoning and no text ({ReasoningChars} characters of reasoning, finish reason {FinishReason}); it is returned as the server sent it. {Hint}")]
     public static partial void ReasoningWithoutAnswer(this ILogger logger, string modelId, long reasoningChars, string finishReason, string hint);

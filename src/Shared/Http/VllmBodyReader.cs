@@ -108,6 +108,23 @@ internal static class VllmBodyReader
         }
     }
 
+    /// <summary>Reads an error answer's body to quote it: at most <see cref="MaxErrorBodyBytes"/> (the rest cut off), and
+    /// nothing when it broke off or stalled, since the status alone still makes the error.</summary>
+    /// <param name="response">The error response.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <returns>The body, or empty.</returns>
+    public static async ValueTask<ReadOnlyMemory<byte>> ReadErrorAsync(PipelineResponse response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ReadAsync(response, MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false)).Memory;
+        }
+        catch (VllmException)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+    }
+
     /// <summary>The <c>Content-Length</c> the server declared, or <see langword="null"/>.</summary>
     public static long? ContentLength(PipelineResponse response)
         => response.Headers.TryGetValue("Content-Length", out var value)

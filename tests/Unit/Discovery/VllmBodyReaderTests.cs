@@ -43,6 +43,29 @@ public sealed class VllmBodyReaderTests
         Assert.Equal(2, body.Reads);
     }
 
+    [Fact]
+    public async Task ReadErrorAsync_BodyBreaksOff_ReturnsEmpty()
+    {
+        using var response = await SendAsync(new CountingStream(Encoding.UTF8.GetBytes("{\"error\":"), breakAtEnd: true), declaredLength: null);
+
+        var read = await VllmBodyReader.ReadErrorAsync(response, CancellationToken.None);
+
+        Assert.True(read.IsEmpty); // the status alone still makes the error; the broken body is not quoted
+    }
+
+    [Fact]
+    public async Task ReadErrorAsync_BodyOverCap_KeepsTheFirstBytes()
+    {
+        var bytes = new byte[VllmBodyReader.MaxErrorBodyBytes + 1000];
+        Array.Fill(bytes, (byte)'x');
+        bytes[0] = (byte)'{';
+        using var response = await SendAsync(new CountingStream(bytes), declaredLength: null);
+
+        var read = await VllmBodyReader.ReadErrorAsync(response, CancellationToken.None);
+
+        Assert.Equal(bytes.AsMemory(0, VllmBodyReader.MaxErrorBodyBytes).ToArray(), read.ToArray());
+    }
+
     private static async Task<PipelineResponse> SendAsync(Stream body, long? declaredLength)
     {
         var handler = new InMemoryHandler(_ =>
@@ -61,8 +84,9 @@ public sealed class VllmBodyReaderTests
         return message.ExtractResponse()!;
     }
 
-    /// <summary>A non-seekable body that counts the reads asked of it.</summary>
-    private sealed class CountingStream(byte[] bytes) : Stream
+    /// <summary>A non-seekable body that counts the reads asked of it; <paramref name="breakAtEnd"/> makes its end a broken
+    /// connection.</summary>
+    private sealed class CountingStream(byte[] bytes, bool breakAtEnd = false) : Stream
     {
         private int _position;
 
@@ -81,6 +105,11 @@ public sealed class VllmBodyReaderTests
         public override int Read(byte[] buffer, int offset, int count)
         {
             Reads++;
+            if (breakAtEnd && _position == bytes.Length)
+            {
+                throw new IOException("The connection was reset.");
+            }
+
             var n = Math.Min(count, bytes.Length - _position);
             Array.Copy(bytes, _position, buffer, offset, n);
             _position += n;

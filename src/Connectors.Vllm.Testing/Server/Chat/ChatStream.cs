@@ -6,10 +6,6 @@ namespace Connectors.Vllm.Testing.Server.Chat;
 /// <summary>One SSE chat completion: the chunks vLLM sends (§7), with the stream faults injected between events.</summary>
 internal sealed class ChatStream
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
-
     private readonly ServerState _server;
     private readonly RequestState _request;
     private readonly HttpContext _ctx;
@@ -46,10 +42,7 @@ internal sealed class ChatStream
         _fault = _server.TakeFault(_request, k => k is VllmTestFaultKind.StallMidStream or VllmTestFaultKind.CloseMidStream or VllmTestFaultKind.NoDone
             or VllmTestFaultKind.ErrorEvent or VllmTestFaultKind.MalformedChunk or VllmTestFaultKind.OversizedLine);
         _faultAt = _fault?.Kind == VllmTestFaultKind.OversizedLine ? 1 : _fault?.Parameter ?? 2;
-        var response = _ctx.Response;
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        await response.StartAsync(_ctx.RequestAborted).ConfigureAwait(false);
+        await SseOut.StartAsync(_ctx).ConfigureAwait(false);
 
         var role = new JsonObject { ["role"] = "assistant", ["content"] = string.Empty };
         if (!await SendAsync(Chunk(role, null, first: true, Usage(0), fingerprint: false)).ConfigureAwait(false))
@@ -77,7 +70,7 @@ internal sealed class ChatStream
 
         if (await BeforeEventAsync().ConfigureAwait(false) && _fault?.Kind != VllmTestFaultKind.NoDone)
         {
-            await WriteRawAsync(DoneEvent).ConfigureAwait(false);
+            await SseOut.WriteDoneAsync(_ctx).ConfigureAwait(false);
         }
     }
 
@@ -91,7 +84,7 @@ internal sealed class ChatStream
             return false;
         }
 
-        await WriteEventAsync(json).ConfigureAwait(false);
+        await SseOut.WriteEventAsync(_ctx, json).ConfigureAwait(false);
         _written++;
         return true;
     }
@@ -114,18 +107,18 @@ internal sealed class ChatStream
                 _ctx.Abort();
                 return false;
             case VllmTestFaultKind.ErrorEvent:
-                await WriteRawAsync(Encoding.UTF8.GetBytes(
+                await SseOut.WriteRawAsync(_ctx, Encoding.UTF8.GetBytes(
                     "data: {\"error\": {\"message\": \"Internal server error\", \"type\": \"InternalServerError\", \"param\": null, \"code\": 500}}\n\n")).ConfigureAwait(false);
-                await WriteRawAsync(DoneEvent).ConfigureAwait(false);
+                await SseOut.WriteDoneAsync(_ctx).ConfigureAwait(false);
                 return false;
             case VllmTestFaultKind.MalformedChunk:
-                await WriteRawAsync(Encoding.UTF8.GetBytes(
+                await SseOut.WriteRawAsync(_ctx, Encoding.UTF8.GetBytes(
                     "data: {\"id\":\"" + _id + "\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"[malformed\n\n")).ConfigureAwait(false);
                 _written++;
                 return true;
             case VllmTestFaultKind.OversizedLine:
                 var big = new JsonObject { ["content"] = new string('x', Math.Max(1, _fault.Parameter ?? (1024 * 1024))) };
-                await WriteEventAsync(Chunk(big, null, first: false, null, fingerprint: false)).ConfigureAwait(false);
+                await SseOut.WriteEventAsync(_ctx, Chunk(big, null, first: false, null, fingerprint: false)).ConfigureAwait(false);
                 _written++;
                 return true;
             default:
@@ -214,20 +207,5 @@ internal sealed class ChatStream
         w.WriteNumber("total_tokens", prompt + completion);
         w.WriteNumber("completion_tokens", completion);
         w.WriteEndObject();
-    }
-
-    private async Task WriteEventAsync(byte[] json)
-    {
-        var body = _ctx.Response.Body;
-        await body.WriteAsync(DataPrefix, _ctx.RequestAborted).ConfigureAwait(false);
-        await body.WriteAsync(json, _ctx.RequestAborted).ConfigureAwait(false);
-        await body.WriteAsync(EventEnd, _ctx.RequestAborted).ConfigureAwait(false);
-        await body.FlushAsync(_ctx.RequestAborted).ConfigureAwait(false);
-    }
-
-    private async Task WriteRawAsync(byte[] bytes)
-    {
-        await _ctx.Response.Body.WriteAsync(bytes, _ctx.RequestAborted).ConfigureAwait(false);
-        await _ctx.Response.Body.FlushAsync(_ctx.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -26,9 +26,12 @@ internal static class SseOut
     }
 
     /// <summary>Sends <c>data: [DONE]</c>.</summary>
-    public static async Task WriteDoneAsync(HttpContext ctx)
+    public static Task WriteDoneAsync(HttpContext ctx) => WriteRawAsync(ctx, DoneEvent);
+
+    /// <summary>Sends bytes as they are (already framed, or broken on purpose by a fault) and flushes them.</summary>
+    public static async Task WriteRawAsync(HttpContext ctx, byte[] bytes)
     {
-        await ctx.Response.Body.WriteAsync(DoneEvent, ctx.RequestAborted).ConfigureAwait(false);
+        await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted).ConfigureAwait(false);
         await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
     }
 }
