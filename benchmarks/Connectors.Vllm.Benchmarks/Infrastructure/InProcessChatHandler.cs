@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Http;
@@ -18,6 +19,7 @@ internal sealed class InProcessChatHandler : HttpMessageHandler
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly byte[] _body;
+    private readonly List<HttpClient> _clients = [];
     private long _requests;
 
     public InProcessChatHandler(byte[] body) => _body = body;
@@ -29,6 +31,33 @@ internal sealed class InProcessChatHandler : HttpMessageHandler
     public byte[]? LastRequestBody { get; private set; }
 
     public bool Record { get; set; }
+
+    /// <summary>A client on this handler for one of the suite's clients; disposed with the handler (the handler is not
+    /// disposed with it).</summary>
+    public HttpClient CreateClient()
+    {
+        var http = new HttpClient(this, disposeHandler: false);
+        lock (_clients)
+        {
+            _clients.Add(http);
+        }
+
+        return http;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            lock (_clients)
+            {
+                _clients.ForEach(c => c.Dispose());
+                _clients.Clear();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

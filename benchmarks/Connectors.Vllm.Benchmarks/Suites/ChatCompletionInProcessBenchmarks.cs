@@ -26,7 +26,6 @@ public class ChatCompletionInProcessBenchmarks : SuiteBase
     /// <summary>The replay server's answer, fetched once per process (setup, never timed).</summary>
     internal static readonly Lazy<byte[]> ResponseBody = new(FetchResponseBody);
 
-    private readonly List<IDisposable> _owned = [];
     private InProcessChatHandler _handler = null!;
     private IChatClient? _ours;
     private IChatClient _stock = null!;
@@ -38,9 +37,9 @@ public class ChatCompletionInProcessBenchmarks : SuiteBase
     public void Setup()
     {
         _handler = new InProcessChatHandler(ResponseBody.Value);
-        _ours = OursClients.Chat(BenchInputs.InProcessBaseUrl, BenchInputs.SmallModel, Http());
-        _stock = PeerClients.StockChat(BenchInputs.InProcessBaseUrl, BenchInputs.SmallModel, Http());
-        _floor = new SdkProtocolChatClient(BenchInputs.InProcessBaseUrl, BenchInputs.SmallModel, Http());
+        _ours = OursClients.Chat(BenchInputs.InProcessBaseUrl, BenchInputs.SmallModel, _handler.CreateClient());
+        _stock = PeerClients.StockChat(BenchInputs.InProcessBaseUrl, BenchInputs.SmallModel, _handler.CreateClient());
+        _floor = new SdkProtocolChatClient(BenchInputs.InProcessBaseUrl, BenchInputs.SmallModel, _handler.CreateClient());
         _raw = new RawChatClient(BenchInputs.InProcessBaseUrl, _handler, disposeHandler: false);
         _messages = BenchInputs.Messages();
         ValidateOnce(ValidateAsync);
@@ -52,8 +51,6 @@ public class ChatCompletionInProcessBenchmarks : SuiteBase
         _ours?.Dispose();
         _stock.Dispose();
         _raw.Dispose();
-        _owned.ForEach(d => d.Dispose());
-        _owned.Clear();
         _handler.Dispose();
     }
 
@@ -75,13 +72,6 @@ public class ChatCompletionInProcessBenchmarks : SuiteBase
 
     /// <summary>The label of the floor row (the ratio table's "raw floor" for this workload).</summary>
     internal const string SdkProtocolVariant = "SDK protocol method + Utf8JsonReader";
-
-    private HttpClient Http()
-    {
-        var http = new HttpClient(_handler, disposeHandler: false);
-        _owned.Add(http);
-        return http;
-    }
 
     private static byte[] FetchResponseBody()
     {

@@ -22,7 +22,6 @@ public class ChatImageInProcessBenchmarks : SuiteBase
     /// <summary>The image size: 1 MiB of bytes (random, so nothing compresses or repeats).</summary>
     internal const int ImageBytes = 1024 * 1024;
 
-    private readonly List<IDisposable> _owned = [];
     private InProcessChatHandler _handler = null!;
     private IChatClient? _ours;
     private IChatClient _stock = null!;
@@ -32,8 +31,8 @@ public class ChatImageInProcessBenchmarks : SuiteBase
     public void Setup()
     {
         _handler = new InProcessChatHandler(ChatCompletionInProcessBenchmarks.ResponseBody.Value);
-        _ours = OursClients.Chat(BenchInputs.InProcessBaseUrl, BenchInputs.SmallModel, Http());
-        _stock = PeerClients.StockChat(BenchInputs.InProcessBaseUrl, BenchInputs.SmallModel, Http());
+        _ours = OursClients.Chat(BenchInputs.InProcessBaseUrl, BenchInputs.SmallModel, _handler.CreateClient());
+        _stock = PeerClients.StockChat(BenchInputs.InProcessBaseUrl, BenchInputs.SmallModel, _handler.CreateClient());
         var image = new byte[ImageBytes];
         new Random(15).NextBytes(image);
         _messages = [new ChatMessage(ChatRole.User, [new TextContent("What is in this image?"), new DataContent(image, "image/png")])];
@@ -45,8 +44,6 @@ public class ChatImageInProcessBenchmarks : SuiteBase
     {
         _ours?.Dispose();
         _stock.Dispose();
-        _owned.ForEach(d => d.Dispose());
-        _owned.Clear();
         _handler.Dispose();
     }
 
@@ -57,13 +54,6 @@ public class ChatImageInProcessBenchmarks : SuiteBase
     [Benchmark(Baseline = true)]
     [BenchClient(ClientKind.StockMeai)]
     public async Task<int> StockMeai() => (await _stock.GetResponseAsync(_messages).ConfigureAwait(false)).Text.Length;
-
-    private HttpClient Http()
-    {
-        var http = new HttpClient(_handler, disposeHandler: false);
-        _owned.Add(http);
-        return http;
-    }
 
     /// <summary>Both clients send one request whose image part carries the same data URI.</summary>
     private async Task ValidateAsync()
