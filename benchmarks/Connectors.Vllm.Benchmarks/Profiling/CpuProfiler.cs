@@ -17,7 +17,8 @@ namespace Connectors.Vllm.Benchmarks.Profiling;
 /// <summary>
 /// <c>--cpu-profile Suite.Method[,…]</c>: an EventPipe CPU sampling profile of this process while one benchmark
 /// runs for about three seconds; prints the hottest methods (exclusive) and the hottest frames of our own
-/// assemblies (inclusive), counting only samples of threads that were doing the benchmark's work.
+/// assemblies (inclusive), counting only samples of threads that were doing the benchmark's work. The callers of the
+/// hottest 3 methods are printed, 3 frames deep; <c>BENCH_CPU_CALLERS=N</c> and <c>BENCH_CPU_DEPTH=N</c> ask for more.
 /// </summary>
 internal static class CpuProfiler
 {
@@ -128,7 +129,7 @@ internal static class CpuProfiler
             var leaf = frames.FirstOrDefault(f => !f.StartsWith('[') && !f.Contains("PollGC", StringComparison.Ordinal) && !f.StartsWith("System.Threading.Thread.Poll", StringComparison.Ordinal)) ?? frames[0];
             exclusive[leaf] = exclusive.GetValueOrDefault(leaf) + 1;
             var at = frames.IndexOf(leaf);
-            var chain = string.Join(" ← ", frames.Skip(at + 1).Where(f => !f.StartsWith('[')).Take(3).Select(Short));
+            var chain = string.Join(" ← ", frames.Skip(at + 1).Where(f => !f.StartsWith('[')).Take(int.TryParse(Environment.GetEnvironmentVariable("BENCH_CPU_DEPTH"), out var d2) ? d2 : 3).Select(Short));
             var byCaller = callers.TryGetValue(leaf, out var d) ? d : callers[leaf] = new Dictionary<string, int>(StringComparer.Ordinal);
             byCaller[chain] = byCaller.GetValueOrDefault(chain) + 1;
             foreach (var f in frames.Where(f => f.StartsWith("Connectors.Vllm.", StringComparison.Ordinal) && !f.StartsWith("Connectors.Vllm.Benchmarks", StringComparison.Ordinal)).Distinct())
@@ -144,7 +145,7 @@ internal static class CpuProfiler
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {100.0 * count / Math.Max(1, samples),5:0.0}%  {Trim(method)}"));
         }
 
-        foreach (var (method, _) in exclusive.OrderByDescending(kv => kv.Value).Take(3).Select(kv => (kv.Key, kv.Value)))
+        foreach (var (method, _) in exclusive.OrderByDescending(kv => kv.Value).Take(int.TryParse(Environment.GetEnvironmentVariable("BENCH_CPU_CALLERS"), out var n) ? n : 3).Select(kv => (kv.Key, kv.Value)))
         {
             output.WriteLine("   callers of " + Short(method) + ":");
             foreach (var (chain, count) in callers[method].OrderByDescending(kv => kv.Value).Take(4).Select(kv => (kv.Key, kv.Value)))

@@ -299,12 +299,14 @@ internal sealed class VllmChatStreamParser
             else
             {
                 // prompt_token_ids, prompt_text, kv_transfer_params, metrics: kept when not null. The name is decoded only
-                // then (from a copy of the reader at the name): most of these fields are null in every answer.
-                var atName = reader;
+                // then: most of these fields are null in every answer. (An escaped name, which vLLM never writes, is decoded
+                // at once; a copy of the reader to decode it later would cost more than the name.)
+                var escapedName = reader.ValueIsEscaped ? reader.GetString() : null;
+                var rawName = reader.ValueSpan;
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Null)
                 {
-                    (extras ??= [])[atName.GetString()!] = ReadElement(ref reader);
+                    (extras ??= [])[escapedName ?? Encoding.UTF8.GetString(rawName)] = ReadElement(ref reader);
                 }
             }
         }

@@ -35,6 +35,21 @@ public sealed class VllmChatResponseReaderTests
         Assert.Equal(Allocated(without), Allocated(withNulls));
     }
 
+    [Theory]
+    [InlineData("prompt_token_ids")]
+    [InlineData("prompt\\u005ftoken_ids")]
+    public void Read_UnknownFieldWithValue_KeptUnderItsDecodedName(string writtenName)
+    {
+        var recorded = TestFiles.Read("chat-response.example.json").Trim();
+        var body = recorded.Replace("\"prompt_token_ids\":null", $"\"{writtenName}\":[1,2,3]", StringComparison.Ordinal);
+        Assert.NotEqual(recorded, body);
+
+        var response = VllmChatResponseReader.Read(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal("[1,2,3]", response.AdditionalProperties?["prompt_token_ids"]?.ToString());
+        Assert.Equal("Hi! How can I help you today?", response.Text);
+    }
+
     [Fact]
     public void Read_AnswerNamesRequestedModel_ModelIdIsTheRequestedString()
     {

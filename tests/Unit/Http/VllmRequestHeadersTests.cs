@@ -223,4 +223,34 @@ public sealed class VllmRequestHeadersTests
         Assert.Equal("id", call.ForPart(0).RequestId);
         Assert.Equal("id-2", call.ForPart(2).RequestId);
     }
+
+    [Fact]
+    public void NewRequestId_ManyIds_Each32LowerHexDigitsAndAllDistinct()
+    {
+        var ids = Enumerable.Range(0, 10_000).Select(_ => VllmRequestHeaders.NewRequestId()).ToList();
+
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{32}$", id));
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+
+        // Every digit position varies (no fixed prefix or half left unwritten).
+        for (var i = 0; i < 32; i++)
+        {
+            Assert.True(ids.Select(id => id[i]).Distinct().Count() > 8, $"digit {i} hardly varies");
+        }
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RequestHeadersAndSession_AllSentAlongsideTheRequestId()
+    {
+        var handler = RouterClientHost.Handler();
+        using var client = RouterClientHost.Chat(handler);
+
+        await client.GetResponseAsync("Hello", new ChatOptions().WithRequestHeader("X-Tenant", "blue").WithRequestHeader("X-Team", "ads").WithSessionId("s-1").WithRequestId("r-1"), TestContext.Current.CancellationToken);
+
+        var chat = handler.Requests.Single(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal));
+        Assert.Equal("blue", RouterClientHost.Header(chat, "X-Tenant"));
+        Assert.Equal("ads", RouterClientHost.Header(chat, "X-Team"));
+        Assert.Equal("s-1", RouterClientHost.Header(chat, "X-Session-ID"));
+        Assert.Equal("r-1", RouterClientHost.Header(chat, "X-Request-Id"));
+    }
 }
