@@ -6,6 +6,6 @@ global using System.Linq;
 global using System.Text.Json;
 global using System.Text.Json.Nodes;
 global using System.Threading.Tasks;
+global using Connectors.Vllm.Testing.Server.Http;
 global using Microsoft.AspNetCore.Http;
 global using Microsoft.AspNetCore.Routing;
-global using Connectors.Vllm.Testing.Server.Http;

@@ -5,7 +5,6 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
-using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Http;
 using Connectors.Vllm.Pipeline;
 using Microsoft.Extensions.AI;

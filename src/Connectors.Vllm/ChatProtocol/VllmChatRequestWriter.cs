@@ -7,7 +7,6 @@ using Connectors.Vllm.Pipeline;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
-using MeaiChatResponseFormat = Microsoft.Extensions.AI.ChatResponseFormat;
 using OpenAIChatMessage = OpenAI.Chat.ChatMessage;
 
 namespace Connectors.Vllm.ChatProtocol;

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm.ChatProtocol;
 

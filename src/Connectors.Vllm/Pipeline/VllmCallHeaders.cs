@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using Connectors.Vllm.Http;
 using Microsoft.Extensions.AI;

@@ -6,7 +6,6 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Http;
 using Connectors.Vllm.Pipeline;
 using Connectors.Vllm.Wire;
 using Microsoft.Extensions.AI;

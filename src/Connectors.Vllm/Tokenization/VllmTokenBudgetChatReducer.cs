@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
-using Connectors.Vllm.ChatProtocol;
-using Connectors.Vllm.Tokenization;
 using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm;

@@ -5,9 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
-using Connectors.Vllm.Http;
 using Connectors.Vllm.Pipeline;
-using Connectors.Vllm.Tokenization;
 using Connectors.Vllm.Wire;
 using Microsoft.Extensions.AI;
 

@@ -1,10 +1,6 @@
 using System;
 using System.Buffers;
-using System.Collections;
-using System.Collections.Generic;
-using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm.Wire;
 

@@ -1,6 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.ClientModel.Primitives;
+using System.Collections.Generic;
 using Connectors.Vllm.Configuration;
 
 namespace Connectors.Vllm.Http;

@@ -92,35 +92,33 @@ internal sealed class VllmRequestHeaders
     public void AddTo(RequestOptions options, VllmEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(endpoint);
-        for (var i = 0; i < Count; i++)
-        {
-            var (name, value) = Get(i, endpoint);
-            options.SetHeader(name, value);
-        }
+        Each(endpoint, options, static (o, name, value) => o.SetHeader(name, value));
     }
 
     /// <summary>Puts these headers on a request of our own transport.</summary>
     public void AddTo(PipelineRequestHeaders headers, VllmEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        ArgumentNullException.ThrowIfNull(endpoint);
-        for (var i = 0; i < Count; i++)
-        {
-            var (name, value) = Get(i, endpoint);
-            headers.Set(name, value);
-        }
+        Each(endpoint, headers, static (h, name, value) => h.Set(name, value));
     }
 
-    /// <summary>How many headers this call sends: the per-request ones, the session id when set, the request id.</summary>
-    private int Count => Headers.Count + (SessionId is null ? 1 : 2);
+    /// <summary>Every header of this call in turn: the per-request ones, the session id under the endpoint's session header,
+    /// the request id (indexed and with a static callback: every request pays for this, so no iterator or closure).</summary>
+    private void Each<TTarget>(VllmEndpoint endpoint, TTarget target, Action<TTarget, string, string> set)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        for (var i = 0; i < Headers.Count; i++)
+        {
+            set(target, Headers[i].Key, Headers[i].Value);
+        }
 
-    /// <summary>Header <paramref name="index"/> of this call, in the order of <see cref="Count"/> (indexed, not enumerated:
-    /// every request pays for this, and an iterator is an allocation).</summary>
-    private KeyValuePair<string, string> Get(int index, VllmEndpoint endpoint)
-        => index < Headers.Count ? Headers[index]
-            : index == Headers.Count && SessionId is not null ? new(endpoint.SessionHeaderName, SessionId)
-            : new(RequestIdName, RequestId);
+        if (SessionId is not null)
+        {
+            set(target, endpoint.SessionHeaderName, SessionId);
+        }
+
+        set(target, RequestIdName, RequestId);
+    }
 
     /// <summary>The request id to report for a response: the one the server or router sent back in <c>X-Request-Id</c>,
     /// else <paramref name="sent"/>.</summary>

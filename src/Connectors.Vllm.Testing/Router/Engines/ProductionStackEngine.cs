@@ -1,4 +1,3 @@
-using System.Net.Http;
 using Connectors.Vllm.Testing.Server;
 
 namespace Connectors.Vllm.Testing.Router.Engines;
