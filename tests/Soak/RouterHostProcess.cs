@@ -75,8 +75,21 @@ internal sealed class RouterHostProcess : IRouterTarget
     public async Task<IReadOnlyDictionary<string, int>> StopChaosAsync()
     {
         var line = await CommandAsync("stop").ConfigureAwait(false);
-        var events = JsonSerializer.Deserialize<SortedDictionary<string, int>>(line)
-            ?? throw new InvalidOperationException($"The router host answered 'stop' with '{line}'.");
+        SortedDictionary<string, int>? events;
+        try
+        {
+            events = JsonSerializer.Deserialize<SortedDictionary<string, int>>(line);
+        }
+        catch (JsonException)
+        {
+            events = null;
+        }
+
+        if (events is null)
+        {
+            throw new InvalidOperationException($"The router host answered 'stop' with '{line}'.");
+        }
+
         if (!await EndAsync(_child, ExitTimeout).ConfigureAwait(false))
         {
             throw new InvalidOperationException($"The router host did not exit within {ExitTimeout.TotalSeconds:0} s of 'stop' and was killed.");
@@ -141,6 +154,10 @@ internal sealed class RouterHostProcess : IRouterTarget
         {
             throw new InvalidOperationException($"The router host gave no answer ({what}) within {timeout.TotalSeconds:0} s.");
         }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException($"The router host's output broke ({what}): {ex.Message}", ex);
+        }
 
         return line ?? throw new InvalidOperationException($"The router host closed its output before giving {what}.");
     }
@@ -199,6 +216,10 @@ internal sealed class RouterHostProcess : IRouterTarget
             catch (TimeoutException)
             {
                 throw new InvalidOperationException($"The router host did not take '{command}' within {CommandTimeout.TotalSeconds:0} s.");
+            }
+            catch (IOException ex)
+            {
+                throw new InvalidOperationException($"The router host's input broke on '{command}': {ex.Message}", ex);
             }
 
             return await ReadLineAsync(_child, CommandTimeout, $"to '{command}'").ConfigureAwait(false);
