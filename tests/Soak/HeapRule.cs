@@ -35,6 +35,7 @@ internal sealed class HeapRule
         WarmupGrowth = (middle.HeapBytes - first.HeapBytes) / (double)first.HeapBytes;
         SteadyChange = (last.HeapBytes - middle.HeapBytes) / (double)middle.HeapBytes;
         BytesPer1000Calls = Slope(steady) * 1000;
+        (BytesPerSocket, BytesPer1000CallsBesideSockets) = SocketFit(steady);
         SteadyCalls = last.Calls - middle.Calls;
         SmallestLeakCaughtPerCall = SteadyCalls > 0 ? Tolerance * Baseline / SteadyCalls : double.NaN;
     }
@@ -57,11 +58,47 @@ internal sealed class HeapRule
     /// <summary>Gets the least-squares slope of heap over calls across the 50 % … 100 % samples, per 1,000 calls.</summary>
     public double BytesPer1000Calls { get; }
 
+    /// <summary>
+    /// Gets the heap each open socket accounts for, from the least-squares fit heap = a + b·sockets + c·calls over the
+    /// 50 % … 100 % samples (NaN when the socket count did not vary). Pooled connections come and go under chaos, and
+    /// their buffers are live heap: this separates that from growth with the number of calls.
+    /// </summary>
+    public double BytesPerSocket { get; } = double.NaN;
+
+    /// <summary>Gets c of the same fit, per 1,000 calls: the growth with calls once the open-socket count is accounted for.</summary>
+    public double BytesPer1000CallsBesideSockets { get; } = double.NaN;
+
     /// <summary>Gets the calls between the 50 % and 100 % samples.</summary>
     public int SteadyCalls { get; }
 
     /// <summary>Gets the smallest steady leak (bytes per call) that fails the rule by 100 %: 10 % of the 50 % sample over the second half's calls.</summary>
     public double SmallestLeakCaughtPerCall { get; }
+
+    private static (double PerSocket, double Per1000Calls) SocketFit(IReadOnlyList<HeapSample> samples)
+    {
+        // Centred normal equations of heap = a + b·sockets + c·calls, solved by Cramer's rule.
+        var meanS = samples.Average(x => (double)x.Sockets);
+        var meanC = samples.Average(x => (double)x.Calls);
+        var meanY = samples.Average(x => (double)x.HeapBytes);
+        double sss = 0, scc = 0, ssc = 0, ssy = 0, scy = 0;
+        foreach (var x in samples)
+        {
+            double ds = x.Sockets - meanS, dc = x.Calls - meanC, dy = x.HeapBytes - meanY;
+            sss += ds * ds;
+            scc += dc * dc;
+            ssc += ds * dc;
+            ssy += ds * dy;
+            scy += dc * dy;
+        }
+
+        var det = (sss * scc) - (ssc * ssc);
+        if (sss <= 0 || scc <= 0 || Math.Abs(det) <= 1e-9 * sss * scc)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        return (((ssy * scc) - (scy * ssc)) / det, ((scy * sss) - (ssy * ssc)) / det * 1000);
+    }
 
     private static double Slope(IReadOnlyList<HeapSample> samples)
     {

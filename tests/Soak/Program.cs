@@ -242,6 +242,7 @@ internal static class Program
         s.AppendLine(CultureInfo.InvariantCulture, $"| Heap rule: {HeapRule.Text} | {(heap.Passed ? "yes" : "NO")} (largest deviation {heap.MaxDeviation * 100:0.0} %) |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Warm-up growth 10 % → 50 % / steady-state change 50 % → 100 % | {Pct(heap.WarmupGrowth)} / {Pct(heap.SteadyChange)} |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Heap growth, least squares over the 50–100 % samples | {heap.BytesPer1000Calls:N0} B per 1,000 calls |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| Same samples, heap = a + b·sockets + c·calls (pooled connections come and go) | {(double.IsNaN(heap.BytesPerSocket) ? "n/a (socket count constant)" : string.Create(CultureInfo.InvariantCulture, $"b = {heap.BytesPerSocket:N0} B per open socket, c = {heap.BytesPer1000CallsBesideSockets:N0} B per 1,000 calls"))} |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Smallest steady leak the rule catches (10 % of {heap.Baseline:N0} B over {heap.SteadyCalls:N0} calls) | {heap.SmallestLeakCaughtPerCall:N1} B per call |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Open fds (sockets): baseline → peak sockets → after dispose | {r.BaselineFds} ({r.BaselineSockets}) → {r.PeakSockets} → {r.FinalFds} ({r.FinalSockets}) |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Handles back to baseline | {(handlesBack ? "yes" : "NO")} |");
