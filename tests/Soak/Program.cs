@@ -15,10 +15,14 @@ namespace Connectors.Vllm.Soak;
 
 /// <summary>
 /// Soak/load run against the in-process vLLM test server: N requests at C concurrent, mixed non-streamed chat,
-/// streamed chat and embeddings; every answer checked whole. Measures unexpected errors, the managed heap after a
-/// full GC at 10 %, 50 % and 100 %, and open file descriptors / sockets against a warmed-up baseline.
+/// streamed chat and embeddings; every answer checked whole. After every 10 % of the calls (<see cref="Sampler"/>) it
+/// samples the managed heap after a full GC (by generation) and the open file descriptors / sockets; the heap is judged
+/// by <see cref="HeapRule"/> (every sample from 50 % to 100 % within 10 % of the 50 % sample: the first half is
+/// warm-up), descriptors against a baseline taken after a warm-up round with nothing running.
 /// Usage: dotnet run -c Release --project tests/Soak -- [--requests 10000] [--concurrency 64]
-/// Exit code 0 when there were no unexpected errors, the heap stayed within 10 % and descriptors returned to baseline.
+/// Exit code 0 when there were no unexpected errors, the heap rule held and sockets returned to baseline.
+/// <c>--router</c> runs the chaos soak instead (<see cref="RouterChaos"/>); <c>--router-host</c> is the child process
+/// that soak starts (<see cref="RouterHost"/>).
 /// </summary>
 internal static class Program
 {
@@ -27,6 +31,11 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (Array.IndexOf(args, "--router-host") >= 0)
+        {
+            return await RouterHost.RunAsync(args).ConfigureAwait(false);
+        }
+
         if (Array.IndexOf(args, "--router") >= 0)
         {
             return await RouterChaos.RunAsync(args).ConfigureAwait(false);
@@ -45,32 +54,25 @@ internal static class Program
         // Warm-up with throw-away clients, so lazily created runtime handles are in the baseline.
         using (var warm = new Clients(options))
         {
-            await RunPhaseAsync(warm, 0, concurrency * 2, concurrency, result).ConfigureAwait(false);
+            await RunPhaseAsync(warm, 0, concurrency * 2, concurrency, new SoakResult()).ConfigureAwait(false);
         }
 
         await SettleAsync().ConfigureAwait(false);
         server.Reset();
         result.BaselineFds = CountFds(out var baselineSockets);
         result.BaselineSockets = baselineSockets;
-        result.UnexpectedErrors = 0;
-        result.FirstErrors.Clear();
-        result.Completed = 0;
 
         var watch = Stopwatch.StartNew();
         using (var clients = new Clients(options))
         {
-            var done = 0;
-            foreach (var percent in new[] { 10, 50, 100 })
-            {
-                var target = requests * percent / 100;
-                await RunPhaseAsync(clients, done, target, concurrency, result).ConfigureAwait(false);
-                done = target;
-                CountFds(out var sockets);
-                result.PeakSockets = Math.Max(result.PeakSockets, sockets);
-                server.Reset(); // the test server records requests; forget them so only the client's memory is measured
-                result.HeapAfterFullGc[percent] = FullGcHeap();
-                Console.Error.WriteLine($"{percent,3} %: {done} requests, {result.UnexpectedErrors} unexpected errors, heap {result.HeapAfterFullGc[percent]:N0} B, sockets {sockets}");
-            }
+            await Sampler.RunAsync(
+                result,
+                (from, to, _) => RunPhaseAsync(clients, from, to, concurrency, result),
+                () =>
+                {
+                    server.Reset(); // the test server records requests; forget them so that they do not count
+                    return Task.CompletedTask;
+                }).ConfigureAwait(false);
         }
 
         watch.Stop();
@@ -79,13 +81,17 @@ internal static class Program
         result.FinalFds = CountFds(out var finalSockets);
         result.FinalSockets = finalSockets;
 
-        var heapFlat = result.HeapAfterFullGc.Values.All(h => Math.Abs(h - result.HeapAfterFullGc[10]) <= result.HeapAfterFullGc[10] / 10);
-        // Sockets must be back exactly; other descriptors may grow by the runtime's lazily created
-        // eventfd/epoll handles for extra I/O threads (listed on stderr by kind), bounded here.
-        var handlesBack = result.FinalSockets <= result.BaselineSockets && result.FinalFds <= result.BaselineFds + 16;
-        Console.WriteLine(Report(result, heapFlat, handlesBack));
-        return result.UnexpectedErrors == 0 && heapFlat && handlesBack ? 0 : 1;
+        var heap = new HeapRule(result.Samples);
+        var handlesBack = HandlesBack(result);
+        Console.WriteLine(Report(result, heap, handlesBack, "in-process test server"));
+        return result.UnexpectedErrors == 0 && heap.Passed && handlesBack ? 0 : 1;
     }
+
+    /// <summary>
+    /// Sockets must be back exactly; other descriptors may grow by the runtime's lazily created files and
+    /// eventfd/epoll handles for extra I/O threads (listed on stderr by kind), bounded here.
+    /// </summary>
+    internal static bool HandlesBack(SoakResult r) => r.FinalSockets <= r.BaselineSockets && r.FinalFds <= r.BaselineFds + 16;
 
     internal static async Task RunPhaseAsync(Clients clients, int from, int to, int concurrency, SoakResult result, TimeSpan? hangLimit = null)
     {
@@ -224,23 +230,33 @@ internal static class Program
         return fds.Length;
     }
 
-    internal static string Report(SoakResult r, bool heapFlat, bool handlesBack)
+    internal static string Report(SoakResult r, HeapRule heap, bool handlesBack, string servers, string extraRows = "")
     {
+        static string Pct(double x) => (x >= 0 ? "+" : string.Empty) + (x * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"| Figure | Value |");
         s.AppendLine("| --- | --- |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Requests (1/3 chat, 1/3 streamed chat, 1/3 embeddings of 2 inputs) | {r.Requests:N0} at {r.Concurrency} concurrent |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Completed whole / unexpected errors | {r.Completed:N0} / {r.UnexpectedErrors} {string.Join("; ", r.FirstErrors)} |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Elapsed / throughput | {r.ElapsedSeconds:0.0} s / {r.Completed / r.ElapsedSeconds:0} req/s |");
-        foreach (var (percent, heap) in r.HeapAfterFullGc)
-        {
-            s.AppendLine(CultureInfo.InvariantCulture, $"| Managed heap after full GC at {percent} % | {heap:N0} B |");
-        }
-
-        s.AppendLine(CultureInfo.InvariantCulture, $"| Heap flat within 10 % of the 10 % sample | {(heapFlat ? "yes" : "NO")} |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| Heap rule: {HeapRule.Text} | {(heap.Passed ? "yes" : "NO")} (largest deviation {heap.MaxDeviation * 100:0.0} %) |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| Warm-up growth 10 % → 50 % / steady-state change 50 % → 100 % | {Pct(heap.WarmupGrowth)} / {Pct(heap.SteadyChange)} |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| Heap growth, least squares over the 50–100 % samples | {heap.BytesPer1000Calls:N0} B per 1,000 calls |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| Same samples, heap = a + b·sockets + c·calls (pooled connections come and go) | {(double.IsNaN(heap.BytesPerSocket) ? "n/a (socket count constant)" : string.Create(CultureInfo.InvariantCulture, $"b = {heap.BytesPerSocket:N0} B per open socket, c = {heap.BytesPer1000CallsBesideSockets:N0} B per 1,000 calls"))} |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| Smallest steady leak the rule catches (10 % of {heap.Baseline:N0} B over {heap.SteadyCalls:N0} calls) | {heap.SmallestLeakCaughtPerCall:N1} B per call |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Open fds (sockets): baseline → peak sockets → after dispose | {r.BaselineFds} ({r.BaselineSockets}) → {r.PeakSockets} → {r.FinalFds} ({r.FinalSockets}) |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Handles back to baseline | {(handlesBack ? "yes" : "NO")} |");
-        s.AppendLine(CultureInfo.InvariantCulture, $"| Machine | {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, in-process test server |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| Machine | {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {servers} |");
+        s.Append(extraRows);
+        s.AppendLine();
+        s.AppendLine("| Sample | Calls | Heap after full GC (B) | vs 50 % | Gen 0+1 | Gen 2 | LOH | POH | Sockets |");
+        s.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var x in r.Samples)
+        {
+            var vs = heap.Baseline > 0 ? Pct((x.HeapBytes - heap.Baseline) / (double)heap.Baseline) : "?";
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {x.Percent} % | {x.Calls:N0} | {x.HeapBytes:N0} | {vs} | {x.Gen01Bytes:N0} | {x.Gen2Bytes:N0} | {x.LohBytes:N0} | {x.PohBytes:N0} | {x.Sockets:N0} |");
+        }
+
         return s.ToString();
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
@@ -11,8 +12,13 @@ namespace Connectors.Vllm.Soak;
 /// <summary>
 /// The chaos soak (<c>--router</c>): the soak's mixed calls through <see cref="VllmTestRouter"/> over three backends
 /// while <see cref="ChaosDriver"/> injects faults and one backend is restarted at 50 %. Every call must end whole or
-/// in a typed <see cref="VllmException"/> within the hang limit; heap and sockets must end flat.
-/// Usage: dotnet run -c Release --project tests/Soak -- --router [--requests 100000] [--concurrency 512] [--router-mode ProductionStack]
+/// in a typed <see cref="VllmException"/> within the hang limit; the heap must pass <see cref="HeapRule"/> (samples
+/// after every 10 %, judged on the second half) and sockets must be back to baseline after dispose.
+/// By default the router and backends run in a child process (<see cref="RouterHostProcess"/>), so that the heap and
+/// sockets measured are the client's alone; <c>--servers-in-process</c> runs them in this process, as before, for
+/// comparison (the heap and sockets then include the router's and backends' connection state).
+/// Usage: dotnet run -c Release --project tests/Soak -- --router [--requests 100000] [--concurrency 512]
+/// [--router-mode ProductionStack|LlmD|VllmRouter|KServe] [--servers-out-of-process | --servers-in-process]
 /// </summary>
 internal static class RouterChaos
 {
@@ -21,61 +27,88 @@ internal static class RouterChaos
     public static async Task<int> RunAsync(string[] args)
     {
         var result = new SoakResult { Requests = Program.Arg(args, "--requests", 100_000), Concurrency = Program.Arg(args, "--concurrency", 512) };
-        var modeIndex = Array.IndexOf(args, "--router-mode");
-        var mode = modeIndex >= 0 ? Enum.Parse<VllmTestRouterMode>(args[modeIndex + 1], ignoreCase: true) : VllmTestRouterMode.ProductionStack;
-
-        // Warm-up on a throw-away stack, so lazily created runtime handles are in the baseline; the baseline is taken
-        // with nothing running, and the final count after everything is disposed.
-        await using (var warm = await RouterStack.StartAsync(mode).ConfigureAwait(false))
-        using (var clients = new Clients(warm.Options))
+        var mode = Mode(args);
+        var inProcess = Array.IndexOf(args, "--servers-in-process") >= 0;
+        if (inProcess && Array.IndexOf(args, "--servers-out-of-process") >= 0)
         {
-            await Program.RunPhaseAsync(clients, 0, result.Concurrency * 2, result.Concurrency, new SoakResult(), HangLimit).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("Give --servers-in-process or --servers-out-of-process, not both.").ConfigureAwait(false);
+            return 2;
         }
 
-        await Program.SettleAsync().ConfigureAwait(false);
-        result.BaselineFds = Program.CountFds(out var baselineSockets);
-        result.BaselineSockets = baselineSockets;
+        Func<bool, Task<IRouterTarget>> start = inProcess
+            ? async chaos => await InProcessRouter.StartAsync(mode, chaos).ConfigureAwait(false)
+            : async chaos => await RouterHostProcess.StartAsync(mode, chaos).ConfigureAwait(false);
 
-        var watch = Stopwatch.StartNew();
-        await using (var stack = await RouterStack.StartAsync(mode).ConfigureAwait(false))
+        try
         {
-            await RunPhasesAsync(stack, result).ConfigureAwait(false);
+            // Warm-up on a throw-away stack without faults, so lazily created runtime handles are in the baseline; the
+            // baseline is taken with nothing running, and the final count after everything is disposed.
+            await using (var warm = await start(false).ConfigureAwait(false))
+            {
+                using (var clients = new Clients(warm.Options))
+                {
+                    await Program.RunPhaseAsync(clients, 0, result.Concurrency * 2, result.Concurrency, new SoakResult(), HangLimit).ConfigureAwait(false);
+                }
+
+                await warm.StopChaosAsync().ConfigureAwait(false);
+            }
+
+            await Program.SettleAsync().ConfigureAwait(false);
+            result.BaselineFds = Program.CountFds(out var baselineSockets);
+            result.BaselineSockets = baselineSockets;
+
+            var watch = Stopwatch.StartNew();
+            await using (var target = await start(true).ConfigureAwait(false))
+            {
+                using (var clients = new Clients(target.Options))
+                {
+                    await Sampler.RunAsync(result, (from, to, percent) => PhaseAsync(target, clients, from, to, percent, result), target.ResetAsync).ConfigureAwait(false);
+                }
+
+                foreach (var (kind, count) in await target.StopChaosAsync().ConfigureAwait(false))
+                {
+                    result.ChaosEvents[kind] = result.ChaosEvents.GetValueOrDefault(kind) + count;
+                }
+            }
+
+            result.ElapsedSeconds = watch.Elapsed.TotalSeconds;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The router host misbehaved (no URL, no answer, no exit): the run proves nothing.
+            await Console.Error.WriteLineAsync("chaos soak aborted: " + ex.Message).ConfigureAwait(false);
+            return 2;
         }
 
-        result.ElapsedSeconds = watch.Elapsed.TotalSeconds;
         await Program.SettleAsync().ConfigureAwait(false);
         result.FinalFds = Program.CountFds(out var finalSockets);
         result.FinalSockets = finalSockets;
 
-        var heapFlat = result.HeapAfterFullGc.Values.All(h => Math.Abs(h - result.HeapAfterFullGc[10]) <= result.HeapAfterFullGc[10] / 10);
-        var handlesBack = result.FinalSockets <= result.BaselineSockets && result.FinalFds <= result.BaselineFds + 16;
-        Console.WriteLine(Program.Report(result, heapFlat, handlesBack) + ChaosRows(result, mode));
-        return result.UnexpectedErrors == 0 && result.Hangs == 0 && heapFlat && handlesBack ? 0 : 1;
+        var heap = new HeapRule(result.Samples);
+        var handlesBack = Program.HandlesBack(result);
+        var servers = inProcess ? "router and backends in this process (heap and sockets include theirs)" : "router and backends in a child process (heap and sockets are the client's)";
+        Console.WriteLine(Program.Report(result, heap, handlesBack, servers, ChaosRows(result, mode)));
+        return result.UnexpectedErrors == 0 && result.Hangs == 0 && heap.Passed && handlesBack ? 0 : 1;
     }
 
-    private static async Task RunPhasesAsync(RouterStack stack, SoakResult result)
+    /// <summary>The <c>--router-mode</c> argument; production-stack when absent.</summary>
+    internal static VllmTestRouterMode Mode(string[] args)
     {
-        using var clients = new Clients(stack.Options);
-        await using var chaos = new ChaosDriver(stack, result);
-        var done = 0;
-        foreach (var percent in new[] { 10, 50, 100 })
-        {
-            var target = result.Requests * percent / 100;
-            var phase = Program.RunPhaseAsync(clients, done, target, result.Concurrency, result, HangLimit);
-            if (percent == 100)
-            {
-                await stack.RestartAsync(1).ConfigureAwait(false); // a restart while the last phase runs
-                result.ChaosEvents["backend restart"] = 1;
-            }
+        var i = Array.IndexOf(args, "--router-mode");
+        return i >= 0 && i + 1 < args.Length ? Enum.Parse<VllmTestRouterMode>(args[i + 1], ignoreCase: true) : VllmTestRouterMode.ProductionStack;
+    }
 
-            await phase.ConfigureAwait(false);
-            done = target;
-            Program.CountFds(out var sockets);
-            result.PeakSockets = Math.Max(result.PeakSockets, sockets);
-            stack.Reset();
-            result.HeapAfterFullGc[percent] = Program.FullGcHeap();
-            Console.Error.WriteLine($"{percent,3} %: {done} calls, {result.Completed} whole, {result.TypedErrors.Values.Sum()} typed errors, {result.UnexpectedErrors} unexpected, {result.Hangs} hangs, heap {result.HeapAfterFullGc[percent]:N0} B, sockets {sockets}");
+    /// <summary>Runs calls [from, to); the phase that starts at 50 % restarts backend 1 while its calls run.</summary>
+    private static async Task PhaseAsync(IRouterTarget target, Clients clients, int from, int to, int percent, SoakResult result)
+    {
+        var phase = Program.RunPhaseAsync(clients, from, to, result.Concurrency, result, HangLimit);
+        if (percent == 60)
+        {
+            await target.RestartBackendAsync(1).ConfigureAwait(false);
+            result.ChaosEvents["backend restart"] = 1;
         }
+
+        await phase.ConfigureAwait(false);
     }
 
     private static string ChaosRows(SoakResult r, VllmTestRouterMode mode)
@@ -83,8 +116,8 @@ internal static class RouterChaos
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"| Router (emulated) / backends | {mode} / 3 test servers |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Faults injected | {string.Join(", ", r.ChaosEvents.Select(e => $"{e.Key} {e.Value:N0}"))} |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| Whole answers / typed VllmException / unexpected errors / past the hang limit ({HangLimit.TotalSeconds:0} s) | {r.Completed:N0} / {r.TypedErrors.Values.Sum():N0} / {r.UnexpectedErrors} / {r.Hangs} |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Typed VllmException by status (0 = no response) | {string.Join(", ", r.TypedErrors.Select(e => $"{e.Key}: {e.Value:N0}"))} |");
-        s.AppendLine(CultureInfo.InvariantCulture, $"| Calls past the hang limit ({HangLimit.TotalSeconds:0} s) | {r.Hangs} |");
         return s.ToString();
     }
 }

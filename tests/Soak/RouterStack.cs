@@ -16,15 +16,7 @@ internal sealed class RouterStack : IAsyncDisposable
     {
         _backends = backends;
         Router = router;
-        Options = new VllmProviderOptions
-        {
-            BaseUrl = router.BaseUrl,
-            ApiKey = Key,
-            AllowPrivateNetwork = true,
-
-            // A stalled stream must end in a typed error, not wait for the default minute.
-            StreamIdleTimeout = TimeSpan.FromSeconds(2),
-        };
+        Options = ClientOptions(router.BaseUrl);
     }
 
     public VllmTestRouter Router { get; }
@@ -73,6 +65,17 @@ internal sealed class RouterStack : IAsyncDisposable
             await backend.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The client options for a router at <paramref name="baseUrl"/> (in this process or in the router host).</summary>
+    public static VllmProviderOptions ClientOptions(Uri baseUrl) => new()
+    {
+        BaseUrl = baseUrl,
+        ApiKey = Key,
+        AllowPrivateNetwork = true,
+
+        // A stalled stream must end in a typed error, not wait for the default minute.
+        StreamIdleTimeout = TimeSpan.FromSeconds(2),
+    };
 
     private static VllmTestServerOptions BackendOptions(int port)
     {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Connectors.Vllm.Soak;
@@ -17,8 +18,8 @@ internal sealed class SoakResult
 
     public double ElapsedSeconds { get; set; }
 
-    /// <summary>Managed heap after a full GC, by progress percentage.</summary>
-    public SortedDictionary<int, long> HeapAfterFullGc { get; } = new();
+    /// <summary>The heap and descriptor samples, one after every 10 % of the calls (<see cref="Sampler"/>).</summary>
+    public List<HeapSample> Samples { get; } = new();
 
     public int BaselineFds { get; set; }
 
@@ -37,9 +38,9 @@ internal sealed class SoakResult
     public int Hangs { get; set; }
 
     /// <summary>Router chaos: the faults injected, by kind.</summary>
-    public SortedDictionary<string, int> ChaosEvents { get; } = new(System.StringComparer.Ordinal);
+    public SortedDictionary<string, int> ChaosEvents { get; } = new(StringComparer.Ordinal);
 
-    public void Count(System.Exception ex)
+    public void Count(Exception ex)
     {
         if (ex is VllmException v)
         {
