@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -17,12 +16,16 @@ namespace Connectors.Vllm.Benchmarks.Infrastructure;
 /// </summary>
 internal sealed class InProcessChatHandler : HttpMessageHandler
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly byte[] _body;
+    private readonly string _contentLength;
     private readonly List<HttpClient> _clients = [];
     private long _requests;
 
-    public InProcessChatHandler(byte[] body) => _body = body;
+    public InProcessChatHandler(byte[] body)
+    {
+        _body = body;
+        _contentLength = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Requests answered so far (any path).</summary>
     public long Requests => Interlocked.Read(ref _requests);
@@ -76,9 +79,11 @@ internal sealed class InProcessChatHandler : HttpMessageHandler
             return new HttpResponseMessage(HttpStatusCode.NotFound) { RequestMessage = request, Content = new StringContent("{\"detail\":\"Not Found\"}") };
         }
 
+        // As SocketsHttpHandler stores the headers it reads off the wire: unparsed strings (a typed value would be stored
+        // parsed, and every client that reads a header would pay for the lock and conversion a real response never needs).
         var content = new ByteArrayContent(_body);
-        content.Headers.ContentType = Json;
-        content.Headers.ContentLength = _body.Length;
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        content.Headers.TryAddWithoutValidation("Content-Length", _contentLength);
         return new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request, Content = content };
     }
 }
