@@ -34,7 +34,7 @@ internal sealed class VllmNetworkPolicy
     {
         ArgumentNullException.ThrowIfNull(options);
         return new VllmNetworkPolicy(options.AllowPrivateNetwork, IsDefaultBaseUrl(options.BaseUrl), Diagnostics.VllmLog.For(options),
-            options.ConfigurationPath is null ? "Vllm:AllowPrivateNetwork" : options.GetSettingKey(nameof(VllmProviderOptions.AllowPrivateNetwork)));
+            Configuration.VllmSettingKey.For(options, nameof(VllmProviderOptions.AllowPrivateNetwork)));
     }
 
     /// <summary>Whether <paramref name="baseUrl"/> is the documented default: http, port 8000, path /v1, on this machine

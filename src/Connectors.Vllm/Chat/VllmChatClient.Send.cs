@@ -35,7 +35,7 @@ public sealed partial class VllmChatClient
         var model = await _facts.FindConfiguredModelAsync(modelId, cancellationToken).ConfigureAwait(false);
 
         // Media: only what vLLM takes, only the modalities a declared Input names (undeclared passes), within the cap.
-        var inlineMedia = VllmChatMedia.Check(messages, model, _options.MaxInlineMediaBytes);
+        var inlineMedia = VllmChatMedia.Check(messages, model, _endpoint);
         if (model is not null)
         {
             EnsureCapabilities(options, model, effort);
@@ -187,7 +187,7 @@ public sealed partial class VllmChatClient
 
     private async Task<VllmException> CreateErrorAsync(PipelineResponse response, VllmChatRequest request, CancellationToken cancellationToken)
     {
-        var body = await VllmBodyReader.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        var body = await VllmBodyReader.ReadErrorAsync(response, _endpoint, cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<string>? served = null;
         if (response.Status == 404)
@@ -212,10 +212,10 @@ public sealed partial class VllmChatClient
     /// <summary>Reads a whole (non-streamed) answer, refusing one larger than MaxResponseBytes.</summary>
     private async ValueTask<ReadOnlyMemory<byte>> ReadBodyAsync(PipelineResponse response, CancellationToken cancellationToken)
     {
-        var body = await VllmBodyReader.ReadAsync(response, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        var body = await VllmBodyReader.ReadAsync(response, _options.MaxResponseBytes, _endpoint, cancellationToken).ConfigureAwait(false);
         if (body.TooLarge)
         {
-            throw VllmErrors.BodyTooLarge("The server's answer", _options.MaxResponseBytes, "MaxResponseBytes", "Raise Vllm:MaxResponseBytes, or ask for fewer output tokens.");
+            throw VllmErrors.BodyTooLarge("The server's answer", _options.MaxResponseBytes, "MaxResponseBytes", $"Raise {_endpoint.Setting("MaxResponseBytes")}, or ask for fewer output tokens.");
         }
 
         return body.Memory;

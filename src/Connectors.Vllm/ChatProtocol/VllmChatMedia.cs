@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
+using Connectors.Vllm.Http;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
@@ -54,12 +55,13 @@ internal static class VllmChatMedia
 
     /// <summary>Checks every message's media before anything is written: only media types vLLM takes, only modalities
     /// the model entry declares (an undeclared <see cref="VllmModelDefinition.Input"/> allows all), and at most
-    /// <paramref name="maxInlineBytes"/> of inline bytes in all.</summary>
+    /// <paramref name="endpoint"/>'s <see cref="VllmProviderOptions.MaxInlineMediaBytes"/> of inline bytes in all.</summary>
     /// <returns>The inline media bytes (before base64) the body will carry; 0 when there are none.</returns>
     /// <exception cref="NotSupportedException">Media vLLM cannot take, or a modality the model entry does not declare.</exception>
-    /// <exception cref="ArgumentException">More inline media than <paramref name="maxInlineBytes"/>.</exception>
-    public static long Check(IEnumerable<MeaiChatMessage> messages, VllmModelDefinition? model, long maxInlineBytes)
+    /// <exception cref="ArgumentException">More inline media than MaxInlineMediaBytes.</exception>
+    public static long Check(IEnumerable<MeaiChatMessage> messages, VllmModelDefinition? model, VllmEndpoint endpoint)
     {
+        var maxInlineBytes = endpoint.Options.MaxInlineMediaBytes;
         long inline = 0;
         if (messages is IList<MeaiChatMessage> list)
         {
@@ -80,14 +82,14 @@ internal static class VllmChatMedia
         if (inline > maxInlineBytes)
         {
             throw new ArgumentException(
-                $"The chat request carries {inline.ToString(CultureInfo.InvariantCulture)} bytes of inline media (DataContent), more than MaxInlineMediaBytes ({maxInlineBytes.ToString(CultureInfo.InvariantCulture)} bytes); nothing was sent. Send large media as a URL the server fetches (UriContent), make it smaller, or raise Vllm:MaxInlineMediaBytes.",
+                $"The chat request carries {inline.ToString(CultureInfo.InvariantCulture)} bytes of inline media (DataContent), more than MaxInlineMediaBytes ({maxInlineBytes.ToString(CultureInfo.InvariantCulture)} bytes); nothing was sent. Send large media as a URL the server fetches (UriContent), make it smaller, or raise {endpoint.Setting("MaxInlineMediaBytes")}.",
                 nameof(messages));
         }
 
         return inline;
     }
 
-    /// <summary>One message's part of <see cref="Check(IEnumerable{MeaiChatMessage}, VllmModelDefinition?, long)"/>.</summary>
+    /// <summary>One message's part of <see cref="Check(IEnumerable{MeaiChatMessage}, VllmModelDefinition?, VllmEndpoint)"/>.</summary>
     private static long Check(MeaiChatMessage message, VllmModelDefinition? model)
     {
         long inline = 0;

@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Diagnostics;
+using Connectors.Vllm.Configuration;
 using Connectors.Vllm.Http;
 
 namespace Connectors.Vllm.ChatProtocol;
@@ -25,7 +26,7 @@ internal sealed class VllmSseReader : IDisposable
     private readonly TimeSpan _idleTimeout;
     private readonly CancellationToken _cancellationToken;
     private readonly Timer? _watchdog;
-    private readonly VllmEndpoint? _endpoint; // for the log only
+    private readonly VllmEndpoint? _endpoint; // for the log and the hints' setting keys
     private readonly string? _requestId; // for VllmException.RequestId
     private long _readStartedAt; // Environment.TickCount64 when the pending read began; 0 while none is pending.
     private volatile bool _stalled;
@@ -85,7 +86,7 @@ internal sealed class VllmSseReader : IDisposable
             _scanned = _end;
             if (_end - _start > _maxLineBytes)
             {
-                throw new VllmException(null, $"A server-sent-events line is longer than MaxSseLineBytes ({_maxLineBytes} bytes).", "Raise Vllm:MaxSseLineBytes if the server really sends such long chunks; otherwise the server or a proxy is sending something that is not an event stream.")
+                throw new VllmException(null, $"A server-sent-events line is longer than MaxSseLineBytes ({_maxLineBytes} bytes).", $"Raise {Setting("MaxSseLineBytes")} if the server really sends such long chunks; otherwise the server or a proxy is sending something that is not an event stream.")
                 {
                     RequestId = _requestId,
                 };
@@ -183,10 +184,13 @@ internal sealed class VllmSseReader : IDisposable
         }
     }
 
+    /// <summary>The full configuration key of setting <paramref name="name"/>, for a hint.</summary>
+    private string Setting(string name) => (_endpoint?.SettingsPrefix ?? VllmSettingKey.DefaultPrefix) + name;
+
     private VllmException Stalled(Exception? inner)
     {
         _endpoint?.Logger.StreamStalled(_endpoint.BaseUrl, _idleTimeout.TotalSeconds, "StreamIdleTimeout", BytesRead);
-        return new(null, $"The stream stalled: no data for {_idleTimeout.TotalSeconds:0.###} s (StreamIdleTimeout) after {BytesRead} bytes.", "The server may be overloaded or the connection was cut by a proxy. Raise Vllm:StreamIdleTimeout for very slow generations; check the server with curl its /health.", inner)
+        return new(null, $"The stream stalled: no data for {_idleTimeout.TotalSeconds:0.###} s (StreamIdleTimeout) after {BytesRead} bytes.", $"The server may be overloaded or the connection was cut by a proxy. Raise {Setting("StreamIdleTimeout")} for very slow generations; check the server with curl its /health.", inner)
         {
             RequestId = _requestId,
         };

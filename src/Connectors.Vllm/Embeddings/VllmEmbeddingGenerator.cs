@@ -245,7 +245,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         {
             if (response.IsError)
             {
-                using var error = await VllmBodyReader.ReadAsync(response, VllmBodyReader.MaxErrorBodyBytes, cancellationToken, truncate: true, pooled: true).ConfigureAwait(false);
+                using var error = await VllmBodyReader.ReadAsync(response, VllmBodyReader.MaxErrorBodyBytes, _endpoint, cancellationToken, truncate: true, pooled: true).ConfigureAwait(false);
                 throw VllmErrors.FromResponse(response, error.Memory.Span, VllmErrorContext.For(_endpoint, plan.Model), call.RequestId);
             }
 
@@ -261,10 +261,10 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
                 return batch;
             }
 
-            using var json = await VllmBodyReader.ReadAsync(response, _endpoint.Options.MaxResponseBytes, cancellationToken, pooled: true).ConfigureAwait(false);
+            using var json = await VllmBodyReader.ReadAsync(response, _endpoint.Options.MaxResponseBytes, _endpoint, cancellationToken, pooled: true).ConfigureAwait(false);
             if (json.TooLarge)
             {
-                throw VllmErrors.BodyTooLarge("The embeddings answer", _endpoint.Options.MaxResponseBytes, "MaxResponseBytes", "Lower MaxBatchSize, or raise Vllm:MaxResponseBytes.");
+                throw VllmErrors.BodyTooLarge("The embeddings answer", _endpoint.Options.MaxResponseBytes, "MaxResponseBytes", $"Lower MaxBatchSize, or raise {_endpoint.Setting("MaxResponseBytes")}.");
             }
 
             return EmbeddingDecoder.ReadJson(json.Memory.Span, inputs.Count, plan.DType ?? VllmEmbedDType.Float32);
@@ -275,11 +275,11 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw VllmErrors.BodyBroken(null, "no data within FirstByteTimeout", ex);
+            throw VllmErrors.BodyBroken(null, "no data within FirstByteTimeout", ex, _endpoint.Setting("FirstByteTimeout"));
         }
         catch (IOException ex)
         {
-            throw VllmErrors.BodyBroken(null, ex.Message, ex);
+            throw VllmErrors.BodyBroken(null, ex.Message, ex, _endpoint.Setting("FirstByteTimeout"));
         }
     }
 

@@ -87,7 +87,7 @@ internal sealed class VllmNativeRouteClient : IDisposable
 
         using (response)
         {
-            var body = await VllmBodyReader.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+            var body = await VllmBodyReader.ReadErrorAsync(response, Endpoint, cancellationToken).ConfigureAwait(false);
 
             var inner = new ClientResultException($"Service request failed. Status: {response.Status} ({response.ReasonPhrase})", response);
             var context = await ContextAsync(model, cancellationToken).ConfigureAwait(false);
@@ -105,10 +105,10 @@ internal sealed class VllmNativeRouteClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(response);
         var limit = Endpoint.Options.MaxResponseBytes;
-        var body = await VllmBodyReader.ReadAsync(response, limit, cancellationToken).ConfigureAwait(false);
+        var body = await VllmBodyReader.ReadAsync(response, limit, Endpoint, cancellationToken).ConfigureAwait(false);
         if (body.TooLarge)
         {
-            throw VllmErrors.BodyTooLarge("The server's answer", limit, "MaxResponseBytes", "Raise Vllm:MaxResponseBytes.");
+            throw VllmErrors.BodyTooLarge("The server's answer", limit, "MaxResponseBytes", $"Raise {Endpoint.Setting("MaxResponseBytes")}.");
         }
 
         if (ErrorObjectCode(body.Memory.Span) is { } code)
@@ -131,7 +131,7 @@ internal sealed class VllmNativeRouteClient : IDisposable
         ArgumentNullException.ThrowIfNull(response);
         if (response.Headers.TryGetValue("Content-Type", out var type) && type is not null && type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            var body = await VllmBodyReader.ReadAsync(response, VllmBodyReader.MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false);
+            var body = await VllmBodyReader.ReadAsync(response, VllmBodyReader.MaxErrorBodyBytes, Endpoint, cancellationToken, truncate: true).ConfigureAwait(false);
             if (ErrorObjectCode(body.Memory.Span) is { } code)
             {
                 var context = await ContextAsync(model, cancellationToken).ConfigureAwait(false);

@@ -107,7 +107,7 @@ public sealed class VllmTokenBudgetChatReducer : IChatReducer
         // Counted as the chat client sends them: ChatOptions.Instructions merged into the system prompt.
         var measured = await _tokenizer.TokenizeAsync(all, tokenizeOptions, cancellationToken).ConfigureAwait(false);
         var window = _contextWindow ?? entry?.ContextWindow ?? measured.MaxModelLen
-            ?? throw new VllmException("The token-budget reducer cannot tell the model's context window: the model entry has none and the server's /tokenize answer has no max_model_len.", "Set ContextWindow on the model entry (Vllm:Models) or on VllmTokenBudgetOptions.", innerException: null);
+            ?? throw new VllmException("The token-budget reducer cannot tell the model's context window: the model entry has none and the server's /tokenize answer has no max_model_len.", $"Set ContextWindow on the model entry ({_tokenizer.Http.Endpoint.Setting("Models")}) or on VllmTokenBudgetOptions.", innerException: null);
 
         var requested = chatOptions?.MaxOutputTokens ?? _maxOutputTokens ?? entry?.MaxTokens;
         var reserve = _clamp ? Math.Min(_minOutputTokens, requested ?? _minOutputTokens) : requested ?? _minOutputTokens;

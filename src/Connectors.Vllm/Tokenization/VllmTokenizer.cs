@@ -109,7 +109,7 @@ public sealed class VllmTokenizer : IDisposable
         // The media checks of a chat request (types vLLM takes, the model entry's Input, MaxInlineMediaBytes): the count is
         // of what a chat request would send, and nothing is sent that the chat request would refuse.
         var entry = await _http.FindModelAsync(model, cancellationToken).ConfigureAwait(false);
-        VllmChatMedia.Check(messages, entry, _http.Endpoint.Options.MaxInlineMediaBytes);
+        VllmChatMedia.Check(messages, entry, _http.Endpoint);
         var body = BuildChatBody(messages, model, options, options?.Tools, _sendMessageNames);
         return await SendTokenizeAsync(body, model, options, cancellationToken).ConfigureAwait(false);
     }

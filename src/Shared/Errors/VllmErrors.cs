@@ -19,7 +19,8 @@ internal static class VllmErrors
     private const int MaxQuotedBodyChars = 500;
 
     /// <summary>The hint for a 401 when no key was configured, so none was sent: not "rejected", since there was nothing to reject.</summary>
-    public const string NoKeySentHint = "No API key was sent, because none is configured, and the server requires one (it was started with --api-key). Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable) to that key.";
+    public static string NoKeySentHint(string settingsPrefix)
+        => $"No API key was sent, because none is configured, and the server requires one (it was started with --api-key). Set ApiKey ({settingsPrefix}ApiKey in configuration, or the VLLM_API_KEY environment variable) to that key.";
 
     /// <summary>Parses any of vLLM's error bodies: nested <c>{"error":{…}}</c> (v0.10.1 on), flat
     /// <c>{"object":"error",…}</c> (older), <c>{"error":"Unauthorized"}</c>, FastAPI's <c>{"detail":…}</c>;
@@ -172,7 +173,7 @@ internal static class VllmErrors
         return exception switch
         {
             VllmException vllm => vllm,
-            OperationCanceledException when IsConnectTimeout(exception) => ConnectTimedOut(endpoint.BaseUrl, endpoint.Options.ConnectTimeout, exception, requestId),
+            OperationCanceledException when IsConnectTimeout(exception) => ConnectTimedOut(endpoint, exception, requestId),
             OperationCanceledException => NoAnswer(endpoint, method, url, exception, requestId),
             HttpRequestException or System.ClientModel.ClientResultException => Http.VllmTransportErrors.Translate(exception, endpoint.BaseUrl, requestId),
             System.IO.IOException => ConnectionFailed(endpoint.BaseUrl, exception, requestId),
@@ -189,7 +190,7 @@ internal static class VllmErrors
         return new VllmException(
             null,
             $"The server at {endpoint.BaseUrl} did not answer {method} {url.AbsolutePath} within FirstByteTimeout ({seconds} s).",
-            $"The server is busy, stuck or the prompt is long: raise Vllm:FirstByteTimeout, or check the server's load and log (curl {Combine(endpoint.BaseUrl, "models")}).",
+            $"The server is busy, stuck or the prompt is long: raise {endpoint.Setting("FirstByteTimeout")}, or check the server's load and log (curl {Combine(endpoint.BaseUrl, "models")}).",
             inner)
         {
             RequestId = requestId,
@@ -208,21 +209,22 @@ internal static class VllmErrors
     /// <param name="bytesRead">How much of the body had arrived, when known.</param>
     /// <param name="reason">What happened (the exception's message, or the timeout).</param>
     /// <param name="inner">The exception.</param>
-    public static VllmException BodyBroken(long? bytesRead, string reason, Exception inner)
+    /// <param name="timeoutSetting">The full key of the timeout that governs the body's reads (<c>Vllm:FirstByteTimeout</c>).</param>
+    public static VllmException BodyBroken(long? bytesRead, string reason, Exception inner, string timeoutSetting)
         => new(
             null,
             bytesRead is { } read
                 ? $"The answer broke off after {read.ToString(CultureInfo.InvariantCulture)} bytes: {reason}."
                 : $"The answer broke off: {reason}.",
-            "The server or a proxy closed or stalled the connection; see the vLLM server log, or raise Vllm:FirstByteTimeout for slow answers.",
+            $"The server or a proxy closed or stalled the connection; see the vLLM server log, or raise {timeoutSetting} for slow answers.",
             inner);
 
     /// <summary>Builds the exception for a TCP connect that did not complete within ConnectTimeout.</summary>
-    public static VllmException ConnectTimedOut(Uri baseUrl, TimeSpan connectTimeout, Exception inner, string? requestId = null)
+    public static VllmException ConnectTimedOut(Http.VllmEndpoint endpoint, Exception inner, string? requestId = null)
         => new(
             null,
-            $"Could not reach the server at {baseUrl} (no connection within ConnectTimeout, {connectTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s).",
-            $"Check that vLLM is running, that BaseUrl's host and port are right and not firewalled (curl {Combine(baseUrl, "models")}), or raise Vllm:ConnectTimeout.",
+            $"Could not reach the server at {endpoint.BaseUrl} (no connection within ConnectTimeout, {endpoint.Options.ConnectTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s).",
+            $"Check that vLLM is running, that BaseUrl's host and port are right and not firewalled (curl {Combine(endpoint.BaseUrl, "models")}), or raise {endpoint.Setting("ConnectTimeout")}.",
             inner)
         {
             RequestId = requestId,
@@ -292,15 +294,15 @@ internal static class VllmErrors
         {
             return context.ApiKeySent switch
             {
-                false => NoKeySentHint,
-                true => "The server rejected the API key that was sent. Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable) to the key the server was started with (--api-key).",
-                null => "The server requires an API key (it was started with --api-key). Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable) to that key.",
+                false => NoKeySentHint(context.SettingsPrefix),
+                true => $"The server rejected the API key that was sent. Set ApiKey ({context.SettingsPrefix}ApiKey in configuration, or the VLLM_API_KEY environment variable) to the key the server was started with (--api-key).",
+                null => $"The server requires an API key (it was started with --api-key). Set ApiKey ({context.SettingsPrefix}ApiKey in configuration, or the VLLM_API_KEY environment variable) to that key.",
             };
         }
 
         if (context.DroppedReason is { } dropped)
         {
-            return DroppedHint(dropped);
+            return DroppedHint(dropped, context.SettingsPrefix);
         }
 
         if (status == 404)
@@ -328,7 +330,7 @@ internal static class VllmErrors
         {
             // mistral_common (--tokenizer-mode mistral) forbids "name" on system, user and assistant messages; Agent
             // Framework fills ChatMessage.AuthorName, which MEAI sends as "name", on every reply.
-            return "The server refuses the messages' \"name\" (the author, ChatMessage.AuthorName): vLLM with --tokenizer-mode mistral does not take it. Set SendMessageNames = false (Vllm:SendMessageNames in configuration) to leave it out of every message.";
+            return $"The server refuses the messages' \"name\" (the author, ChatMessage.AuthorName): vLLM with --tokenizer-mode mistral does not take it. Set SendMessageNames = false ({context.SettingsPrefix}SendMessageNames in configuration) to leave it out of every message.";
         }
 
         foreach (var (fragment, hint) in MessageHints)
@@ -339,7 +341,7 @@ internal static class VllmErrors
             }
         }
 
-        if (status == 503 && RouterUnavailableHint(message, modelsUrl) is { } unavailable)
+        if (status == 503 && RouterUnavailableHint(message, modelsUrl, context.SettingsPrefix) is { } unavailable)
         {
             return unavailable;
         }
@@ -347,9 +349,9 @@ internal static class VllmErrors
         return status switch
         {
             400 when info.Param is { Length: > 0 } param => $"The server rejected the request field '{param}'; see the message for the accepted values.",
-            408 => "A router or the server gave up on the request while it waited in the queue (408); it was retried as Vllm:Retry allows. Lower the load or concurrency, scale the replicas, or raise the router's request timeout.",
+            408 => $"A router or the server gave up on the request while it waited in the queue (408); it was retried as {context.SettingsPrefix}Retry allows. Lower the load or concurrency, scale the replicas, or raise the router's request timeout.",
             422 => "The server could not fetch or process a media URL in the request; make sure the server can reach it.",
-            429 => "Too many requests: a router or proxy in front of vLLM limits the rate or its queue is full; the request was retried as Vllm:Retry allows (honouring Retry-After). Lower the load or concurrency, raise Vllm:Retry:MaxAttempts, or scale the replicas.",
+            429 => $"Too many requests: a router or proxy in front of vLLM limits the rate or its queue is full; the request was retried as {context.SettingsPrefix}Retry allows (honouring Retry-After). Lower the load or concurrency, raise {context.SettingsPrefix}Retry:MaxAttempts, or scale the replicas.",
             500 => "The vLLM engine failed; see the server log.",
             501 => "The served model or route does not support this request.",
             503 => $"The server is loading, scaling or unhealthy. Retry later; curl {Combine(context.BaseUrl, "../health")} shows when it is ready.",
@@ -374,11 +376,11 @@ internal static class VllmErrors
     /// <summary>The hint for a 503 whose text says which router answered: production-stack's no live engine, KServe's model
     /// not ready, llm-d's <c>inference error: …</c>, production-stack's <c>All backends failed …</c>, vllm-router's no healthy
     /// worker; <see langword="null"/> otherwise.</summary>
-    private static string? RouterUnavailableHint(string message, string modelsUrl)
+    private static string? RouterUnavailableHint(string message, string modelsUrl, string settingsPrefix)
     {
         if (message.Contains("temporarily unavailable", StringComparison.Ordinal))
         {
-            return $"The router has no live engine serving this model right now (a replica is starting, restarting or gone). The request was retried as Vllm:Retry allows; retry later or scale the model's replicas (curl {modelsUrl} lists what is live).";
+            return $"The router has no live engine serving this model right now (a replica is starting, restarting or gone). The request was retried as {settingsPrefix}Retry allows; retry later or scale the model's replicas (curl {modelsUrl} lists what is live).";
         }
 
         if (message.Contains("is not ready", StringComparison.Ordinal))
@@ -389,14 +391,14 @@ internal static class VllmErrors
         if (message.StartsWith("inference error:", StringComparison.Ordinal) || message.StartsWith("All backends failed", StringComparison.Ordinal)
             || message.Contains("healthy", StringComparison.OrdinalIgnoreCase) || message.Contains("worker", StringComparison.OrdinalIgnoreCase))
         {
-            return $"The router found no ready replica for the request. The request was retried as Vllm:Retry allows; check that the model's pods are ready, or scale them (curl {modelsUrl}).";
+            return $"The router found no ready replica for the request. The request was retried as {settingsPrefix}Retry allows; check that the model's pods are ready, or scale them (curl {modelsUrl}).";
         }
 
         return null;
     }
 
     /// <summary>The hint for llm-d's <c>x-llm-d-request-dropped-reason</c> (llm-d/llm-d-router, pkg/common/error).</summary>
-    private static string DroppedHint(string reason)
+    private static string DroppedHint(string reason, string settingsPrefix)
     {
         var what = reason switch
         {
@@ -407,7 +409,7 @@ internal static class VllmErrors
             _ when reason.StartsWith("evicted", StringComparison.Ordinal) => "it was evicted to make room for other work",
             _ => "of its flow control",
         };
-        return $"llm-d dropped the request ({reason}: {what}). It was retried as Vllm:Retry allows (a stream only before its first token); retry later, lower the load, give the request a higher-priority objective (WithInferenceObjective), or scale the pool.";
+        return $"llm-d dropped the request ({reason}: {what}). It was retried as {settingsPrefix}Retry allows (a stream only before its first token); retry later, lower the load, give the request a higher-priority objective (WithInferenceObjective), or scale the pool.";
     }
 
     private static VllmErrorInfo ReadFields(JsonElement error)
@@ -472,9 +474,10 @@ internal static class VllmErrors
 /// knows better than the generic one: which routes it tried and what makes the server offer them.</param>
 /// <param name="RequestId">The request's id (sent back by the server, else sent), for <see cref="VllmException.RequestId"/>.</param>
 /// <param name="DroppedReason">llm-d's <c>x-llm-d-request-dropped-reason</c>, for <see cref="VllmException.RequestDroppedReason"/> and the hint.</param>
-internal sealed record VllmErrorContext(Uri BaseUrl, string? Model = null, IReadOnlyList<string>? ServedModels = null, int? ContextWindow = null, bool? ApiKeySent = null, string? MissingRouteHint = null, string? RequestId = null, string? DroppedReason = null)
+/// <param name="SettingsPrefix">The prefix of the configuration keys the hints name (<see cref="Configuration.VllmSettingKey.Prefix"/>).</param>
+internal sealed record VllmErrorContext(Uri BaseUrl, string? Model = null, IReadOnlyList<string>? ServedModels = null, int? ContextWindow = null, bool? ApiKeySent = null, string? MissingRouteHint = null, string? RequestId = null, string? DroppedReason = null, string SettingsPrefix = Configuration.VllmSettingKey.DefaultPrefix)
 {
     /// <summary>The context for a request to <paramref name="endpoint"/>: its base URL and whether its key was sent.</summary>
     public static VllmErrorContext For(Http.VllmEndpoint endpoint, string? model = null, IReadOnlyList<string>? servedModels = null, int? contextWindow = null)
-        => new(endpoint.BaseUrl, model, servedModels, contextWindow, endpoint.ApiKey is not null);
+        => new(endpoint.BaseUrl, model, servedModels, contextWindow, endpoint.ApiKey is not null, SettingsPrefix: endpoint.SettingsPrefix);
 }

@@ -23,15 +23,17 @@ internal static class VllmBodyReader
     /// <summary>Reads <paramref name="response"/>'s body (requested with <c>BufferResponse = false</c>).</summary>
     /// <param name="response">The response.</param>
     /// <param name="limit">The cap in bytes.</param>
+    /// <param name="endpoint">The endpoint the answer came from (its hints name its timeout setting).</param>
     /// <param name="cancellationToken">The caller's token.</param>
     /// <param name="truncate">Over the cap, keep the first <paramref name="limit"/> bytes (error bodies, which are only quoted)
     /// instead of none.</param>
     /// <param name="pooled">Rent the buffer from <see cref="ArrayPool{T}.Shared"/>; the caller then disposes the result.</param>
     /// <returns>The body.</returns>
     /// <exception cref="VllmException">The connection broke or stalled while the body was arriving.</exception>
-    public static async ValueTask<VllmBody> ReadAsync(PipelineResponse response, long limit, CancellationToken cancellationToken, bool truncate = false, bool pooled = false)
+    public static async ValueTask<VllmBody> ReadAsync(PipelineResponse response, long limit, VllmEndpoint endpoint, CancellationToken cancellationToken, bool truncate = false, bool pooled = false)
     {
         ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(endpoint);
         var stream = response.ContentStream;
         if (stream is null)
         {
@@ -94,12 +96,12 @@ internal static class VllmBodyReader
         catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
         {
             Release(buffer, pooled);
-            throw VllmErrors.BodyBroken(used, ex.Message, ex);
+            throw VllmErrors.BodyBroken(used, ex.Message, ex, endpoint.Setting("FirstByteTimeout"));
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             Release(buffer, pooled);
-            throw VllmErrors.BodyBroken(used, "no data within FirstByteTimeout", ex);
+            throw VllmErrors.BodyBroken(used, "no data within FirstByteTimeout", ex, endpoint.Setting("FirstByteTimeout"));
         }
         catch
         {
@@ -111,13 +113,14 @@ internal static class VllmBodyReader
     /// <summary>Reads an error answer's body to quote it: at most <see cref="MaxErrorBodyBytes"/> (the rest cut off), and
     /// nothing when it broke off or stalled, since the status alone still makes the error.</summary>
     /// <param name="response">The error response.</param>
+    /// <param name="endpoint">The endpoint the answer came from.</param>
     /// <param name="cancellationToken">The caller's token.</param>
     /// <returns>The body, or empty.</returns>
-    public static async ValueTask<ReadOnlyMemory<byte>> ReadErrorAsync(PipelineResponse response, CancellationToken cancellationToken)
+    public static async ValueTask<ReadOnlyMemory<byte>> ReadErrorAsync(PipelineResponse response, VllmEndpoint endpoint, CancellationToken cancellationToken)
     {
         try
         {
-            return (await ReadAsync(response, MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false)).Memory;
+            return (await ReadAsync(response, MaxErrorBodyBytes, endpoint, cancellationToken, truncate: true).ConfigureAwait(false)).Memory;
         }
         catch (VllmException)
         {

@@ -25,9 +25,16 @@ internal sealed class VllmEndpoint
         SessionHeaderName = string.IsNullOrWhiteSpace(options.SessionHeaderName) ? VllmProviderOptions.DefaultSessionHeaderName : options.SessionHeaderName;
         StickyResponseHeader = string.IsNullOrWhiteSpace(options.StickyResponseHeader) ? null : options.StickyResponseHeader;
         StickySessions = StickyResponseHeader is null ? null : new VllmStickySessions();
+        SettingsPrefix = VllmSettingKey.Prefix(options);
     }
 
     public VllmProviderOptions Options { get; }
+
+    /// <summary>The prefix of this endpoint's configuration keys in error hints (<see cref="VllmSettingKey.Prefix"/>).</summary>
+    public string SettingsPrefix { get; }
+
+    /// <summary>The full configuration key of setting <paramref name="name"/>, for an error hint.</summary>
+    public string Setting(string name) => SettingsPrefix + name;
 
     public Uri BaseUrl { get; }
 

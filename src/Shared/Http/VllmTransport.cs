@@ -126,7 +126,7 @@ internal sealed class VllmTransport : IDisposable
             using var response = message.ExtractResponse()!;
             var status = response.Status;
             var limit = status is >= 200 and < 300 ? maxBodyBytes : VllmBodyReader.MaxErrorBodyBytes;
-            var read = await VllmBodyReader.ReadAsync(response, limit, cancellationToken).ConfigureAwait(false);
+            var read = await VllmBodyReader.ReadAsync(response, limit, Endpoint, cancellationToken).ConfigureAwait(false);
             Uri? location = response.Headers.TryGetValue("Location", out var target) && Uri.TryCreate(target, UriKind.RelativeOrAbsolute, out var parsed) ? parsed : null;
             return new VllmHttpResult(status, read.Memory, read.TooLarge, location, VllmRequestHeaders.ReportedId(response, call.RequestId), VllmRequestHeaders.DroppedReason(response));
         }
@@ -191,7 +191,7 @@ internal sealed class VllmTransport : IDisposable
 
         if (result.TooLarge)
         {
-            throw VllmErrors.BodyTooLarge("The response", limit, "MaxResponseBytes", "Raise Vllm:MaxResponseBytes, or send fewer inputs per call.");
+            throw VllmErrors.BodyTooLarge("The response", limit, "MaxResponseBytes", $"Raise {Endpoint.Setting("MaxResponseBytes")}, or send fewer inputs per call.");
         }
 
         return result.Body;

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.ChatTests;
@@ -61,6 +62,26 @@ public sealed class VllmChatClientErrorTests
             "vLLM returned 401 (Unauthorized): Unauthorized. Hint: The server rejected the API key that was sent. "
             + "Set ApiKey (Vllm:ApiKey in configuration, or the VLLM_API_KEY environment variable) to the key the server was started with (--api-key).",
             ex.Message);
+        Assert.DoesNotContain("wrong-key", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Error_OptionsBoundFromAnotherSection_HintNamesTheKeyUnderThatSection(bool stream)
+    {
+        await using var server = await ChatTestHost.StartAsync(o => o.ApiKey = "secret-key");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+        [
+            new("Aspire:Vllm:chat:BaseUrl", server.BaseUrl.ToString()),
+            new("Aspire:Vllm:chat:ApiKey", "wrong-key"),
+            new("Aspire:Vllm:chat:AllowPrivateNetwork", "true"),
+        ]).Build();
+        using var client = new VllmChatClient(VllmProviderOptions.FromConfiguration(configuration.GetSection("Aspire:Vllm:chat")), VllmTestServerOptions.DefaultModelId);
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => ChatTestHost.CallAsync(client, "Hello", null, stream));
+
+        Assert.Contains("Set ApiKey (Aspire:Vllm:chat:ApiKey in configuration,", ex.Hint, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-key", ex.ToString(), StringComparison.Ordinal);
     }
 

@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Connectors.Vllm.Http;
 using Connectors.Vllm.Tests.Unit.TestHttp;
+using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.Discovery;
@@ -16,6 +17,24 @@ namespace Connectors.Vllm.Tests.Unit.Discovery;
 /// <summary>The one size-capped reader of whole response bodies.</summary>
 public sealed class VllmBodyReaderTests
 {
+    private static readonly VllmEndpoint Endpoint = VllmEndpoint.Resolve(new VllmProviderOptions());
+
+    [Theory]
+    [InlineData(null, "Vllm:FirstByteTimeout")]
+    [InlineData("Aspire:Vllm:chat", "Aspire:Vllm:chat:FirstByteTimeout")]
+    public async Task ReadAsync_BodyBreaksOff_HintNamesTheTimeoutUnderTheBoundSection(string? section, string key)
+    {
+        var options = section is null
+            ? new VllmProviderOptions()
+            : VllmProviderOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection([new($"{section}:BaseUrl", "http://127.0.0.1:8000/v1")]).Build().GetSection(section));
+        using var response = await SendAsync(new CountingStream(Encoding.UTF8.GetBytes("{\"choices\":"), breakAtEnd: true), declaredLength: null);
+
+        var ex = await Assert.ThrowsAsync<VllmException>(async () => await VllmBodyReader.ReadAsync(response, 1024, VllmEndpoint.Resolve(options), CancellationToken.None));
+
+        Assert.Contains("broke off", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"raise {key} ", ex.Hint, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ReadAsync_DeclaredLengthArrived_NoFurtherRead()
     {
@@ -23,7 +42,7 @@ public sealed class VllmBodyReaderTests
         var body = new CountingStream(bytes);
         using var response = await SendAsync(body, declaredLength: bytes.Length);
 
-        var read = await VllmBodyReader.ReadAsync(response, 1024, CancellationToken.None);
+        var read = await VllmBodyReader.ReadAsync(response, 1024, Endpoint, CancellationToken.None);
 
         Assert.Equal(bytes, read.Memory.ToArray());
         Assert.False(read.TooLarge);
@@ -37,7 +56,7 @@ public sealed class VllmBodyReaderTests
         var body = new CountingStream(bytes);
         using var response = await SendAsync(body, declaredLength: null);
 
-        var read = await VllmBodyReader.ReadAsync(response, 1024, CancellationToken.None);
+        var read = await VllmBodyReader.ReadAsync(response, 1024, Endpoint, CancellationToken.None);
 
         Assert.Equal(bytes, read.Memory.ToArray());
         Assert.Equal(2, body.Reads);
@@ -48,7 +67,7 @@ public sealed class VllmBodyReaderTests
     {
         using var response = await SendAsync(new CountingStream(Encoding.UTF8.GetBytes("{\"error\":"), breakAtEnd: true), declaredLength: null);
 
-        var read = await VllmBodyReader.ReadErrorAsync(response, CancellationToken.None);
+        var read = await VllmBodyReader.ReadErrorAsync(response, Endpoint, CancellationToken.None);
 
         Assert.True(read.IsEmpty); // the status alone still makes the error; the broken body is not quoted
     }
@@ -61,7 +80,7 @@ public sealed class VllmBodyReaderTests
         bytes[0] = (byte)'{';
         using var response = await SendAsync(new CountingStream(bytes), declaredLength: null);
 
-        var read = await VllmBodyReader.ReadErrorAsync(response, CancellationToken.None);
+        var read = await VllmBodyReader.ReadErrorAsync(response, Endpoint, CancellationToken.None);
 
         Assert.Equal(bytes.AsMemory(0, VllmBodyReader.MaxErrorBodyBytes).ToArray(), read.ToArray());
     }
