@@ -31,6 +31,16 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        try
+        {
+            _ = RouterChaos.Mode(args); // a wrong mode is a usage error, said before anything starts
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
         if (Array.IndexOf(args, "--router-host") >= 0)
         {
             return await RouterHost.RunAsync(args).ConfigureAwait(false);

@@ -92,10 +92,19 @@ internal static class RouterChaos
     }
 
     /// <summary>The <c>--router-mode</c> argument; production-stack when absent.</summary>
+    /// <exception cref="ArgumentException">The value is not a mode; the message lists the modes.</exception>
     internal static VllmTestRouterMode Mode(string[] args)
     {
         var i = Array.IndexOf(args, "--router-mode");
-        return i >= 0 && i + 1 < args.Length ? Enum.Parse<VllmTestRouterMode>(args[i + 1], ignoreCase: true) : VllmTestRouterMode.ProductionStack;
+        if (i < 0)
+        {
+            return VllmTestRouterMode.ProductionStack;
+        }
+
+        var value = i + 1 < args.Length ? args[i + 1] : string.Empty;
+        return Enum.TryParse<VllmTestRouterMode>(value, ignoreCase: true, out var mode) && Enum.IsDefined(mode)
+            ? mode
+            : throw new ArgumentException($"--router-mode '{value}' is not one of {string.Join(", ", Enum.GetNames<VllmTestRouterMode>())}.", nameof(args));
     }
 
     /// <summary>Runs calls [from, to); the phase that starts at 50 % restarts backend 1 while its calls run.</summary>
