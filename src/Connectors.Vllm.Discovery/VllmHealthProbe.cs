@@ -136,7 +136,7 @@ public sealed class VllmHealthProbe : IDisposable
             {
                 problems.Add(endpoint.ApiKey is null
                     ? $"The server requires an API key: GET {modelsUrl} answered {models.Status.ToString(CultureInfo.InvariantCulture)}. {VllmErrors.NoKeySentHint(endpoint.SettingsPrefix)}"
-                    : $"The server rejected the API key: GET {modelsUrl} answered {models.Status.ToString(CultureInfo.InvariantCulture)}. Set ApiKey ({endpoint.Setting("ApiKey")} in configuration, or the VLLM_API_KEY environment variable) to the key the server was started with (--api-key).");
+                    : $"The server rejected the API key: GET {modelsUrl} answered {models.Status.ToString(CultureInfo.InvariantCulture)}. {VllmErrors.SetApiKey(endpoint.SettingsPrefix)} to the key the server was started with (--api-key).");
             }
             else if (models.Status == (int)HttpStatusCode.ServiceUnavailable)
             {

@@ -22,6 +22,12 @@ namespace Connectors.Vllm.Benchmarks.Profiling;
 /// </summary>
 internal static class CpuProfiler
 {
+    /// <summary>How many of the hottest methods get their callers printed (<c>BENCH_CPU_CALLERS</c>, default 3).</summary>
+    private static readonly int CallersShown = Setting("BENCH_CPU_CALLERS", 3);
+
+    /// <summary>How many frames of each caller chain are printed (<c>BENCH_CPU_DEPTH</c>, default 3).</summary>
+    private static readonly int CallerDepth = Setting("BENCH_CPU_DEPTH", 3);
+
     private static readonly string[] WorkMarkers = ["Connectors.Vllm", "System.Net.Http", "System.Text.Json", "Microsoft.Extensions.AI", "OpenAI", "System.ClientModel", "Microsoft.SemanticKernel", "System.Net.ServerSentEvents", "System.Net.Sockets"];
     private static readonly string[] IdleMarkers = ["WaitForSignal", "WaitOneNoCheck", "WaitCore", "EventLoop", "Thread.Sleep", "WaitForSocketEvents", "SleepEx", "LowLevelLifoSemaphore", "Monitor.Wait", "GateThread"];
 
@@ -129,7 +135,7 @@ internal static class CpuProfiler
             var leaf = frames.FirstOrDefault(f => !f.StartsWith('[') && !f.Contains("PollGC", StringComparison.Ordinal) && !f.StartsWith("System.Threading.Thread.Poll", StringComparison.Ordinal)) ?? frames[0];
             exclusive[leaf] = exclusive.GetValueOrDefault(leaf) + 1;
             var at = frames.IndexOf(leaf);
-            var chain = string.Join(" ← ", frames.Skip(at + 1).Where(f => !f.StartsWith('[')).Take(int.TryParse(Environment.GetEnvironmentVariable("BENCH_CPU_DEPTH"), out var d2) ? d2 : 3).Select(Short));
+            var chain = string.Join(" ← ", frames.Skip(at + 1).Where(f => !f.StartsWith('[')).Take(CallerDepth).Select(Short));
             var byCaller = callers.TryGetValue(leaf, out var d) ? d : callers[leaf] = new Dictionary<string, int>(StringComparer.Ordinal);
             byCaller[chain] = byCaller.GetValueOrDefault(chain) + 1;
             foreach (var f in frames.Where(f => f.StartsWith("Connectors.Vllm.", StringComparison.Ordinal) && !f.StartsWith("Connectors.Vllm.Benchmarks", StringComparison.Ordinal)).Distinct())
@@ -145,7 +151,7 @@ internal static class CpuProfiler
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {100.0 * count / Math.Max(1, samples),5:0.0}%  {Trim(method)}"));
         }
 
-        foreach (var (method, _) in exclusive.OrderByDescending(kv => kv.Value).Take(int.TryParse(Environment.GetEnvironmentVariable("BENCH_CPU_CALLERS"), out var n) ? n : 3).Select(kv => (kv.Key, kv.Value)))
+        foreach (var (method, _) in exclusive.OrderByDescending(kv => kv.Value).Take(CallersShown).Select(kv => (kv.Key, kv.Value)))
         {
             output.WriteLine("   callers of " + Short(method) + ":");
             foreach (var (chain, count) in callers[method].OrderByDescending(kv => kv.Value).Take(4).Select(kv => (kv.Key, kv.Value)))
@@ -182,4 +188,7 @@ internal static class CpuProfiler
             }
         }
     }
+
+    private static int Setting(string name, int fallback)
+        => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 }

@@ -23,10 +23,12 @@ internal sealed class VllmPayloadPolicy : PipelinePolicy
 {
     private const long MaxInspectedBodyBytes = 64L * 1024 * 1024;
 
-    private static readonly string[] DroppedHeaders = ["OpenAI-Organization", "OpenAI-Project", "OpenAI-Beta"];
-
-    /// <summary>The attribution headers the OpenAI SDK (2.x) adds to every request.</summary>
-    private static readonly string[] StainlessHeaders = ["X-Stainless-Lang", "X-Stainless-Package-Version", "X-Stainless-Runtime", "X-Stainless-Runtime-Version", "X-Stainless-OS", "X-Stainless-Arch"];
+    /// <summary>The OpenAI account headers and the attribution headers the OpenAI SDK (2.x) adds to every request.</summary>
+    private static readonly string[] DroppedHeaders =
+    [
+        "OpenAI-Organization", "OpenAI-Project", "OpenAI-Beta",
+        "X-Stainless-Lang", "X-Stainless-Package-Version", "X-Stainless-Runtime", "X-Stainless-Runtime-Version", "X-Stainless-OS", "X-Stainless-Arch",
+    ];
 
     private readonly VllmEndpoint _endpoint;
 
@@ -68,11 +70,6 @@ internal sealed class VllmPayloadPolicy : PipelinePolicy
     {
         // By name, without enumerating the headers (every request pays for this policy). A test sends a request through
         // the SDK and asserts that no X-Stainless-* header leaves, so an SDK update that adds one shows there.
-        foreach (var name in StainlessHeaders)
-        {
-            headers.Remove(name);
-        }
-
         foreach (var name in DroppedHeaders)
         {
             headers.Remove(name);

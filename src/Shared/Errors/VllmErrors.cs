@@ -20,7 +20,12 @@ internal static class VllmErrors
 
     /// <summary>The hint for a 401 when no key was configured, so none was sent: not "rejected", since there was nothing to reject.</summary>
     public static string NoKeySentHint(string settingsPrefix)
-        => $"No API key was sent, because none is configured, and the server requires one (it was started with --api-key). Set ApiKey ({settingsPrefix}ApiKey in configuration, or the VLLM_API_KEY environment variable) to that key.";
+        => $"No API key was sent, because none is configured, and the server requires one (it was started with --api-key). {SetApiKey(settingsPrefix)} to that key.";
+
+    /// <summary>The hint's way to set the key: <c>Set ApiKey (&lt;prefix&gt;ApiKey in configuration, or the VLLM_API_KEY
+    /// environment variable)</c>; the caller finishes the sentence.</summary>
+    public static string SetApiKey(string settingsPrefix)
+        => $"Set ApiKey ({settingsPrefix}ApiKey in configuration, or the VLLM_API_KEY environment variable)";
 
     /// <summary>Parses any of vLLM's error bodies: nested <c>{"error":{…}}</c> (v0.10.1 on), flat
     /// <c>{"object":"error",…}</c> (older), <c>{"error":"Unauthorized"}</c>, FastAPI's <c>{"detail":…}</c>;
@@ -295,8 +300,8 @@ internal static class VllmErrors
             return context.ApiKeySent switch
             {
                 false => NoKeySentHint(context.SettingsPrefix),
-                true => $"The server rejected the API key that was sent. Set ApiKey ({context.SettingsPrefix}ApiKey in configuration, or the VLLM_API_KEY environment variable) to the key the server was started with (--api-key).",
-                null => $"The server requires an API key (it was started with --api-key). Set ApiKey ({context.SettingsPrefix}ApiKey in configuration, or the VLLM_API_KEY environment variable) to that key.",
+                true => $"The server rejected the API key that was sent. {SetApiKey(context.SettingsPrefix)} to the key the server was started with (--api-key).",
+                null => $"The server requires an API key (it was started with --api-key). {SetApiKey(context.SettingsPrefix)} to that key.",
             };
         }
 

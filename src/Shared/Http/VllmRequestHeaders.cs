@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.ClientModel.Primitives;
 using System.Collections.Generic;
 
@@ -44,20 +43,16 @@ internal sealed class VllmRequestHeaders
     /// themselves (<c>uuid4().hex</c>).</summary>
     /// <remarks>From <see cref="Random.Shared"/>, not <see cref="Guid.NewGuid"/>: an id must be unique, not secret, and the
     /// shared generator (seeded from the OS once per process) costs no system call per request.</remarks>
-    public static string NewRequestId()
+    public static string NewRequestId() => string.Create(32, 0, static (chars, _) =>
     {
         Span<byte> bits = stackalloc byte[16];
         Random.Shared.NextBytes(bits);
-        var halves = (BinaryPrimitives.ReadUInt64LittleEndian(bits), BinaryPrimitives.ReadUInt64LittleEndian(bits[8..]));
-        return string.Create(32, halves, static (chars, value) =>
+        for (var i = 0; i < bits.Length; i++)
         {
-            for (var i = 0; i < 16; i++)
-            {
-                chars[15 - i] = HexDigits[(int)((value.Item1 >> (4 * i)) & 0xF)];
-                chars[31 - i] = HexDigits[(int)((value.Item2 >> (4 * i)) & 0xF)];
-            }
-        });
-    }
+            chars[2 * i] = HexDigits[bits[i] >> 4];
+            chars[(2 * i) + 1] = HexDigits[bits[i] & 0xF];
+        }
+    });
 
     private const string HexDigits = "0123456789abcdef";
 
