@@ -41,7 +41,7 @@ public sealed class RecordedRequest
     /// <summary>Gets when the request arrived.</summary>
     public DateTimeOffset Timestamp { get; }
 
-    /// <summary>Gets the status code the server answered with (0 while still running).</summary>
+    /// <summary>Gets the status code the server answered with (0 until the response headers were sent).</summary>
     public int StatusCode => Volatile.Read(ref _statusCode);
 
     /// <summary>Gets a value indicating whether the client went away before the response was complete.</summary>

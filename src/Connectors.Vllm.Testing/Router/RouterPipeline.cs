@@ -24,6 +24,8 @@ internal sealed class RouterPipeline(RouterState state, RouterEngine engine, For
         }
 
         state.Record(call.Record);
+
+        HttpOut.RecordStatusWhenStarting(ctx.Response, call.Record.SetStatus); // the finally below covers answers that never started
         try
         {
             await HandleAsync(call).ConfigureAwait(false);

@@ -32,7 +32,7 @@ public sealed class VllmTestRouterRequest
     /// <summary>Gets the scripted answer given instead of forwarding, if any.</summary>
     public VllmTestRouterFaultKind? Fault { get; internal set; }
 
-    /// <summary>Gets the status code the client got (0 while still running).</summary>
+    /// <summary>Gets the status code the client got (0 until the response headers were sent).</summary>
     public int StatusCode => Volatile.Read(ref _statusCode);
 
     internal void SetStatus(int status) => Volatile.Write(ref _statusCode, status);

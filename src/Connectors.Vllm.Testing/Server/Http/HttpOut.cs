@@ -3,6 +3,16 @@ namespace Connectors.Vllm.Testing.Server.Http;
 /// <summary>Writes the server's non-streaming answers: JSON bodies, vLLM's error bodies, FastAPI's plain ones.</summary>
 internal static class HttpOut
 {
+    /// <summary>Records the status when the headers go out, before the client can read a byte, so a client that holds the
+    /// whole answer never finds its recorded request still at 0 (as it could when the status was set after the handler
+    /// had finished).</summary>
+    public static void RecordStatusWhenStarting(HttpResponse response, Action<int> record)
+        => response.OnStarting(() =>
+        {
+            record(response.StatusCode);
+            return Task.CompletedTask;
+        });
+
     public static byte[] NotFoundBody => "{\"detail\":\"Not Found\"}"u8.ToArray();
 
     public static Task WriteJsonAsync(HttpContext ctx, int status, byte[] json) => WriteAsync(ctx, status, "application/json", json);

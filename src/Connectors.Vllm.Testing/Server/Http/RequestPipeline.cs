@@ -15,6 +15,8 @@ internal sealed class RequestPipeline
     public async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
     {
         var state = await StartAsync(ctx).ConfigureAwait(false);
+
+        HttpOut.RecordStatusWhenStarting(ctx.Response, state.Record.SetStatus); // the finally below covers answers that never started
         _server.EnterRequest();
         using var registration = ctx.RequestAborted.Register(static s =>
         {

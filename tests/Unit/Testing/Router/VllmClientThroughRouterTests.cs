@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Http;
 using System.Net;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
@@ -259,6 +260,28 @@ public sealed class VllmClientThroughRouterTests
         { VllmTestRouterMode.VllmRouter, VllmTestRouterFaultKind.NoHealthyBackend, 503 },
         { VllmTestRouterMode.KServe, VllmTestRouterFaultKind.NoHealthyBackend, 503 },
     };
+
+    [Fact]
+    public async Task Stream_HeadersSentBodyStillRunning_RouterAndBackendAlreadyRecordTheStatus()
+    {
+        // The statuses used to be set when the handlers returned, so a test that read them as soon as it had the whole
+        // stream could find 0 (seen once in CI). They are recorded when the headers go out: here the backend stalls after
+        // one event, and both records already say 200 while the body is still open.
+        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.ProductionStack);
+        using var request = new HttpRequestMessage(HttpMethod.Post, bed.ChatPath)
+        {
+            Content = new StringContent("""{"model":"test-model","messages":[{"role":"user","content":"hi"}],"stream":true}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(VllmTestFault.HeaderName, "stall;1");
+
+        using var response = await bed.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(200, Calls(bed, "/chat/completions")[^1].StatusCode);
+        var backend = Assert.Single(bed.Backends.SelectMany(b => b.Requests));
+        Assert.Equal(200, backend.StatusCode);
+        Assert.Equal(VllmTestFaultKind.StallMidStream, backend.Fault);
+    }
 
     [Theory]
     [MemberData(nameof(RetriedFaults))]
