@@ -1,11 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
 using System.Net;
-using System.Net.Http;
 using System.Net.Sockets;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.Catalog;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Errors;

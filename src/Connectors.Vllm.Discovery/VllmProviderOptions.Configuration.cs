@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using System.Linq;
 using Connectors.Vllm.Configuration;
 using Microsoft.Extensions.Configuration;

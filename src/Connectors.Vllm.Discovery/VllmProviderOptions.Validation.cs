@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Threading;
-
 namespace Connectors.Vllm;
 
 public sealed partial class VllmProviderOptions

@@ -1,5 +1,3 @@
-using System;
-
 namespace Connectors.Vllm;
 
 /// <summary>

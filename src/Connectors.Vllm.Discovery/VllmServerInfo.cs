@@ -1,6 +1,3 @@
-using System;
-using System.Globalization;
-using System.Text.Json;
 using Connectors.Vllm.Catalog;
 
 namespace Connectors.Vllm;

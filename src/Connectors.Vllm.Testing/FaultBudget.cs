@@ -1,5 +1,3 @@
-using System.Threading;
-
 namespace Connectors.Vllm.Testing;
 
 /// <summary>How many more requests a scripted fault affects (the test server's and the test router's): thread-safe.</summary>

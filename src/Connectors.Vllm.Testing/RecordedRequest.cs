@@ -1,6 +1,3 @@
-using System.Text;
-using System.Threading;
-
 namespace Connectors.Vllm.Testing;
 
 /// <summary>One request as the test server received it, for assertions.</summary>

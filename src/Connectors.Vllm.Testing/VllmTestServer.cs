@@ -1,4 +1,3 @@
-using System.Threading;
 using Connectors.Vllm.Testing.Server;
 using Connectors.Vllm.Testing.Server.Routes;
 using Microsoft.AspNetCore.Builder;

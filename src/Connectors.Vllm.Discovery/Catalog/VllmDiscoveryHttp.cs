@@ -1,10 +1,4 @@
-using System;
-using System.Collections.Generic;
 using System.Collections.ObjectModel;
-using System.Globalization;
-using System.Text.Json;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
 

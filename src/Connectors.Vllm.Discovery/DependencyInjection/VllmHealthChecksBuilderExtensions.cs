@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Threading;
 using Connectors.Vllm;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Health;

@@ -1,5 +1,4 @@
 using System.IO;
-using System.Text;
 using Connectors.Vllm.Testing.Router.Engines;
 
 namespace Connectors.Vllm.Testing.Router;

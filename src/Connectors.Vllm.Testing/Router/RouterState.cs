@@ -1,5 +1,3 @@
-using System.Threading;
-
 namespace Connectors.Vllm.Testing.Router;
 
 /// <summary>What the test router's parts share: options, backends and their availability, faults, the request log.</summary>

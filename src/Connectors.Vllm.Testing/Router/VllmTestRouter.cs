@@ -1,4 +1,3 @@
-using System.Threading;
 using Connectors.Vllm.Testing.Router;
 using Connectors.Vllm.Testing.Router.Engines;
 using Microsoft.AspNetCore.Builder;

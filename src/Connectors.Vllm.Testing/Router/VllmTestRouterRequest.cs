@@ -1,5 +1,3 @@
-using System.Threading;
-
 namespace Connectors.Vllm.Testing;
 
 /// <summary>One request as <see cref="VllmTestRouter"/> handled it: where it went and why, for assertions.</summary>

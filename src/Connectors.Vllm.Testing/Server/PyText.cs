@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Connectors.Vllm.Testing.Server;
 
 /// <summary>Python-flavoured text: repr() of JSON values (pydantic messages) and json.dumps() spacing.</summary>

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Threading;
 
 namespace Connectors.Vllm.Testing.Server;
 

@@ -1,16 +1,10 @@
 // Microsoft.Extensions.AI marks its speech-to-text abstractions experimental (MEAI001); this file implements them.
 #pragma warning disable MEAI001
-using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Net.Http;
 using System.Runtime.CompilerServices;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.Audio;
 using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Pipeline;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm;
 

@@ -1,14 +1,9 @@
 // Microsoft.Extensions.AI marks its speech-to-text abstractions experimental (MEAI001); this file implements them.
 #pragma warning disable MEAI001
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Connectors.Vllm.Pipeline;
 using Connectors.Vllm.Wire;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm.Audio;
 

@@ -1,15 +1,10 @@
-using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Collections.Generic;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
 using Connectors.Vllm.Pipeline;
-using Microsoft.Extensions.AI;
 using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
 namespace Connectors.Vllm;

@@ -1,13 +1,7 @@
-using System;
-using System.Collections.Generic;
-using System.Net.Http;
 using System.Runtime.CompilerServices;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Http;
 using Connectors.Vllm.Pipeline;
-using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAI.Chat;
 using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;

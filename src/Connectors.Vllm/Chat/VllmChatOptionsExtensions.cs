@@ -1,8 +1,5 @@
-using System;
 using System.Collections.Frozen;
-using System.Collections.Generic;
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm;
 

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using Microsoft.Extensions.AI;
-
 namespace Connectors.Vllm;
 
 /// <summary>vLLM's extras on the answers of <see cref="VllmChatClient"/>: typed per-token log-probabilities.</summary>

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
-
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>Pure mappings from vLLM's chat wire values to MEAI values, used by the one chat reader (<see cref="VllmChatStreamParser"/>).</summary>

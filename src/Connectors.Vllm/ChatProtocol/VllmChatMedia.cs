@@ -1,12 +1,7 @@
-using System;
 using System.Buffers;
 using System.Buffers.Text;
-using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using System.Text.Json;
 using Connectors.Vllm.Http;
-using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 

@@ -1,10 +1,6 @@
-using System;
 using System.Buffers;
 using System.ClientModel.Primitives;
-using System.Collections.Generic;
-using System.Text.Json;
 using Connectors.Vllm.Pipeline;
-using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using OpenAIChatMessage = OpenAI.Chat.ChatMessage;

@@ -1,6 +1,3 @@
-using System;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.ChatProtocol;

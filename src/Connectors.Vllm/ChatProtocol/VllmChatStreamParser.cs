@@ -1,11 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Errors;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.ChatProtocol;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>A call read from markup: the function's name and its arguments as a JSON object's text.</summary>

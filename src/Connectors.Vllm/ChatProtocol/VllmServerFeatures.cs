@@ -1,5 +1,3 @@
-using System;
-
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>Which request forms a vLLM version accepts. An unknown version is treated as current, except for the

@@ -1,9 +1,5 @@
-using System;
 using System.Buffers;
 using System.IO;
-using System.Net.Http;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Configuration;
 using Connectors.Vllm.Http;

@@ -1,5 +1,3 @@
-using System;
-
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>The one generator of the tool-call ids this library makes up (a call the server sent without an id, a call

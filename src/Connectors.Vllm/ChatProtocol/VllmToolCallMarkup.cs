@@ -1,9 +1,5 @@
-using System;
 using System.Buffers;
-using System.Collections.Generic;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace Connectors.Vllm.ChatProtocol;
 

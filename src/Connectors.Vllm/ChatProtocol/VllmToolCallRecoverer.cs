@@ -1,6 +1,4 @@
-using System.Collections.Generic;
 using Connectors.Vllm.Diagnostics;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.ChatProtocol;

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
-
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>The request's tools as markup recovery needs them: their names (a Llama call must name one) and their

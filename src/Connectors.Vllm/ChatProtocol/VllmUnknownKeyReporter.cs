@@ -1,10 +1,6 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
-using System.Collections.Generic;
-using System.Threading;
 using Connectors.Vllm.Diagnostics;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.ChatProtocol;

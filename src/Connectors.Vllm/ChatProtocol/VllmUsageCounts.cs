@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>A <c>usage</c> object's counts, held without allocation until one <see cref="UsageDetails"/> is needed.</summary>

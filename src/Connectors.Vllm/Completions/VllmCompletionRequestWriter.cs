@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Text.Json;
 using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Wire;
 using Microsoft.SemanticKernel;

@@ -1,13 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.Net.Http;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Pipeline;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Connectors.Vllm.Completions;

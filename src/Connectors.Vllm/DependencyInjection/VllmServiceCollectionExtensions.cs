@@ -1,9 +1,6 @@
-using System;
-using System.Net.Http;
 using Connectors.Vllm;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Http;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 

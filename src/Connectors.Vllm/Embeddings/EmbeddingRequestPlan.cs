@@ -1,10 +1,5 @@
-using System;
 using System.Buffers;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Text.Json;
 using Connectors.Vllm.Wire;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm.Embeddings;
 

@@ -1,7 +1,4 @@
-using System;
-using System.Collections.Generic;
 using Connectors.Vllm.Embeddings;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm;
 

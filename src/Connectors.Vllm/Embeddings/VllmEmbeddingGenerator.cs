@@ -1,20 +1,13 @@
-using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Net.Http;
 using System.Text;
-using System.Text.Json;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Embeddings;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;
 using Connectors.Vllm.Pipeline;
-using Microsoft.Extensions.AI;
 using EmbeddingClient = OpenAI.Embeddings.EmbeddingClient;
 
 namespace Connectors.Vllm;

@@ -1,6 +1,4 @@
-using System.Collections.Generic;
 using Connectors.Vllm.Http;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm.Pipeline;
 

@@ -1,8 +1,5 @@
-using System;
 using System.ClientModel;
 using System.IO;
-using System.Threading;
-using System.Threading.Tasks;
 
 namespace Connectors.Vllm.Pipeline;
 

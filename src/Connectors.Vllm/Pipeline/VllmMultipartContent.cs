@@ -1,11 +1,7 @@
-using System;
 using System.ClientModel;
-using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
 
 namespace Connectors.Vllm.Pipeline;
 

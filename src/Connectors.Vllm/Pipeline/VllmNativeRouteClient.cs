@@ -1,10 +1,5 @@
-using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Net.Http;
-using System.Text.Json;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Errors;
 using Connectors.Vllm.Http;

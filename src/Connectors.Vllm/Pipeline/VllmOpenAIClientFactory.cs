@@ -1,4 +1,3 @@
-using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using Connectors.Vllm.Http;

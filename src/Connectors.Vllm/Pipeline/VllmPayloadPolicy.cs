@@ -1,9 +1,6 @@
-using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Collections.Generic;
 using System.IO;
-using System.Threading.Tasks;
 using Connectors.Vllm.Http;
 
 namespace Connectors.Vllm.Pipeline;

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Http;
 

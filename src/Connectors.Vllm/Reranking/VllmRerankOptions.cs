@@ -1,4 +1,3 @@
-using System;
 namespace Connectors.Vllm;
 
 /// <summary>Options for one <see cref="VllmReranker"/> call; unset values keep vLLM's defaults.</summary>

@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using Microsoft.Extensions.AI;
-
 namespace Connectors.Vllm;
 
 /// <summary>The documents of a reranking, most relevant first.</summary>

@@ -1,14 +1,7 @@
-using System;
-using System.Collections.Generic;
 using System.Net;
-using System.Net.Http;
-using System.Text.Json;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Pipeline;
 using Connectors.Vllm.Wire;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm;
 

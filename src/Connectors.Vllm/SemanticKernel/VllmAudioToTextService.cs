@@ -1,12 +1,7 @@
 // Microsoft.Extensions.AI marks its speech-to-text abstractions experimental (MEAI001), Semantic Kernel its audio-to-text
 // service and AudioContent (SKEXP0001); this file implements the one over the other.
 #pragma warning disable MEAI001, SKEXP0001
-using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.AudioToText;
 using Microsoft.SemanticKernel.Services;

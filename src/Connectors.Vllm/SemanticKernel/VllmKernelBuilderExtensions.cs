@@ -1,8 +1,5 @@
-using System;
-using System.Net.Http;
 using Connectors.Vllm;
 using Connectors.Vllm.SemanticKernel;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.SemanticKernel;

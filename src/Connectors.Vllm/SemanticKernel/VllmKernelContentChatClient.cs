@@ -1,9 +1,5 @@
-using System.Collections.Generic;
 using System.Runtime.CompilerServices;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm.SemanticKernel;
 

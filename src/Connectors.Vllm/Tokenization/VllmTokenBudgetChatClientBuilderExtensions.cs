@@ -1,6 +1,4 @@
-using System;
 using Connectors.Vllm.Tokenization;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm;
 

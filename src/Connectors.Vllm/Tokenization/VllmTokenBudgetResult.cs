@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using Microsoft.Extensions.AI;
-
 namespace Connectors.Vllm;
 
 /// <summary>The outcome of one <see cref="VllmTokenBudgetChatReducer.ReduceWithBudgetAsync"/> call.</summary>

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using Microsoft.Extensions.AI;
-
 namespace Connectors.Vllm;
 
 /// <summary>Options for one <see cref="VllmTokenizer"/> call; every unset value keeps vLLM's default.</summary>

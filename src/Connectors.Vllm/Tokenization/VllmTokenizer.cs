@@ -1,13 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.Net.Http;
-using System.Text.Json;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Pipeline;
 using Connectors.Vllm.Wire;
-using Microsoft.Extensions.AI;
 
 namespace Connectors.Vllm;
 

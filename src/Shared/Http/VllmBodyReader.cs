@@ -1,10 +1,6 @@
-using System;
 using System.Buffers;
 using System.ClientModel.Primitives;
-using System.Globalization;
 using System.IO;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.Errors;
 
 namespace Connectors.Vllm.Http;

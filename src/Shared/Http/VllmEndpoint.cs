@@ -1,6 +1,4 @@
-using System;
 using System.ClientModel.Primitives;
-using System.Collections.Generic;
 using Connectors.Vllm.Configuration;
 
 namespace Connectors.Vllm.Http;

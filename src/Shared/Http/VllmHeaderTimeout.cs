@@ -1,8 +1,4 @@
-using System;
 using System.ClientModel.Primitives;
-using System.Collections.Generic;
-using System.Threading;
-using System.Threading.Tasks;
 
 namespace Connectors.Vllm.Http;
 

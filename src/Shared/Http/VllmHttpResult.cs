@@ -1,5 +1,3 @@
-using System;
-
 namespace Connectors.Vllm.Http;
 
 /// <summary>A small request's outcome from <see cref="VllmTransport"/>: status, body (up to the limit), whether the body

@@ -1,10 +1,6 @@
-using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Errors;
 using Microsoft.Extensions.Logging;

@@ -1,9 +1,5 @@
-using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Net.Http;
-using System.Threading;
-using System.Threading.Tasks;
 using Connectors.Vllm.Errors;
 
 namespace Connectors.Vllm.Http;

@@ -1,5 +1,3 @@
-using System;
-using System.Net.Http;
 using Connectors.Vllm.Errors;
 
 namespace Connectors.Vllm.Http;

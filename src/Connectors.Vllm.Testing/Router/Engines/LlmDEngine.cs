@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 
 namespace Connectors.Vllm.Testing.Router.Engines;
 

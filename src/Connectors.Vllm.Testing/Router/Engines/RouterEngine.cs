@@ -1,5 +1,3 @@
-using System.Text;
-
 using Connectors.Vllm.Testing.Server;
 
 namespace Connectors.Vllm.Testing.Router.Engines;

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Threading;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>One SSE chat completion: the chunks vLLM sends (§7), with the stream faults injected between events.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>The test server's chat "template": ChatML-like, tools in a system block (so prompt tokens = /tokenize).</summary>

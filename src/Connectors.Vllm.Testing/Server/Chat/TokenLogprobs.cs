@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Connectors.Vllm.Testing.Server.Chat;
 
 /// <summary>

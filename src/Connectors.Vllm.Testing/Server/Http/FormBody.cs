@@ -1,5 +1,4 @@
 using System.IO;
-using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 

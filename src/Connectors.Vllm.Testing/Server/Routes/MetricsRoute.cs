@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>GET /metrics (and /metrics/, as vLLM mounts it): Prometheus text with vLLM's metric names.</summary>
