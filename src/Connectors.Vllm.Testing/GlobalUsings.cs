@@ -9,5 +9,6 @@ global using System.Text.Json.Nodes;
 global using System.Threading;
 global using System.Threading.Tasks;
 global using Connectors.Vllm.Testing.Server.Http;
+global using Microsoft.AspNetCore.Builder;
 global using Microsoft.AspNetCore.Http;
 global using Microsoft.AspNetCore.Routing;

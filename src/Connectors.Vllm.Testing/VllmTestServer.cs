@@ -1,6 +1,5 @@
 using Connectors.Vllm.Testing.Server;
 using Connectors.Vllm.Testing.Server.Routes;
-using Microsoft.AspNetCore.Builder;
 
 namespace Connectors.Vllm.Testing;
 
@@ -14,14 +13,13 @@ namespace Connectors.Vllm.Testing;
 /// </remarks>
 public sealed class VllmTestServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackHost _host;
     private readonly ServerState _state;
-    private int _disposed;
 
-    private VllmTestServer(VllmTestServerOptions options, WebApplication app)
+    private VllmTestServer(VllmTestServerOptions options, LoopbackHost host)
     {
         Options = options;
-        _app = app;
+        _host = host;
         _state = new ServerState(options, record => RequestAborted?.Invoke(this, record));
     }
 
@@ -32,10 +30,10 @@ public sealed class VllmTestServer : IAsyncDisposable
     public VllmTestServerOptions Options { get; }
 
     /// <summary>Gets the OpenAI-style base URL, <c>http://127.0.0.1:&lt;port&gt;/v1</c>.</summary>
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => new(RootUrl, "v1");
 
     /// <summary>Gets the server root, <c>http://127.0.0.1:&lt;port&gt;/</c> (for <c>/health</c>, <c>/tokenize</c> and the like).</summary>
-    public Uri RootUrl { get; private set; } = null!;
+    public Uri RootUrl => _host.RootUrl;
 
     /// <summary>Gets the served models (base models and adapters in <c>/v1/models</c> order).</summary>
     public IReadOnlyList<VllmTestModel> Models => _state.Models;
@@ -56,12 +54,9 @@ public sealed class VllmTestServer : IAsyncDisposable
     public static async Task<VllmTestServer> StartAsync(VllmTestServerOptions? options = null, CancellationToken ct = default)
     {
         options ??= new VllmTestServerOptions();
-        var app = LoopbackHost.Build(options.Port, nameof(options));
-        var server = new VllmTestServer(options, app);
-        server.Configure(app);
-        await app.StartAsync(ct).ConfigureAwait(false);
-        server.RootUrl = LoopbackHost.RootUrl(app);
-        server.BaseUrl = new Uri(server.RootUrl, "v1");
+        var server = new VllmTestServer(options, LoopbackHost.Build(options.Port, nameof(options)));
+        server.Configure(server._host.App);
+        await server._host.StartAsync(ct).ConfigureAwait(false);
         return server;
     }
 
@@ -83,15 +78,11 @@ public sealed class VllmTestServer : IAsyncDisposable
     /// <returns>A task that completes when the server has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
         // Stalled and delayed responses are cut off first, so stopping never waits for them.
-        await _state.Stopping.CancelAsync().ConfigureAwait(false);
-        await LoopbackHost.StopAsync(_app).ConfigureAwait(false);
-        _state.Stopping.Dispose();
+        if (await _host.StopOnceAsync(_state.Stopping.CancelAsync).ConfigureAwait(false))
+        {
+            _state.Stopping.Dispose();
+        }
     }
 
     /// <summary>

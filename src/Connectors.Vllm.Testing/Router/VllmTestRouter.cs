@@ -1,6 +1,5 @@
 using Connectors.Vllm.Testing.Router;
 using Connectors.Vllm.Testing.Router.Engines;
-using Microsoft.AspNetCore.Builder;
 
 namespace Connectors.Vllm.Testing;
 
@@ -18,15 +17,14 @@ namespace Connectors.Vllm.Testing;
 /// </remarks>
 public sealed class VllmTestRouter : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackHost _host;
     private readonly RouterState _state;
     private readonly RouterEngine _engine;
     private readonly Forwarder _forwarder = new();
-    private int _disposed;
 
-    private VllmTestRouter(VllmTestRouterOptions options, VllmTestServer[] backends, WebApplication app)
+    private VllmTestRouter(VllmTestRouterOptions options, VllmTestServer[] backends, LoopbackHost host)
     {
-        _app = app;
+        _host = host;
         _state = new RouterState(options, backends);
         _engine = RouterEngine.Create(_state);
         foreach (var fault in options.Faults)
@@ -39,10 +37,10 @@ public sealed class VllmTestRouter : IAsyncDisposable
     public VllmTestRouterOptions Options => _state.Options;
 
     /// <summary>Gets the OpenAI-style base URL clients use: <c>http://127.0.0.1:&lt;port&gt;/v1</c> (KServe: <c>…/openai/v1</c>).</summary>
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => new(RootUrl, _engine.ApiPrefix.TrimStart('/'));
 
     /// <summary>Gets the router root, <c>http://127.0.0.1:&lt;port&gt;/</c>.</summary>
-    public Uri RootUrl { get; private set; } = null!;
+    public Uri RootUrl => _host.RootUrl;
 
     /// <summary>Gets the backends, by index (the index <see cref="VllmTestRouterRequest.Backend"/> names).</summary>
     public IReadOnlyList<VllmTestServer> Backends => _state.Backends();
@@ -67,12 +65,9 @@ public sealed class VllmTestRouter : IAsyncDisposable
         }
 
         options ??= new VllmTestRouterOptions();
-        var app = LoopbackHost.Build(options.Port, nameof(options));
-        var router = new VllmTestRouter(options, list, app);
-        app.Run(new RouterPipeline(router._state, router._engine, router._forwarder).InvokeAsync);
-        await app.StartAsync(ct).ConfigureAwait(false);
-        router.RootUrl = LoopbackHost.RootUrl(app);
-        router.BaseUrl = new Uri(router.RootUrl, router._engine.ApiPrefix.TrimStart('/'));
+        var router = new VllmTestRouter(options, list, LoopbackHost.Build(options.Port, nameof(options)));
+        router._host.App.Run(new RouterPipeline(router._state, router._engine, router._forwarder).InvokeAsync);
+        await router._host.StartAsync(ct).ConfigureAwait(false);
         return router;
     }
 
@@ -117,13 +112,10 @@ public sealed class VllmTestRouter : IAsyncDisposable
     /// <returns>A task that completes when the router has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (await _host.StopOnceAsync().ConfigureAwait(false))
         {
-            return;
+            _forwarder.Dispose();
         }
-
-        await LoopbackHost.StopAsync(_app).ConfigureAwait(false);
-        _forwarder.Dispose();
     }
 
     private void CheckAnswered(VllmTestRouterFault fault)

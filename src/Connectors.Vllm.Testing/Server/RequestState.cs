@@ -1,24 +1,16 @@
 namespace Connectors.Vllm.Testing.Server;
 
 /// <summary>One request in flight: its record, body, header fault and how it ended.</summary>
-internal sealed class RequestState
+internal sealed class RequestState(HttpContext context, RecordedRequest record, byte[] body, VllmTestFault? headerFault)
 {
-    public RequestState(HttpContext context, RecordedRequest record, byte[] body, VllmTestFault? headerFault)
-    {
-        Context = context;
-        Record = record;
-        Body = body;
-        HeaderFault = headerFault;
-    }
+    public HttpContext Context { get; } = context;
 
-    public HttpContext Context { get; }
-
-    public RecordedRequest Record { get; }
+    public RecordedRequest Record { get; } = record;
 
     /// <summary>The request body as received (read once, before routing, so it is recorded whatever the route).</summary>
-    public byte[] Body { get; }
+    public byte[] Body { get; } = body;
 
-    public VllmTestFault? HeaderFault { get; }
+    public VllmTestFault? HeaderFault { get; } = headerFault;
 
     public volatile bool Completed;
 

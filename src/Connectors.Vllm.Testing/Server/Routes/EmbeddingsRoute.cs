@@ -1,4 +1,3 @@
-using Connectors.Vllm.Testing.Server.Chat;
 using Connectors.Vllm.Testing.Server.Pooling;
 using Connectors.Vllm.Testing.Server.Validation;
 

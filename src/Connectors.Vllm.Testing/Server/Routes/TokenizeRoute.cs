@@ -1,5 +1,3 @@
-using Connectors.Vllm.Testing.Server.Chat;
-
 namespace Connectors.Vllm.Testing.Server.Routes;
 
 /// <summary>POST /tokenize: a prompt or chat messages (rendered with the chat template) to the toy tokenizer's ids.</summary>

@@ -4,7 +4,7 @@ namespace Connectors.Vllm.Testing.Server.Speech;
 /// One speech-to-text request checked the way vLLM checks it (§15.2–15.4, in that order) and its deterministic answer: a
 /// fixed sentence naming the audio's duration, which is obviously a test double's, never a model's.
 /// </summary>
-internal sealed class SpeechRun
+internal sealed class SpeechRun(VllmTestModel model, FormBody form, bool translate, double duration, string text)
 {
     /// <summary>VLLM_MAX_AUDIO_CLIP_FILESIZE_MB's default (MiB).</summary>
     private const int MaxFileMegabytes = 25;
@@ -12,25 +12,16 @@ internal sealed class SpeechRun
     /// <summary>VLLM_MAX_AUDIO_DECODE_DURATION_S's default.</summary>
     private const double MaxDurationSeconds = 600;
 
-    private SpeechRun(VllmTestModel model, FormBody form, bool translate, double duration, string text)
-    {
-        Model = model;
-        Form = form;
-        Translate = translate;
-        DurationSeconds = duration;
-        Text = text;
-    }
+    public VllmTestModel Model { get; } = model;
 
-    public VllmTestModel Model { get; }
+    public FormBody Form { get; } = form;
 
-    public FormBody Form { get; }
+    public bool Translate { get; } = translate;
 
-    public bool Translate { get; }
-
-    public double DurationSeconds { get; }
+    public double DurationSeconds { get; } = duration;
 
     /// <summary>The transcript (Whisper's text starts with a space).</summary>
-    public string Text { get; }
+    public string Text { get; } = text;
 
     public bool Stream => Bool("stream");
 

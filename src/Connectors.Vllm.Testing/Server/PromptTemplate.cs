@@ -1,4 +1,4 @@
-namespace Connectors.Vllm.Testing.Server.Chat;
+namespace Connectors.Vllm.Testing.Server;
 
 /// <summary>The test server's chat "template": ChatML-like, tools in a system block (so prompt tokens = /tokenize).</summary>
 internal static class PromptTemplate
