@@ -5,21 +5,16 @@ namespace Connectors.Vllm.Catalog;
 /// <summary>One model card of <c>GET /v1/models</c>; only the fields we use are declared (the rest are skipped).</summary>
 internal sealed class VllmModelCard
 {
-    [JsonPropertyName("id")]
     public string? Id { get; init; }
 
-    [JsonPropertyName("object")]
     public string? Object { get; init; }
 
-    [JsonPropertyName("owned_by")]
     public string? OwnedBy { get; init; }
 
     /// <summary>The <c>--model</c> path or HF id (base model), or the adapter path (LoRA).</summary>
-    [JsonPropertyName("root")]
     public string? Root { get; init; }
 
     /// <summary>The base model of a LoRA adapter; <see langword="null"/> for a base model.</summary>
-    [JsonPropertyName("parent")]
     public string? Parent { get; init; }
 
     /// <summary>The engine's context length; <see langword="null"/> for LoRA adapters and behind routers that do not pass it
@@ -29,7 +24,6 @@ internal sealed class VllmModelCard
     public JsonElement MaxModelLenValue { get; init; }
 
     /// <summary>Ray Serve LLM's card extras: <c>metadata.max_request_context_length</c> is its context length.</summary>
-    [JsonPropertyName("metadata")]
     public JsonElement Metadata { get; init; }
 
     /// <summary>The context length: <c>max_model_len</c>, else Ray Serve's <c>metadata.max_request_context_length</c>, else

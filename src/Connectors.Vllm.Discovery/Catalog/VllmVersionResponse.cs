@@ -1,10 +1,7 @@
-using System.Text.Json.Serialization;
-
 namespace Connectors.Vllm.Catalog;
 
 /// <summary><c>GET /version</c>: <c>{"version":"0.27.1"}</c>.</summary>
 internal sealed class VllmVersionResponse
 {
-    [JsonPropertyName("version")]
     public string? Version { get; init; }
 }
