@@ -25,13 +25,13 @@ internal sealed class EmbeddingRequestPlan
         VllmEmbeddingPropertyNames.EmbedDType,
         VllmEmbeddingPropertyNames.UseActivation,
         VllmEmbeddingPropertyNames.Normalize,
-        VllmEmbeddingPropertyNames.TruncatePromptTokens,
-        VllmEmbeddingPropertyNames.Priority,
-        VllmEmbeddingPropertyNames.AddSpecialTokens,
-        VllmEmbeddingPropertyNames.TruncationSide,
-        VllmEmbeddingPropertyNames.CacheSalt,
-        VllmEmbeddingPropertyNames.RequestId,
-        VllmEmbeddingPropertyNames.MmProcessorKwargs,
+        VllmChatOptionsExtensions.TruncatePromptTokens,
+        VllmChatOptionsExtensions.Priority,
+        VllmChatOptionsExtensions.AddSpecialTokens,
+        VllmChatOptionsExtensions.TruncationSide,
+        VllmChatOptionsExtensions.CacheSalt,
+        VllmChatOptionsExtensions.RequestId,
+        VllmChatOptionsExtensions.MmProcessorKwargs,
     ];
 
     private readonly List<KeyValuePair<string, object>> _extras = [];
@@ -90,7 +90,7 @@ internal sealed class EmbeddingRequestPlan
                     case VllmEmbeddingPropertyNames.Normalize:
                         normalize = VllmRequestJson.AsBoolean(value, key);
                         break;
-                    case VllmEmbeddingPropertyNames.TruncatePromptTokens:
+                    case VllmChatOptionsExtensions.TruncatePromptTokens:
                         var truncate = AsInt(value, key);
                         if (truncate < -1)
                         {
@@ -99,13 +99,13 @@ internal sealed class EmbeddingRequestPlan
 
                         extras.Add(new(key, truncate));
                         break;
-                    case VllmEmbeddingPropertyNames.Priority:
+                    case VllmChatOptionsExtensions.Priority:
                         extras.Add(new(key, AsInt(value, key)));
                         break;
-                    case VllmEmbeddingPropertyNames.AddSpecialTokens:
+                    case VllmChatOptionsExtensions.AddSpecialTokens:
                         extras.Add(new(key, VllmRequestJson.AsBoolean(value, key)!.Value));
                         break;
-                    case VllmEmbeddingPropertyNames.TruncationSide:
+                    case VllmChatOptionsExtensions.TruncationSide:
                         var side = AsString(value, key);
                         if (side is not ("left" or "right"))
                         {
@@ -114,11 +114,11 @@ internal sealed class EmbeddingRequestPlan
 
                         extras.Add(new(key, side));
                         break;
-                    case VllmEmbeddingPropertyNames.CacheSalt:
-                    case VllmEmbeddingPropertyNames.RequestId:
+                    case VllmChatOptionsExtensions.CacheSalt:
+                    case VllmChatOptionsExtensions.RequestId:
                         extras.Add(new(key, AsString(value, key)));
                         break;
-                    case VllmEmbeddingPropertyNames.MmProcessorKwargs:
+                    case VllmChatOptionsExtensions.MmProcessorKwargs:
                         extras.Add(new(key, value));
                         break;
                 }

@@ -25,7 +25,7 @@ public static class VllmEmbeddingGenerationOptionsExtensions
     public static EmbeddingGenerationOptions WithTruncatePromptTokens(this EmbeddingGenerationOptions options, int tokens)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(tokens, -1);
-        return Set(options, VllmEmbeddingPropertyNames.TruncatePromptTokens, tokens);
+        return Set(options, VllmChatOptionsExtensions.TruncatePromptTokens, tokens);
     }
 
     /// <summary>Chooses which end truncation removes (vLLM's <c>truncation_side</c>).</summary>
@@ -34,7 +34,7 @@ public static class VllmEmbeddingGenerationOptionsExtensions
     /// <returns><paramref name="options"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     public static EmbeddingGenerationOptions WithTruncationSide(this EmbeddingGenerationOptions options, bool keepEnd)
-        => Set(options, VllmEmbeddingPropertyNames.TruncationSide, keepEnd ? "left" : "right");
+        => Set(options, VllmChatOptionsExtensions.TruncationSide, keepEnd ? "left" : "right");
 
     /// <summary>Turns the pooler's normalization/activation on or off (vLLM's <c>use_activation</c>, which replaced <c>normalize</c>).</summary>
     /// <param name="options">The options.</param>
@@ -50,7 +50,7 @@ public static class VllmEmbeddingGenerationOptionsExtensions
     /// <returns><paramref name="options"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     public static EmbeddingGenerationOptions WithPriority(this EmbeddingGenerationOptions options, int priority)
-        => Set(options, VllmEmbeddingPropertyNames.Priority, priority);
+        => Set(options, VllmChatOptionsExtensions.Priority, priority);
 
     /// <summary>Sets the element type on the wire (vLLM's <c>embed_dtype</c>).</summary>
     /// <param name="options">The options.</param>
@@ -74,7 +74,7 @@ public static class VllmEmbeddingGenerationOptionsExtensions
     /// <returns><paramref name="options"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     public static EmbeddingGenerationOptions WithAddSpecialTokens(this EmbeddingGenerationOptions options, bool addSpecialTokens)
-        => Set(options, VllmEmbeddingPropertyNames.AddSpecialTokens, addSpecialTokens);
+        => Set(options, VllmChatOptionsExtensions.AddSpecialTokens, addSpecialTokens);
 
     /// <summary>Salts the prefix cache (vLLM's <c>cache_salt</c>).</summary>
     /// <param name="options">The options.</param>
@@ -90,7 +90,7 @@ public static class VllmEmbeddingGenerationOptionsExtensions
             throw new ArgumentException("vLLM accepts at most 1024 characters of cache_salt.", nameof(salt));
         }
 
-        return Set(options, VllmEmbeddingPropertyNames.CacheSalt, salt);
+        return Set(options, VllmChatOptionsExtensions.CacheSalt, salt);
     }
 
     /// <summary>Sets the request id: sent as the <c>X-Request-Id</c> header (vLLM's response id becomes <c>embd-&lt;id&gt;</c>,
@@ -104,7 +104,7 @@ public static class VllmEmbeddingGenerationOptionsExtensions
     public static EmbeddingGenerationOptions WithRequestId(this EmbeddingGenerationOptions options, string requestId)
     {
         ArgumentNullException.ThrowIfNull(requestId);
-        return Set(options, VllmEmbeddingPropertyNames.RequestId, requestId);
+        return Set(options, VllmChatOptionsExtensions.RequestId, requestId);
     }
 
     /// <summary>Passes extra arguments to the model's multimodal processor (vLLM's <c>mm_processor_kwargs</c>).</summary>
@@ -115,7 +115,7 @@ public static class VllmEmbeddingGenerationOptionsExtensions
     public static EmbeddingGenerationOptions WithMmProcessorKwargs(this EmbeddingGenerationOptions options, IDictionary<string, object?> kwargs)
     {
         ArgumentNullException.ThrowIfNull(kwargs);
-        return Set(options, VllmEmbeddingPropertyNames.MmProcessorKwargs, kwargs);
+        return Set(options, VllmChatOptionsExtensions.MmProcessorKwargs, kwargs);
     }
 
     /// <summary>Adds a header to this call's requests only (for example a router's routing or tenant header), on top of

@@ -132,7 +132,7 @@ public sealed class VllmUnknownOptionKeyLoggingTests
         using var generator = new VllmEmbeddingGenerator(options, "embed");
         var embeddingOptions = new EmbeddingGenerationOptions
         {
-            AdditionalProperties = new() { ["truncate_prompt_token"] = SecretValue, [VllmEmbeddingPropertyNames.Priority] = 1, [VllmEmbeddingPropertyNames.AddSpecialTokens] = true },
+            AdditionalProperties = new() { ["truncate_prompt_token"] = SecretValue, [VllmChatOptionsExtensions.Priority] = 1, [VllmChatOptionsExtensions.AddSpecialTokens] = true },
         };
 
         await generator.GenerateAsync(["a"], embeddingOptions, TestContext.Current.CancellationToken);
