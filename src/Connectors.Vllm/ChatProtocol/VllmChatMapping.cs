@@ -1,3 +1,5 @@
+using Connectors.Vllm.Wire;
+
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>Pure mappings from vLLM's chat wire values to MEAI values, used by the one chat reader (<see cref="VllmChatStreamParser"/>).</summary>
@@ -148,8 +150,7 @@ internal static class VllmChatMapping
             {
                 if (reader.ValueTextEquals("token"u8))
                 {
-                    reader.Read();
-                    token = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    token = VllmJsonValue.String(ref reader);
                 }
                 else if (reader.ValueTextEquals("logprob"u8))
                 {
@@ -199,81 +200,6 @@ internal static class VllmChatMapping
         }
 
         return [.. bytes];
-    }
-
-    /// <summary>Reads a <c>usage</c> object (the reader is on its StartObject) into counts, without allocating.</summary>
-    public static VllmUsageCounts ReadUsage(ref Utf8JsonReader reader)
-    {
-        var usage = default(VllmUsageCounts);
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return usage;
-        }
-
-        usage.Present = true;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("prompt_tokens"u8))
-            {
-                usage.Prompt = ReadLong(ref reader);
-            }
-            else if (reader.ValueTextEquals("completion_tokens"u8))
-            {
-                usage.Completion = ReadLong(ref reader);
-            }
-            else if (reader.ValueTextEquals("total_tokens"u8))
-            {
-                usage.Total = ReadLong(ref reader);
-            }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
-            {
-                usage.Cached = ReadNested(ref reader, "cached_tokens"u8) ?? usage.Cached;
-            }
-            else if (reader.ValueTextEquals("completion_tokens_details"u8))
-            {
-                usage.Reasoning = ReadNested(ref reader, "reasoning_tokens"u8) ?? usage.Reasoning;
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        return usage;
-    }
-
-    private static long? ReadLong(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
-    }
-
-    private static long? ReadNested(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        long? result = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals(name))
-            {
-                result = ReadLong(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        return result;
     }
 
     /// <summary>Parses a tool call's <c>arguments</c> text into the dictionary MEAI's function invocation binds from.</summary>

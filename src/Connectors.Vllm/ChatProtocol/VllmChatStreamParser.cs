@@ -1,6 +1,7 @@
 using System.Text;
 using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Errors;
+using Connectors.Vllm.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.ChatProtocol;
@@ -264,15 +265,10 @@ internal sealed class VllmChatStreamParser
             }
             else if (reader.ValueTextEquals("usage"u8))
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartObject)
+                if (VllmJsonValue.StartObject(ref reader))
                 {
                     // With continuous_usage_stats every chunk has running totals; the last one wins.
-                    _usage = VllmChatMapping.ReadUsage(ref reader);
-                }
-                else
-                {
-                    reader.Skip();
+                    _usage = VllmUsageCounts.Read(ref reader);
                 }
             }
             else if (reader.ValueTextEquals("system_fingerprint"u8))
@@ -347,10 +343,8 @@ internal sealed class VllmChatStreamParser
         {
             if (reader.ValueTextEquals("delta"u8) || (_complete && reader.ValueTextEquals("message"u8)))
             {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
+                if (!VllmJsonValue.StartObject(ref reader))
                 {
-                    reader.Skip();
                     continue;
                 }
 
@@ -363,13 +357,11 @@ internal sealed class VllmChatStreamParser
                     }
                     else if (reader.ValueTextEquals("reasoning"u8))
                     {
-                        reader.Read();
-                        reasoning = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        reasoning = VllmJsonValue.String(ref reader);
                     }
                     else if (reader.ValueTextEquals("reasoning_content"u8))
                     {
-                        reader.Read();
-                        reasoningContent = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        reasoningContent = VllmJsonValue.String(ref reader);
                     }
                     else if (reader.ValueTextEquals("role"u8))
                     {
@@ -384,8 +376,7 @@ internal sealed class VllmChatStreamParser
                     }
                     else if (reader.ValueTextEquals("refusal"u8))
                     {
-                        reader.Read();
-                        refusal = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        refusal = VllmJsonValue.String(ref reader);
                     }
                     else
                     {
@@ -426,14 +417,9 @@ internal sealed class VllmChatStreamParser
             else if (reader.ValueTextEquals("logprobs"u8))
             {
                 // null in nearly every chunk: nothing read, nothing allocated. Asked for: typed, never a JsonElement.
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartObject)
+                if (VllmJsonValue.StartObject(ref reader))
                 {
                     logprobs = VllmChatMapping.ReadLogprobs(ref reader);
-                }
-                else
-                {
-                    reader.Skip();
                 }
             }
             else if (reader.ValueTextEquals("token_ids"u8) || reader.ValueTextEquals("routed_experts"u8))
@@ -560,15 +546,12 @@ internal sealed class VllmChatStreamParser
                 }
                 else if (reader.ValueTextEquals("id"u8))
                 {
-                    reader.Read();
-                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    id = VllmJsonValue.String(ref reader);
                 }
                 else if (reader.ValueTextEquals("function"u8))
                 {
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.StartObject)
+                    if (!VllmJsonValue.StartObject(ref reader))
                     {
-                        reader.Skip();
                         continue;
                     }
 
@@ -577,13 +560,11 @@ internal sealed class VllmChatStreamParser
                     {
                         if (reader.ValueTextEquals("name"u8))
                         {
-                            reader.Read();
-                            name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                            name = VllmJsonValue.String(ref reader);
                         }
                         else if (reader.ValueTextEquals("arguments"u8))
                         {
-                            reader.Read();
-                            arguments = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                            arguments = VllmJsonValue.String(ref reader);
                         }
                         else
                         {

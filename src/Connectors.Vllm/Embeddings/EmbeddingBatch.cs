@@ -12,7 +12,7 @@ internal sealed class EmbeddingBatch
 
     public long? Created { get; set; }
 
-    public int? PromptTokens { get; set; }
+    public long? PromptTokens { get; set; }
 
-    public int? TotalTokens { get; set; }
+    public long? TotalTokens { get; set; }
 }

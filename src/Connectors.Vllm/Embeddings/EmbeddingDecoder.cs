@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.IO;
 using System.Runtime.InteropServices;
+using Connectors.Vllm.Wire;
 
 namespace Connectors.Vllm.Embeddings;
 
@@ -61,8 +62,7 @@ internal static class EmbeddingDecoder
     {
         if (reader.ValueTextEquals("model"u8))
         {
-            reader.Read();
-            batch.Model = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            batch.Model = VllmJsonValue.String(ref reader);
         }
         else if (reader.ValueTextEquals("created"u8))
         {
@@ -72,7 +72,9 @@ internal static class EmbeddingDecoder
         else if (reader.ValueTextEquals("usage"u8))
         {
             reader.Read();
-            ReadUsage(ref reader, batch);
+            var usage = VllmUsageCounts.Read(ref reader);
+            batch.PromptTokens = usage.Prompt;
+            batch.TotalTokens = usage.Total;
         }
         else
         {
@@ -428,34 +430,6 @@ internal static class EmbeddingDecoder
         finally
         {
             ArrayPool<float>.Shared.Return(buffer);
-        }
-    }
-
-    private static void ReadUsage(ref Utf8JsonReader reader, EmbeddingBatch batch)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("prompt_tokens"u8))
-            {
-                reader.Read();
-                batch.PromptTokens = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var p) ? p : null;
-            }
-            else if (reader.ValueTextEquals("total_tokens"u8))
-            {
-                reader.Read();
-                batch.TotalTokens = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var t) ? t : null;
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
         }
     }
 

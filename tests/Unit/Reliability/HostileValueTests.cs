@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Tasks;
 using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Errors;
+using Microsoft.Extensions.AI;
 using Xunit;
 
 namespace Connectors.Vllm.Tests.Unit.Reliability;
@@ -85,5 +86,31 @@ public sealed class HostileValueTests
         var embeddings = await generator.GenerateAsync(["x"], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(new[] { 0.5f, 0.25f }, embeddings[0].Vector.ToArray());
+    }
+
+    // A field holding a value of a type it never has (an object where a string or a number belongs) is skipped whole:
+    // before, the reader stopped on the object's start and read the object's properties as the ones that follow.
+
+    [Fact]
+    public void ChatBody_StringFieldHoldsAnObject_ObjectSkippedAndTheFollowingFieldsRead()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"refusal\":{\"content\":\"not the answer\"},\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}");
+
+        var response = VllmChatResponseReader.Read(body);
+
+        Assert.Equal("hi", response.Text);
+    }
+
+    [Fact]
+    public void StreamChunk_UsageCountHoldsAnObject_OtherCountsStillRead()
+    {
+        var parser = new VllmChatStreamParser(new VllmErrorContext(new Uri("http://127.0.0.1:8000/v1")));
+
+        parser.Parse(Encoding.UTF8.GetBytes("{\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":{\"total_tokens\":99},\"completion_tokens\":2,\"total_tokens\":5}}"));
+
+        var usage = Assert.IsType<UsageDetails>(parser.Usage);
+        Assert.Null(usage.InputTokenCount);
+        Assert.Equal(2, usage.OutputTokenCount);
+        Assert.Equal(5, usage.TotalTokenCount);
     }
 }
