@@ -51,11 +51,6 @@ public sealed class VllmSpeechToTextClient : ISpeechToTextClient
     public VllmSpeechToTextClient(VllmProviderOptions options, string? defaultModelId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (defaultModelId is not null)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(defaultModelId);
-        }
-
         options.Validate();
         _http = new VllmNativeRouteClient(options, defaultModelId, httpClient);
         _transcriptionsUrl = _http.Endpoint.Under("audio/transcriptions");

@@ -56,12 +56,7 @@ public sealed partial class VllmChatClient : IChatClient
     public VllmChatClient(VllmProviderOptions options, string? defaultModelId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (defaultModelId is not null)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(defaultModelId);
-            defaultModelId = VllmModelRef.ToModelId(defaultModelId);
-        }
-
+        defaultModelId = VllmNativeRouteClient.CheckDefaultModelId(defaultModelId);
         options.Validate();
         _options = options;
         _endpoint = VllmEndpoint.Resolve(options);

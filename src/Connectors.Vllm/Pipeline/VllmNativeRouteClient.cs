@@ -19,9 +19,23 @@ internal sealed class VllmNativeRouteClient : IDisposable
     public VllmNativeRouteClient(VllmProviderOptions options, string? defaultModelId, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(options);
-        DefaultModelId = defaultModelId is null ? null : VllmModelRef.ToModelId(defaultModelId);
+        DefaultModelId = CheckDefaultModelId(defaultModelId);
         _transport = new VllmTransport(VllmEndpoint.Resolve(options), httpClient);
         _facts = new VllmServerFacts(options, _transport);
+    }
+
+    /// <summary>The one rule for a client's <c>defaultModelId</c> argument (every client takes one): <see langword="null"/>, or
+    /// a model id that is not blank, returned without a <c>vllm/</c> prefix.</summary>
+    /// <exception cref="ArgumentException"><paramref name="defaultModelId"/> is empty or white space.</exception>
+    public static string? CheckDefaultModelId(string? defaultModelId)
+    {
+        if (defaultModelId is null)
+        {
+            return null;
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(defaultModelId);
+        return VllmModelRef.ToModelId(defaultModelId);
     }
 
     /// <summary>Disposes the client this instance created (never the caller's).</summary>

@@ -31,6 +31,7 @@ public sealed class VllmReranker : IDisposable
     /// first served model. A <c>vllm/</c> prefix is removed.</param>
     /// <param name="httpClient">The client to send with; <see langword="null"/> creates one with the private-network gate.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="defaultModelId"/> is empty or white space.</exception>
     public VllmReranker(VllmProviderOptions options, string? defaultModelId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);

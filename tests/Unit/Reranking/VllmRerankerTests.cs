@@ -176,6 +176,7 @@ public sealed class VllmRerankerTests
         var ct = TestContext.Current.CancellationToken;
 
         Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new VllmReranker(null!)).ParamName);
+        Assert.Equal("defaultModelId", Assert.Throws<ArgumentException>(() => new VllmReranker(Options(), "")).ParamName);
         Assert.Equal("query", (await Assert.ThrowsAsync<ArgumentNullException>(() => reranker.RerankAsync(null!, Documents, cancellationToken: ct))).ParamName);
         Assert.Equal("documents", (await Assert.ThrowsAsync<ArgumentNullException>(() => reranker.RerankAsync("q", null!, cancellationToken: ct))).ParamName);
         Assert.Equal("documents", (await Assert.ThrowsAsync<ArgumentException>(() => reranker.RerankAsync("q", ["a", null!], cancellationToken: ct))).ParamName);

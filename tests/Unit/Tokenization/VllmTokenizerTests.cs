@@ -228,6 +228,7 @@ public sealed class VllmTokenizerTests
         var tokenizer = new VllmTokenizer(Options(), "m", InMemoryHandler.Answering("{}").CreateClient());
 
         Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new VllmTokenizer(null!)).ParamName);
+        Assert.Equal("defaultModelId", Assert.Throws<ArgumentException>(() => new VllmTokenizer(Options(), " ")).ParamName);
         Assert.Equal("text", (await Assert.ThrowsAsync<ArgumentNullException>(() => tokenizer.TokenizeAsync((string)null!, cancellationToken: TestContext.Current.CancellationToken))).ParamName);
         Assert.Equal("messages", (await Assert.ThrowsAsync<ArgumentNullException>(() => tokenizer.TokenizeAsync((IEnumerable<ChatMessage>)null!, cancellationToken: TestContext.Current.CancellationToken))).ParamName);
         Assert.Equal("text", (await Assert.ThrowsAsync<ArgumentNullException>(() => tokenizer.CountTokensAsync((string)null!, TestContext.Current.CancellationToken))).ParamName);
