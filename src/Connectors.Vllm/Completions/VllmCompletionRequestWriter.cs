@@ -1,4 +1,5 @@
 using Connectors.Vllm.ChatProtocol;
+using Connectors.Vllm.Pipeline;
 using Connectors.Vllm.Wire;
 using Microsoft.SemanticKernel;
 
@@ -30,10 +31,6 @@ internal static class VllmCompletionRequestWriter
         ["add_generation_prompt"] = "text completions apply no chat template: remove it",
         ["continue_final_message"] = "text completions apply no chat template: remove it",
         ["documents"] = "text completions apply no chat template: remove it",
-        ["service_tier"] = "vLLM is not OpenAI: remove it",
-        ["store"] = "vLLM is not OpenAI: remove it",
-        ["metadata"] = "vLLM is not OpenAI: remove it",
-        ["prompt_cache_key"] = "vLLM is not OpenAI: remove it",
     };
 
     /// <summary>Keys the service writes itself.</summary>
@@ -60,7 +57,9 @@ internal static class VllmCompletionRequestWriter
         {
             foreach (var (key, value) in extension)
             {
-                if (Refused.TryGetValue(key, out var why))
+                // The route's own refusals first (they say what to use instead), then the one list of OpenAI-only fields.
+                var why = Refused.GetValueOrDefault(key) ?? (VllmRequestBodyRewriter.IsNeverSent(key) ? "vLLM is not OpenAI: remove it" : null);
+                if (why is not null)
                 {
                     throw new NotSupportedException($"The execution setting \"{key}\" cannot be sent to /v1/completions: {why}.");
                 }

@@ -150,6 +150,27 @@ public sealed class VllmTextGenerationServiceTests
         Assert.Empty(server.Requests);
     }
 
+    // Every field on the one list vLLM must never get from us (the chat writer leaves them out; the completions route
+    // refuses them), including the two the route's own list had missed.
+    [Theory]
+    [InlineData("service_tier")]
+    [InlineData("store")]
+    [InlineData("metadata")]
+    [InlineData("prompt_cache_key")]
+    [InlineData("prompt_cache_retention")]
+    [InlineData("safety_identifier")]
+    public async Task GetTextContentsAsync_OpenAIOnlyField_RefusedBeforeSending(string field)
+    {
+        await using var server = await StartAsync();
+        var (kernel, service) = Build(server);
+        var settings = new PromptExecutionSettings { ExtensionData = new Dictionary<string, object> { [field] = "x" } };
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => service.GetTextContentsAsync("a", settings, kernel, TestContext.Current.CancellationToken));
+
+        Assert.Equal($"The execution setting \"{field}\" cannot be sent to /v1/completions: vLLM is not OpenAI: remove it.", ex.Message);
+        Assert.Empty(server.Requests);
+    }
+
     [Fact]
     public async Task GetStreamingTextContentsAsync_ChatTemplateKwargs_RefusedBeforeSending()
     {
