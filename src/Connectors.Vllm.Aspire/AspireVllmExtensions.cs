@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Data.Common;
 using System.Linq;
 using Connectors.Vllm;
@@ -18,6 +19,11 @@ namespace Microsoft.Extensions.Hosting;
 /// <c>Aspire:Vllm:{connectionName}</c>, then <c>ConnectionStrings:{connectionName}</c>, then the callback, when the
 /// method is called; a connection without an endpoint fails then, with a <see cref="VllmException"/> that names the
 /// keys to set.</para>
+/// <para>The provider settings of <see cref="VllmProviderOptions"/> (<c>FirstByteTimeout</c>, <c>StreamIdleTimeout</c>,
+/// <c>Retry</c>, <c>Headers</c>, <c>Models</c>, the size limits, …) are read from the same two sections, under the same
+/// names as in a <c>Vllm</c> section (<see cref="VllmProviderOptions.FromConfiguration"/>), <c>Aspire:Vllm:{connectionName}</c>
+/// over <c>Aspire:Vllm</c>; error hints name them as <c>Aspire:Vllm:{connectionName}:FirstByteTimeout</c>. <c>BaseUrl</c>
+/// and <c>ApiKey</c> there are the same settings as <c>Endpoint</c> and <c>Key</c>.</para>
 /// <para>The client is ours (<see cref="VllmChatClient"/> / <see cref="VllmEmbeddingGenerator"/>, registered with
 /// <c>AddKeyedVllmChatClient</c> / <c>AddKeyedVllmEmbeddingGenerator</c> under an internal key, so its
 /// <see cref="System.Net.Http.IHttpClientFactory"/> name is <c>Connectors.Vllm.Chat:aspire:{connectionName}</c> or
@@ -135,7 +141,7 @@ public static class AspireVllmExtensions
     private static (VllmClientSettings Settings, VllmProviderOptions Options) Prepare(IHostApplicationBuilder builder, string connectionName, Action<VllmClientSettings>? configure)
     {
         var settings = ReadSettings(builder.Configuration, connectionName, configure);
-        var options = ToProviderOptions(settings, connectionName);
+        var options = ToProviderOptions(builder.Configuration, settings, connectionName);
 
         if (!settings.DisableHealthChecks)
         {
@@ -160,8 +166,8 @@ public static class AspireVllmExtensions
     {
         var settings = new VllmClientSettings();
         var section = configuration.GetSection(SectionName);
-        section.Bind(settings);
-        section.GetSection(connectionName).Bind(settings);
+        BindSection(section, settings);
+        BindSection(section.GetSection(connectionName), settings);
         if (configuration.GetConnectionString(connectionName) is { Length: > 0 } connectionString)
         {
             ApplyConnectionString(settings, connectionString, connectionName);
@@ -169,6 +175,40 @@ public static class AspireVllmExtensions
 
         configure?.Invoke(settings);
         return settings;
+    }
+
+    /// <summary>Binds one section. <c>BaseUrl</c> and <c>ApiKey</c>, the provider options' names that error hints use, are
+    /// the same settings as <c>Endpoint</c> and <c>Key</c>, so that a hint naming <c>Aspire:Vllm:{name}:ApiKey</c> names a key
+    /// that works; one section may use either name of a setting, not both.</summary>
+    private static void BindSection(IConfigurationSection section, VllmClientSettings settings)
+    {
+        section.Bind(settings);
+        if (OtherName(section, nameof(VllmClientSettings.Key), nameof(VllmProviderOptions.ApiKey)) is { } key)
+        {
+            settings.Key = key;
+        }
+
+        if (OtherName(section, nameof(VllmClientSettings.Endpoint), nameof(VllmProviderOptions.BaseUrl)) is { } url)
+        {
+            settings.Endpoint = Uri.TryCreate(url, UriKind.Absolute, out var uri)
+                ? uri
+                : throw new VllmException($"{ConfigurationPath.Combine(section.Path, nameof(VllmProviderOptions.BaseUrl))}: '{url}' is not an absolute URL; write it as http://host:port/v1.");
+        }
+    }
+
+    /// <summary>The value of <paramref name="option"/> in <paramref name="section"/>, or <see langword="null"/>; a section that
+    /// sets <paramref name="setting"/> too is refused (the key is not quoted).</summary>
+    private static string? OtherName(IConfigurationSection section, string setting, string option)
+    {
+        if (section[option] is not { Length: > 0 } value)
+        {
+            return null;
+        }
+
+        return section[setting] is { Length: > 0 }
+            ? throw new VllmException(
+                $"{ConfigurationPath.Combine(section.Path, setting)} and {ConfigurationPath.Combine(section.Path, option)} are both set; they are one setting: keep one.")
+            : value;
     }
 
     /// <summary>Reads <c>Endpoint=…;Key=…;Model=…</c> (keys in any case) or a bare http(s) URL. The connection string is never
@@ -209,9 +249,12 @@ public static class AspireVllmExtensions
         }
     }
 
-    /// <summary>The provider options for the settings. They carry the path <c>Aspire:Vllm:{name}</c>, so a refused private
-    /// address or an invalid value is reported under the key the user can set.</summary>
-    internal static VllmProviderOptions ToProviderOptions(VllmClientSettings settings, string connectionName)
+    /// <summary>The provider options of a connection: the provider settings read from <c>Aspire:Vllm</c> and
+    /// <c>Aspire:Vllm:{name}</c> (the later wins) by <see cref="VllmProviderOptions.FromConfiguration"/>, then the endpoint, key
+    /// and private-network approval of <paramref name="settings"/> (which already hold the connection string and the callback).
+    /// The options carry the path <c>Aspire:Vllm:{name}</c>, so a hint names the key that overrides every other source in
+    /// configuration.</summary>
+    internal static VllmProviderOptions ToProviderOptions(IConfiguration configuration, VllmClientSettings settings, string connectionName)
     {
         if (settings.Endpoint is null)
         {
@@ -221,14 +264,32 @@ public static class AspireVllmExtensions
                 $"in an Aspire AppHost, pass the vLLM resource to the project with .WithReference(vllm).");
         }
 
-        // An empty configuration: nothing is read from it, but the options remember the section path for their messages.
-        var options = VllmProviderOptions.FromConfiguration(new ConfigurationBuilder().Build().GetSection($"{SectionName}:{connectionName}"));
+        var options = VllmProviderOptions.FromConfiguration(ConnectionSection(configuration, connectionName));
         options.BaseUrl = settings.Endpoint;
         options.ApiKey = settings.Key;
         options.AllowPrivateNetwork = settings.AllowPrivateNetwork;
         options.Validate();
         return options;
     }
+
+    /// <summary><c>Aspire:Vllm</c> with <c>Aspire:Vllm:{name}</c> over it, as one section at the path <c>Aspire:Vllm:{name}</c>.
+    /// The settings' own keys in it (<c>Endpoint</c>, <c>Key</c>, <c>Model</c>, <c>Disable…</c>, the other connections' sections)
+    /// are not provider settings, and <see cref="VllmProviderOptions.FromConfiguration"/> leaves them alone.</summary>
+    private static IConfigurationSection ConnectionSection(IConfiguration configuration, string connectionName)
+    {
+        var shared = configuration.GetSection(SectionName);
+        var named = shared.GetSection(connectionName);
+        return new ConfigurationBuilder()
+            .AddInMemoryCollection(Under(named.Path, shared))
+            .AddInMemoryCollection(Under(named.Path, named))
+            .Build()
+            .GetSection(named.Path);
+    }
+
+    private static IEnumerable<KeyValuePair<string, string?>> Under(string path, IConfigurationSection section)
+        => section.AsEnumerable(makePathsRelative: true)
+            .Where(entry => entry.Value is not null)
+            .Select(entry => new KeyValuePair<string, string?>(ConfigurationPath.Combine(path, entry.Key), entry.Value));
 
     private static void AddHealthCheckOnce(IServiceCollection services, string connectionName, VllmProviderOptions options)
     {

@@ -10,7 +10,9 @@ namespace Microsoft.Extensions.Hosting;
 /// <para>Read in this order, each later source overriding the earlier: the <c>Aspire:Vllm</c> configuration
 /// section, then <c>Aspire:Vllm:{connectionName}</c>, then the connection string <c>ConnectionStrings:{connectionName}</c>
 /// (<c>Endpoint=http://host:port/v1;Model=&lt;served name&gt;;Key=&lt;key&gt;</c>, as the Connectors.Vllm.Aspire.Hosting
-/// package writes it, or a bare URL), then the <c>configure</c> callback.</para>
+/// package writes it, or a bare URL), then the <c>configure</c> callback. In the configuration sections,
+/// <c>BaseUrl</c> and <c>ApiKey</c> (the names of <c>VllmProviderOptions</c>, which error hints use) are the same settings
+/// as <see cref="Endpoint"/> and <see cref="Key"/>; a section sets one name of each, not both.</para>
 /// <para><b>Private network.</b> An Aspire-run vLLM is a container reached through a loopback port or a container
 /// host name: a private address, which the client refuses unless <see cref="AllowPrivateNetwork"/> is
 /// <see langword="true"/>. The connection string never approves it: approve it yourself, with

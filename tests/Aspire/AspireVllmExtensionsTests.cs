@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Net;
+using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
 using Microsoft.Extensions.AI;
@@ -44,6 +46,32 @@ public sealed class AspireVllmExtensionsTests : IAsyncLifetime
         return builder;
     }
 
+    /// <summary>One chat call, whole or streamed; returns the answer's text.</summary>
+    private static async Task<string> ChatAsync(IChatClient client, string prompt, bool stream)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        return stream
+            ? string.Concat(await client.GetStreamingResponseAsync(prompt, cancellationToken: ct).Select(u => u.Text).ToListAsync(ct))
+            : (await client.GetResponseAsync(prompt, cancellationToken: ct)).Text;
+    }
+
+    /// <summary>A host with <c>AddVllmChatClient("vllm")</c> on <paramref name="configuration"/>, one chat call through it.</summary>
+    private static async Task<string> ChatOnceAsync((string Key, string? Value)[] configuration, bool stream)
+    {
+        var builder = Builder(configuration);
+        builder.AddVllmChatClient("vllm");
+        using var host = builder.Build();
+        return await ChatAsync(host.Services.GetRequiredService<IChatClient>(), "hi", stream);
+    }
+
+    /// <summary>The configuration key an API-key hint tells the user to set (<c>Set ApiKey (&lt;key&gt; in configuration…</c>).</summary>
+    private static string KeyNamedIn(string? hint)
+    {
+        var key = Regex.Match(hint ?? string.Empty, @"Set ApiKey \((?<key>\S+) in configuration").Groups["key"].Value;
+        Assert.False(string.IsNullOrEmpty(key), $"The hint names no configuration key: {hint}");
+        return key;
+    }
+
     [Fact]
     public async Task AddVllmChatClient_ConnectionString_ChatRoundTripWithModelAndKey()
     {
@@ -68,9 +96,7 @@ public sealed class AspireVllmExtensionsTests : IAsyncLifetime
         builder.AddVllmChatClient("vllm", s => s.AllowPrivateNetwork = true);
         using var host = builder.Build();
 
-        var text = string.Concat(await host.Services.GetRequiredService<IChatClient>()
-            .GetStreamingResponseAsync("streamed", cancellationToken: TestContext.Current.CancellationToken)
-            .Select(u => u.Text).ToListAsync(TestContext.Current.CancellationToken));
+        var text = await ChatAsync(host.Services.GetRequiredService<IChatClient>(), "streamed", stream: true);
 
         Assert.Contains("echo: streamed", text, StringComparison.Ordinal);
     }
@@ -151,6 +177,136 @@ public sealed class AspireVllmExtensionsTests : IAsyncLifetime
         await host.Services.GetRequiredService<IChatClient>().GetResponseAsync("hi", cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Contains("\"model\":\"other-chat\"", Assert.Single(_server.Requests, r => r.Path == "/v1/chat/completions").Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Aspire:Vllm:vllm:FirstByteTimeout", false)]
+    [InlineData("Aspire:Vllm:vllm:FirstByteTimeout", true)]
+    [InlineData("Aspire:Vllm:FirstByteTimeout", false)]
+    public async Task AddVllmChatClient_FirstByteTimeoutInAnAspireSection_TakesEffectAndTheHintNamesTheConnectionsKey(string key, bool stream)
+    {
+        _server.AddFault(new VllmTestFault(VllmTestFaultKind.DelayFirstToken, 10_000));
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => ChatOnceAsync(
+            [("ConnectionStrings:vllm", ConnectionString()), ("Aspire:Vllm:AllowPrivateNetwork", "true"), (key, "00:00:00.2")], stream));
+
+        Assert.Contains("within FirstByteTimeout (0.2 s)", ex.Message, StringComparison.Ordinal);
+        // The connection's own key: set there, it wins over the shared section too.
+        Assert.Contains("raise Aspire:Vllm:vllm:FirstByteTimeout", ex.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddVllmChatClient_ProviderSettingsInBothSections_SharedApplyAndTheNamedOnesOverrideThem()
+    {
+        _server.AddFault(new VllmTestFault(VllmTestFaultKind.DelayFirstToken, 500));
+
+        var text = await ChatOnceAsync(
+            [
+                ("ConnectionStrings:vllm", ConnectionString()),
+                ("Aspire:Vllm:AllowPrivateNetwork", "true"),
+                ("Aspire:Vllm:FirstByteTimeout", "00:00:00.1"),
+                ("Aspire:Vllm:Headers:X-Team", "shared"),
+                ("Aspire:Vllm:Headers:X-Shared", "yes"),
+                ("Aspire:Vllm:vllm:FirstByteTimeout", "00:01:00"),
+                ("Aspire:Vllm:vllm:Headers:X-Team", "named"),
+            ],
+            stream: false);
+
+        Assert.Contains("echo: hi", text, StringComparison.Ordinal); // the named 1 min over the shared 0.1 s: the 0.5 s delay passes
+        var request = Assert.Single(_server.Requests, r => r.Path == "/v1/chat/completions");
+        Assert.Equal("named", request.Headers["X-Team"]);
+        Assert.Equal("yes", request.Headers["X-Shared"]);
+    }
+
+    [Fact]
+    public async Task AddVllmEmbeddingGenerator_MaxResponseBytesInTheNamedSection_TakesEffectAndTheHintNamesIt()
+    {
+        var builder = Builder(("ConnectionStrings:emb", ConnectionString(EmbeddingModel)), ("Aspire:Vllm:AllowPrivateNetwork", "true"), ("Aspire:Vllm:emb:MaxResponseBytes", "16"));
+        builder.AddVllmEmbeddingGenerator("emb");
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>()
+            .GenerateAsync(["a"], cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("MaxResponseBytes (16 bytes)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("raise Aspire:Vllm:emb:MaxResponseBytes", ex.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddVllmChatClient_InvalidProviderSettings_ThrowNamingTheirAspireKeys()
+    {
+        var builder = Builder(
+            ("ConnectionStrings:vllm", ConnectionString()),
+            ("Aspire:Vllm:Retry:MaxAttempts", "many"),
+            ("Aspire:Vllm:vllm:StreamIdleTimeout", "00:00:00"));
+
+        var ex = Assert.Throws<VllmException>(() => builder.AddVllmChatClient("vllm"));
+
+        Assert.Contains("Aspire:Vllm:vllm:Retry:MaxAttempts: 'many' is not a whole number", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Aspire:Vllm:vllm:StreamIdleTimeout: 00:00:00 must be positive", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AddVllmChatClient_NoKeyConfigured_TheHintNamesAnAspireKeyAndSettingItFixesTheCall(bool stream)
+    {
+        (string, string?)[] configuration = [("ConnectionStrings:vllm", $"Endpoint={_server.BaseUrl};Model={ChatModel}"), ("Aspire:Vllm:AllowPrivateNetwork", "true")];
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => ChatOnceAsync(configuration, stream));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
+        Assert.Contains("No API key was sent", ex.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("VLLM_API_KEY", ex.Hint, StringComparison.Ordinal); // an Aspire client does not read it
+        var key = KeyNamedIn(ex.Hint);
+        Assert.StartsWith("Aspire:Vllm:vllm:", key, StringComparison.Ordinal);
+        Assert.Contains("echo: hi", await ChatOnceAsync([.. configuration, (key, "secret-key")], stream), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddVllmChatClient_SharedKeyRejected_TheHintNamesTheConnectionsKeyAndSettingItFixesTheCall()
+    {
+        (string, string?)[] configuration =
+        [
+            ("ConnectionStrings:vllm", $"Endpoint={_server.BaseUrl};Model={ChatModel}"),
+            ("Aspire:Vllm:AllowPrivateNetwork", "true"),
+            ("Aspire:Vllm:Key", "wrong-key"),
+        ];
+
+        var ex = await Assert.ThrowsAsync<VllmException>(() => ChatOnceAsync(configuration, stream: false));
+
+        Assert.Contains("The server rejected the API key that was sent", ex.Hint, StringComparison.Ordinal);
+        var key = KeyNamedIn(ex.Hint);
+        Assert.StartsWith("Aspire:Vllm:vllm:", key, StringComparison.Ordinal);
+        Assert.Contains("echo: hi", await ChatOnceAsync([.. configuration, (key, "secret-key")], stream: false), StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-key", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadSettings_ApiKeyAndBaseUrl_AreTheSameSettingsAsKeyAndEndpointInTheirSection()
+    {
+        var builder = Builder(
+            ("Aspire:Vllm:Endpoint", "http://shared:1/v1"),
+            ("Aspire:Vllm:Key", "shared-key"),
+            ("Aspire:Vllm:vllm:BaseUrl", "http://named:2/v1"),
+            ("Aspire:Vllm:vllm:ApiKey", "named-key"));
+
+        var settings = AspireVllmExtensions.ReadSettings(builder.Configuration, "vllm", null);
+
+        Assert.Equal(new Uri("http://named:2/v1"), settings.Endpoint);
+        Assert.Equal("named-key", settings.Key);
+    }
+
+    [Theory]
+    [InlineData("Key", "ApiKey")]
+    [InlineData("Endpoint", "BaseUrl")]
+    public void AddVllmChatClient_BothNamesOfOneSettingInOneSection_ThrowsNamingBoth(string setting, string option)
+    {
+        var builder = Builder(("Aspire:Vllm:vllm:" + setting, "http://a:1/v1"), ("Aspire:Vllm:vllm:" + option, "http://b:2/v1"));
+
+        var ex = Assert.Throws<VllmException>(() => builder.AddVllmChatClient("vllm"));
+
+        Assert.Contains($"Aspire:Vllm:vllm:{setting} and Aspire:Vllm:vllm:{option}", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

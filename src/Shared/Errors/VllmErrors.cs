@@ -18,9 +18,13 @@ internal static class VllmErrors
         => $"No API key was sent, because none is configured, and the server requires one (it was started with --api-key). {SetApiKey(settingsPrefix)} to that key.";
 
     /// <summary>The hint's way to set the key: <c>Set ApiKey (&lt;prefix&gt;ApiKey in configuration, or the VLLM_API_KEY
-    /// environment variable)</c>; the caller finishes the sentence.</summary>
+    /// environment variable)</c>; the caller finishes the sentence. <c>VLLM_API_KEY</c> is named only under the default
+    /// section (<c>Vllm:</c>, where the implicit provider reads it): options read from another section (an Aspire
+    /// connection's <c>Aspire:Vllm:{name}</c>) never read it.</summary>
     public static string SetApiKey(string settingsPrefix)
-        => $"Set ApiKey ({settingsPrefix}ApiKey in configuration, or the VLLM_API_KEY environment variable)";
+        => string.Equals(settingsPrefix, Configuration.VllmSettingKey.DefaultPrefix, StringComparison.Ordinal)
+            ? $"Set ApiKey ({settingsPrefix}ApiKey in configuration, or the {VllmProviderOptions.ApiKeyEnvironmentVariable} environment variable)"
+            : $"Set ApiKey ({settingsPrefix}ApiKey in configuration)";
 
     /// <summary>Parses any of vLLM's error bodies: nested <c>{"error":{…}}</c> (v0.10.1 on), flat
     /// <c>{"object":"error",…}</c> (older), <c>{"error":"Unauthorized"}</c>, FastAPI's <c>{"detail":…}</c>;

@@ -81,7 +81,9 @@ public sealed class VllmChatClientErrorTests
 
         var ex = await Assert.ThrowsAsync<VllmException>(() => ChatTestHost.CallAsync(client, "Hello", null, stream));
 
-        Assert.Contains("Set ApiKey (Aspire:Vllm:chat:ApiKey in configuration,", ex.Hint, StringComparison.Ordinal);
+        // Options read from another section never read VLLM_API_KEY: only the key under that section is named.
+        Assert.Contains("Set ApiKey (Aspire:Vllm:chat:ApiKey in configuration) to the key", ex.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("VLLM_API_KEY", ex.Hint, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-key", ex.ToString(), StringComparison.Ordinal);
     }
 
