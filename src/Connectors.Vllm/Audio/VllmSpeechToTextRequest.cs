@@ -90,7 +90,8 @@ internal sealed class VllmSpeechToTextRequest
                     throw new ArgumentException($"SpeechToTextOptions.AdditionalProperties[\"{key}\"] is written by the client itself: {instead}.", nameof(options));
                 }
 
-                if (value is null || (!stream && StreamOnlyKeys.Contains(key)))
+                // Not sent: nulls, stream-only fields on a whole answer, and the OpenAI-only fields on the one never-sent list.
+                if (value is null || (!stream && StreamOnlyKeys.Contains(key)) || VllmRequestBodyRewriter.IsNeverSent(key))
                 {
                     continue;
                 }

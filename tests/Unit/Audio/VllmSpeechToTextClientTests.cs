@@ -100,6 +100,33 @@ public sealed class VllmSpeechToTextClientTests
         Assert.DoesNotContain("name=\"stream", request.Body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetTextAsync_OpenAIOnlyFields_NotSent(bool stream)
+    {
+        await using var server = await StartAsync();
+        using var client = new VllmSpeechToTextClient(Options(server), Whisper);
+        var options = new SpeechToTextOptions { AdditionalProperties = new() { ["store"] = true, ["service_tier"] = "auto", ["safety_identifier"] = "u1", ["prompt"] = "Mary" } };
+
+        if (stream)
+        {
+            await foreach (var _ in client.GetStreamingTextAsync(new MemoryStream(Wav(1)), options, TestContext.Current.CancellationToken))
+            {
+            }
+        }
+        else
+        {
+            await client.GetTextAsync(new MemoryStream(Wav(1)), options, TestContext.Current.CancellationToken);
+        }
+
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("Mary", Field(request.Body, "prompt"));
+        Assert.DoesNotContain("name=\"store\"", request.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"service_tier\"", request.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"safety_identifier\"", request.Body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task GetStreamingTextAsync_Wav_TextConcatenatesToWholeAnswerWithUsageLast()
     {
