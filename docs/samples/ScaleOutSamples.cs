@@ -26,6 +26,13 @@ public static class ScaleOutSamples
             StickyResponseHeader = "x-session-token",   // kept per session id and sent back on its next request
         };
 
+        // llm-d with prefill/decode disaggregation: one filter instance per profile, each writing its own token
+        var llmDPrefillDecode = new VllmProviderOptions
+        {
+            BaseUrl = new Uri("http://inference-gateway/v1"),
+            StickyResponseHeader = "x-session-token,x-session-token-prefill",   // decode pod, prefill pod: both sent back
+        };
+
         using IChatClient client = new VllmChatClient(productionStack, "facebook/opt-125m");
         ChatOptions options = new ChatOptions()
             .WithSessionId(conversationId)               // every turn of the conversation → the same engine
@@ -42,5 +49,6 @@ public static class ScaleOutSamples
         }
         #endregion
         GC.KeepAlive(llmD);
+        GC.KeepAlive(llmDPrefillDecode);
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class VllmProviderOptions
     /// <remarks>
     /// <para>Keys are read by hand (no reflection binder), so this works under trimming and native AOT.
     /// Every property binds: <c>BaseUrl</c>, <c>ApiKey</c>, <c>Api</c>, <c>AllowPrivateNetwork</c>, <c>Headers</c>
-    /// (an object of name/value pairs), <c>SessionHeaderName</c>, <c>StickyResponseHeader</c>, <c>Models</c> (an array of model entries with <c>Id</c>, <c>Name</c>,
+    /// (an object of name/value pairs), <c>SessionHeaderName</c>, <c>StickyResponseHeader</c> (text; several names separated by commas), <c>Models</c> (an array of model entries with <c>Id</c>, <c>Name</c>,
     /// <c>Reasoning</c>, <c>Input</c>, <c>Tools</c>, <c>Cost</c>, <c>ContextWindow</c>, <c>MaxTokens</c>,
     /// <c>Parent</c>, <c>Root</c>), the timeouts as time-span strings (<c>"00:00:10"</c>), <c>Retry</c>,
     /// the size limits, <c>DiscoveryCacheTtl</c>, <c>SendMessageNames</c> and <c>ToolCallRecovery</c> (<c>"Off"</c>,
@@ -58,6 +58,10 @@ public sealed partial class VllmProviderOptions
 
         options.SessionHeaderName = VllmConfigurationReader.Text(section, nameof(SessionHeaderName)) ?? options.SessionHeaderName;
         options.StickyResponseHeader = VllmConfigurationReader.Text(section, nameof(StickyResponseHeader));
+        if (options.StickyResponseHeader is null && section.GetSection(nameof(StickyResponseHeader)).GetChildren().Any())
+        {
+            problems.Add($"{options.GetSettingKey(nameof(StickyResponseHeader))}: must be text, not an object or array; separate several header names with commas (\"x-session-token,x-session-token-prefill\").");
+        }
 
         foreach (var entry in section.GetSection(nameof(Models)).GetChildren())
         {

@@ -169,13 +169,45 @@ public sealed partial class VllmProviderOptions
 
         if (StickyResponseHeader is not null)
         {
-            if (string.IsNullOrWhiteSpace(StickyResponseHeader) || !IsHeaderName(StickyResponseHeader))
+            ValidateStickyResponseHeader(problems, StickyResponseHeader);
+        }
+    }
+
+    /// <summary>Each comma-separated entry is a header name of its own: not empty, valid, not reserved, listed once.</summary>
+    private void ValidateStickyResponseHeader(List<string> problems, string setting)
+    {
+        var key = GetSettingKey(nameof(StickyResponseHeader));
+        if (string.IsNullOrWhiteSpace(setting))
+        {
+            problems.Add($"{key}: '{setting}' is not a valid header name (for llm-d use x-session-token), or leave it unset.");
+            return;
+        }
+
+        var names = Http.VllmStickySessions.SplitHeaderNames(setting);
+        if (Array.IndexOf(names, string.Empty) >= 0)
+        {
+            problems.Add($"{key}: '{setting}' has an empty entry; separate header names with single commas (for llm-d with prefill/decode disaggregation x-session-token,x-session-token-prefill).");
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in names)
+        {
+            if (name.Length == 0)
             {
-                problems.Add($"{GetSettingKey(nameof(StickyResponseHeader))}: '{StickyResponseHeader}' is not a valid header name (for llm-d use x-session-token), or leave it unset.");
+                continue;
             }
-            else if (IsReservedHeader(StickyResponseHeader))
+
+            if (!IsHeaderName(name))
             {
-                problems.Add($"{GetSettingKey(nameof(StickyResponseHeader))}: '{StickyResponseHeader}' is reserved; name the router's session header (for llm-d x-session-token).");
+                problems.Add($"{key}: '{name}' is not a valid header name (for llm-d use x-session-token), or leave it unset.");
+            }
+            else if (IsReservedHeader(name))
+            {
+                problems.Add($"{key}: '{name}' is reserved; name the router's session header (for llm-d x-session-token).");
+            }
+            else if (!seen.Add(name))
+            {
+                problems.Add($"{key}: '{name}' is listed more than once; name each header once.");
             }
         }
     }

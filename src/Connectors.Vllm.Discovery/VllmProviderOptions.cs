@@ -44,10 +44,16 @@ public sealed partial class VllmProviderOptions
     /// the router's <c>--session-key</c> (for example <c>x-user-id</c>).</summary>
     public string SessionHeaderName { get; set; } = DefaultSessionHeaderName;
 
-    /// <summary>Gets or sets a response header that a router uses to pin a session (for example llm-d's
-    /// <c>x-session-token</c>): its value is captured per session id and sent back, under the same name, on that session's
-    /// later requests. <see langword="null"/> (the default) for none. At most 10,000 sessions are remembered per client
-    /// (the least recently used is forgotten first).</summary>
+    /// <summary>Gets or sets the response headers that a router uses to pin a session: one header name (llm-d's
+    /// <c>x-session-token</c>), or several separated by commas (llm-d with prefill/decode disaggregation:
+    /// <c>"x-session-token,x-session-token-prefill"</c>, the decode and the prefill pod). Each header's value is captured per
+    /// session id and sent back, under its own name, on that session's later requests; a response that carries only some
+    /// of the headers updates only those, and the others keep their last value. <see langword="null"/> (the default) for
+    /// none. At most 10,000 sessions are remembered per client (the least recently used is forgotten first, with all its
+    /// values).</summary>
+    /// <remarks>The same comma-separated text in code, JSON configuration and environment variables; whitespace around a
+    /// name is ignored. An empty entry, a name listed twice (in any case), an invalid or a reserved name
+    /// (<c>Authorization</c>, <c>User-Agent</c>, <c>X-Request-Id</c>, <c>Content-Type</c>) fails <see cref="Validate"/>.</remarks>
     public string? StickyResponseHeader { get; set; }
 
     /// <summary>Gets the explicitly configured models; empty means "discover them from the server".</summary>

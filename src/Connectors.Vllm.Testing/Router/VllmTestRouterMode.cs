@@ -18,7 +18,8 @@ public enum VllmTestRouterMode
 
     /// <summary>
     /// llm-d's endpoint picker (llm-d/llm-d-router) behind its gateway: session affinity through the
-    /// <c>x-session-token</c> response header the client sends back (or a server-side binding of <c>x-session-id</c>);
+    /// <c>x-session-token</c> response header the client sends back (or a server-side binding of <c>x-session-id</c>), and
+    /// with prefill/decode disaggregation a second token for the prefill pod (<see cref="VllmTestRouterOptions.PrefillTokenHeader"/>);
     /// a GET without a body (<c>/v1/models</c>) goes to one random replica; overload answers are plain text
     /// <c>inference error: &lt;Code&gt; - &lt;msg&gt;</c> with 429 or 503 and <c>x-llm-d-request-dropped-reason</c>.
     /// Sources: <c>pkg/common/error/error.go</c>, <c>pkg/epp/handlers/request.go</c>, <c>pkg/epp/handlers/server.go</c>,

@@ -21,6 +21,18 @@ public sealed class VllmTestRouterOptions
     /// </summary>
     public bool KubernetesDiscovery { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets the response header of llm-d's session-affinity instance for the prefill profile under prefill/decode
+    /// disaggregation (its <c>profileName: prefill</c> instance; llm-d's examples name it <c>x-session-token-prefill</c>).
+    /// When set, every request with a body is also scheduled for a prefill pod, as with llm-d's
+    /// <c>always-disagg-pd-decider</c>: a token in this header that names a live backend pins it, else the next backend in
+    /// round robin is taken; the pick is recorded in <see cref="VllmTestRouterRequest.PrefillBackend"/> and its token is
+    /// written in this header on the response, next to <c>x-session-token</c> for the decode pod. Every backend serves both
+    /// roles, and the decode backend answers the whole request (the prefill hand-off itself is not emulated). Null
+    /// (default) emulates llm-d without disaggregation. Used by <see cref="VllmTestRouterMode.LlmD"/> only.
+    /// </summary>
+    public string? PrefillTokenHeader { get; set; }
+
     /// <summary>Gets or sets the TCP port on 127.0.0.1; 0 (default) picks a free one.</summary>
     public int Port { get; set; }
 

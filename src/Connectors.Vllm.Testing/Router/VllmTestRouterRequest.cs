@@ -24,6 +24,10 @@ public sealed class VllmTestRouterRequest
     /// <summary>Gets the index in <see cref="VllmTestRouter.Backends"/> of the backend that answered, or null when the router answered itself.</summary>
     public int? Backend { get; internal set; }
 
+    /// <summary>Gets the index in <see cref="VllmTestRouter.Backends"/> of the prefill pod llm-d's picker chose for the request
+    /// (<see cref="VllmTestRouterOptions.PrefillTokenHeader"/>), or null when the request was not disaggregated.</summary>
+    public int? PrefillBackend { get; internal set; }
+
     /// <summary>Gets the routing key the engine hashed or bound (a session id, user, token…), or null when it routed without one.</summary>
     public string? RoutingKey { get; internal set; }
 

@@ -21,8 +21,9 @@ internal sealed class VllmEndpoint
         Headers = headers;
         Logger = Diagnostics.VllmLog.For(options);
         SessionHeaderName = string.IsNullOrWhiteSpace(options.SessionHeaderName) ? VllmProviderOptions.DefaultSessionHeaderName : options.SessionHeaderName;
-        StickyResponseHeader = string.IsNullOrWhiteSpace(options.StickyResponseHeader) ? null : options.StickyResponseHeader;
-        StickySessions = StickyResponseHeader is null ? null : new VllmStickySessions();
+        StickySessions = string.IsNullOrWhiteSpace(options.StickyResponseHeader)
+            ? null
+            : new VllmStickySessions(VllmStickySessions.SplitHeaderNames(options.StickyResponseHeader));
         SettingsPrefix = VllmSettingKey.Prefix(options);
     }
 
@@ -44,10 +45,8 @@ internal sealed class VllmEndpoint
     /// <summary>The header a session id travels in (<see cref="VllmProviderOptions.SessionHeaderName"/>).</summary>
     public string SessionHeaderName { get; }
 
-    /// <summary>The router's response header captured per session and sent back (<see cref="VllmProviderOptions.StickyResponseHeader"/>), or <see langword="null"/>.</summary>
-    public string? StickyResponseHeader { get; }
-
-    /// <summary>The captured <see cref="StickyResponseHeader"/> values per session id, or <see langword="null"/> when none is configured.</summary>
+    /// <summary>The router's response headers (<see cref="VllmProviderOptions.StickyResponseHeader"/>, split once here) and
+    /// their values captured per session id, or <see langword="null"/> when none is configured.</summary>
     public VllmStickySessions? StickySessions { get; }
 
     /// <summary>Where this endpoint's events are logged (<see cref="VllmProviderOptions.LoggerFactory"/>, or nowhere).</summary>
@@ -92,7 +91,7 @@ internal sealed class VllmEndpoint
     /// the call's own (<see cref="VllmRequestHeaders"/>, already on the request): this library's <c>User-Agent</c>, the key as
     /// <c>Authorization: Bearer</c> (the only form vLLM reads), the configured headers where the call set none of that name
     /// (a configured <c>User-Agent</c> replaces ours; a configured <c>Authorization</c> is ignored, the key travels only as
-    /// ApiKey), the session's captured <see cref="StickyResponseHeader"/>, and an <c>X-Request-Id</c> when the call has none.
+    /// ApiKey), the session's captured <see cref="StickySessions"/> values (each under its own header), and an <c>X-Request-Id</c> when the call has none.
     /// Runs on every attempt; a retry keeps the request's headers, so its id stays the same.</summary>
     public void ApplyHeaders(PipelineRequestHeaders headers)
     {
@@ -115,10 +114,16 @@ internal sealed class VllmEndpoint
             }
         }
 
-        if (StickySessions is not null && headers.TryGetValue(SessionHeaderName, out var session) && !string.IsNullOrEmpty(session)
-            && StickySessions.Get(session) is { } sticky)
+        if (StickySessions is { } sticky && headers.TryGetValue(SessionHeaderName, out var session) && !string.IsNullOrEmpty(session)
+            && sticky.Get(session) is { } values)
         {
-            headers.Set(StickyResponseHeader!, sticky);
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] is { } value)
+                {
+                    headers.Set(sticky.HeaderNames[i], value);
+                }
+            }
         }
 
         if (!headers.TryGetValue(VllmRequestHeaders.RequestIdName, out _))
@@ -127,18 +132,23 @@ internal sealed class VllmEndpoint
         }
     }
 
-    /// <summary>Remembers the <see cref="StickyResponseHeader"/> a response carries for the request's session id (when both
-    /// are there), so that the session's next requests send it back.</summary>
+    /// <summary>Remembers each of the <see cref="StickySessions"/> headers a response carries for the request's session id
+    /// (when it has one), so that the session's next requests send them back; a header the response lacks keeps its value.</summary>
     public void Observe(PipelineMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (StickySessions is null || message.Response is not { } response
-            || !response.Headers.TryGetValue(StickyResponseHeader!, out var value) || string.IsNullOrEmpty(value)
+        if (StickySessions is not { } sticky || message.Response is not { } response
             || !message.Request.Headers.TryGetValue(SessionHeaderName, out var session) || string.IsNullOrEmpty(session))
         {
             return;
         }
 
-        StickySessions.Set(session, value);
+        for (var i = 0; i < sticky.HeaderNames.Count; i++)
+        {
+            if (response.Headers.TryGetValue(sticky.HeaderNames[i], out var value) && !string.IsNullOrEmpty(value))
+            {
+                sticky.Set(session, i, value);
+            }
+        }
     }
 }

@@ -34,6 +34,8 @@ public sealed class VllmProviderOptionsConfigurationTests
         Assert.Equal(2, options.Headers.Count);
         Assert.Equal("search", options.Headers["X-Team"]);
         Assert.Equal("${TEST_TRACE}", options.Headers["x-trace"]);
+        Assert.Equal("x-user-id", options.SessionHeaderName);
+        Assert.Equal("x-session-token, x-session-token-prefill", options.StickyResponseHeader);
         Assert.Equal(TimeSpan.FromSeconds(3), options.ConnectTimeout);
         Assert.Equal(TimeSpan.FromMinutes(2), options.FirstByteTimeout);
         Assert.Equal(TimeSpan.FromSeconds(45), options.StreamIdleTimeout);
@@ -136,6 +138,34 @@ public sealed class VllmProviderOptionsConfigurationTests
 
         Assert.Contains("'openai-responses' is not supported", ex.Message, StringComparison.Ordinal);
         Assert.Contains("openai-completions", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("x-session-token,x-session-token", "'x-session-token' is listed more than once")]
+    [InlineData("x-session-token, X-Session-Token", "'X-Session-Token' is listed more than once")]
+    [InlineData("x-session-token,", "has an empty entry")]
+    [InlineData("x-session-token,,x-session-token-prefill", "has an empty entry")]
+    [InlineData("x-session-token, ,x-session-token-prefill", "has an empty entry")]
+    [InlineData("x-session-token,bad name", "'bad name' is not a valid header name")]
+    [InlineData("x-session-token,X-Request-Id", "'X-Request-Id' is reserved")]
+    public void FromConfiguration_BadStickyResponseHeaderList_NamesTheKey(string value, string problem)
+    {
+        var ex = Assert.Throws<VllmException>(() => VllmProviderOptions.FromConfiguration(Section($$$"""{"Vllm":{"StickyResponseHeader":"{{{value}}}"}}""")));
+
+        Assert.Contains("(1 problem)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Vllm:StickyResponseHeader: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromConfiguration_StickyResponseHeaderAsArray_NamesTheKey()
+    {
+        var section = Section("""{"Vllm":{"StickyResponseHeader":["x-session-token","x-session-token-prefill"]}}""");
+
+        var ex = Assert.Throws<VllmException>(() => VllmProviderOptions.FromConfiguration(section));
+
+        Assert.Contains("Vllm:StickyResponseHeader: must be text", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("x-session-token,x-session-token-prefill", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

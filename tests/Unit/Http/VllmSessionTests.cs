@@ -39,26 +39,70 @@ public sealed class VllmSessionTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task GetResponseAsync_StickyResponseHeader_SentBackOnThatSessionOnly(bool stream)
+    [InlineData(false, "x-session-token")]
+    [InlineData(true, "x-session-token")]
+    [InlineData(false, " x-session-token , x-session-token-prefill ")] // llm-d with P/D disaggregation: one token per profile
+    [InlineData(true, " x-session-token , x-session-token-prefill ")]
+    public async Task GetResponseAsync_StickyResponseHeaders_EachSentBackOnThatSessionOnly(bool stream, string setting)
     {
+        var names = setting.Split(',', StringSplitOptions.TrimEntries);
         var handler = RouterClientHost.Handler((request, response) =>
         {
             if (RouterClientHost.Header(request, "X-Session-ID") is { } session && RouterClientHost.Header(request, "x-session-token") is null)
             {
-                response.Headers.Add("x-session-token", "pod-of-" + session);
+                foreach (var name in names)
+                {
+                    response.Headers.Add(name, name + "-of-" + session);
+                }
             }
         });
-        using var client = RouterClientHost.Chat(handler, o => o.StickyResponseHeader = "x-session-token");
+        using var client = RouterClientHost.Chat(handler, o => o.StickyResponseHeader = setting);
 
         await RouterClientHost.RunAsync(client, new ChatOptions().WithSessionId("s1"), stream);
         await RouterClientHost.RunAsync(client, new ChatOptions().WithSessionId("s1"), stream);
         await RouterClientHost.RunAsync(client, new ChatOptions().WithSessionId("s2"), stream);
         await RouterClientHost.RunAsync(client, null, stream);
 
-        var tokens = handler.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Select(r => RouterClientHost.Header(r, "x-session-token")).ToList();
-        Assert.Equal([null, "pod-of-s1", null, null], tokens);
+        var chats = handler.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).ToList();
+        Assert.All(names, name => Assert.Equal([null, name + "-of-s1", null, null], chats.Select(r => RouterClientHost.Header(r, name))));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetResponseAsync_ResponseWithSomeStickyHeaders_UpdatesOnlyThoseAndKeepsTheOthers(bool stream)
+    {
+        // What each turn's response carries: both tokens; decode only (llm-d skipped the prefill profile); prefill only; none.
+        (string? Decode, string? Prefill)[] answers = [("d1", "p1"), ("d2", null), (null, "p3"), (null, null), (null, null)];
+        var turn = 0;
+        var handler = RouterClientHost.Handler((request, response) =>
+        {
+            if (!request.Path.EndsWith("/chat/completions", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            var (decode, prefill) = answers[turn++];
+            if (decode is not null)
+            {
+                response.Headers.Add("x-session-token", decode);
+            }
+
+            if (prefill is not null)
+            {
+                response.Headers.Add("x-session-token-prefill", prefill);
+            }
+        });
+        using var client = RouterClientHost.Chat(handler, o => o.StickyResponseHeader = "x-session-token,x-session-token-prefill");
+
+        for (var i = 0; i < answers.Length; i++)
+        {
+            await RouterClientHost.RunAsync(client, new ChatOptions().WithSessionId("s1"), stream);
+        }
+
+        var chats = handler.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).ToList();
+        Assert.Equal([null, "d1", "d2", "d2", "d2"], chats.Select(r => RouterClientHost.Header(r, "x-session-token")));
+        Assert.Equal([null, "p1", "p1", "p3", "p3"], chats.Select(r => RouterClientHost.Header(r, "x-session-token-prefill")));
     }
 
     [Fact]
@@ -76,16 +120,32 @@ public sealed class VllmSessionTests
     [Fact]
     public void StickySessions_OverCapacity_ForgetsTheLeastRecentlyUsed()
     {
-        var sessions = new VllmStickySessions(capacity: 2);
-        sessions.Set("a", "1");
-        sessions.Set("b", "2");
-        Assert.Equal("1", sessions.Get("a"));
-        sessions.Set("c", "3");
+        var sessions = new VllmStickySessions(["x-session-token"], capacity: 2);
+        sessions.Set("a", 0, "1");
+        sessions.Set("b", 0, "2");
+        Assert.Equal(["1"], sessions.Get("a") ?? []);
+        sessions.Set("c", 0, "3");
 
         Assert.Equal(2, sessions.Count);
-        Assert.Equal("1", sessions.Get("a"));
+        Assert.Equal(["1"], sessions.Get("a") ?? []);
         Assert.Null(sessions.Get("b"));
-        Assert.Equal("3", sessions.Get("c"));
+        Assert.Equal(["3"], sessions.Get("c") ?? []);
+    }
+
+    [Fact]
+    public void StickySessions_SeveralHeaders_BoundCountsSessionsNotHeaders()
+    {
+        var sessions = new VllmStickySessions(["x-session-token", "x-session-token-prefill"], capacity: 2);
+        sessions.Set("a", 0, "a-decode");
+        sessions.Set("a", 1, "a-prefill");
+        sessions.Set("b", 1, "b-prefill");
+        sessions.Set("a", 0, "a-decode-2"); // a is now the most recently used
+        sessions.Set("c", 0, "c-decode");
+
+        Assert.Equal(2, sessions.Count);
+        Assert.Equal(["a-decode-2", "a-prefill"], sessions.Get("a") ?? []);
+        Assert.Null(sessions.Get("b"));
+        Assert.Equal(["c-decode", null], sessions.Get("c") ?? []);
     }
 
     [Fact]
@@ -116,6 +176,7 @@ public sealed class VllmSessionTests
     [InlineData("Authorization", null)]
     [InlineData("bad name", null)]
     [InlineData("X-Session-ID", "X-Request-Id")]
+    [InlineData("X-Session-ID", "x-session-token,x-session-token-prefill,X-Session-Token")]
     public void Validate_BadSessionHeaders_NameTheSetting(string sessionHeader, string? sticky)
     {
         var options = new VllmProviderOptions { SessionHeaderName = sessionHeader, StickyResponseHeader = sticky };

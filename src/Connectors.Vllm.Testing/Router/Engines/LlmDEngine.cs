@@ -11,6 +11,10 @@ namespace Connectors.Vllm.Testing.Router.Engines;
 /// random endpoint), <c>pkg/epp/framework/plugins/scheduling/filter/sessionaffinity/README.md</c> (<c>x-session-token</c>:
 /// the base64 <c>namespace/name</c> of the pod, written on the response and sent back; <c>x-session-id</c>: a
 /// server-side binding). In llm-d the two session strategies are alternatives; the emulation honours both at once.
+/// With prefill/decode disaggregation (<see cref="VllmTestRouterOptions.PrefillTokenHeader"/>) a second instance of the
+/// plugin, bound to the prefill profile, pins the prefill pod with its own token (same README, "PD Disaggregation
+/// Configuration": <c>x-session-token-prefill</c>; <c>pkg/epp/framework/plugins/scheduling/util/sessionaffinity/header.go</c>
+/// writes it only when the prefill profile ran).
 /// </summary>
 internal sealed class LlmDEngine(RouterState state) : RouterEngine(state)
 {
@@ -35,9 +39,9 @@ internal sealed class LlmDEngine(RouterState state) : RouterEngine(state)
 
     public override int Pick(RouterCall call, IReadOnlyList<int> candidates)
     {
-        if (call.Header(SessionTokenHeader) is { } token && Decode(token) is { } pinned && candidates.Contains(pinned))
+        if (Pinned(call, SessionTokenHeader, candidates) is { } pinned)
         {
-            call.Record.RoutingKey = token;
+            call.Record.RoutingKey = call.Header(SessionTokenHeader);
             return pinned;
         }
 
@@ -54,6 +58,15 @@ internal sealed class LlmDEngine(RouterState state) : RouterEngine(state)
     public override void OnRouted(RouterCall call, int backend)
     {
         call.Context.Response.Headers[SessionTokenHeader] = Encode(backend);
+        if (State.Options.PrefillTokenHeader is { Length: > 0 } prefillHeader && call.Body.Length > 0)
+        {
+            // The prefill profile (every request disaggregated, as with always-disagg-pd-decider): its own token pins it.
+            var live = State.Live();
+            var prefill = Pinned(call, prefillHeader, live) ?? (live.Count > 0 ? State.NextRoundRobin(live) : backend);
+            call.Record.PrefillBackend = prefill;
+            call.Context.Response.Headers[prefillHeader] = Encode(prefill);
+        }
+
         if (call.Header(SessionIdHeader) is { } session)
         {
             _sessions[session] = backend;
@@ -63,6 +76,10 @@ internal sealed class LlmDEngine(RouterState state) : RouterEngine(state)
     /// <summary>The token llm-d writes: base64 of the pod's <c>namespace/name</c>.</summary>
     public static string Encode(int backend) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"default/vllm-{backend}")));
+
+    /// <summary>The backend the token in <paramref name="header"/> names, when it is one of <paramref name="candidates"/>.</summary>
+    private static int? Pinned(RouterCall call, string header, IReadOnlyList<int> candidates) =>
+        call.Header(header) is { } token && Decode(token) is { } pinned && candidates.Contains(pinned) ? pinned : null;
 
     private static int? Decode(string token)
     {

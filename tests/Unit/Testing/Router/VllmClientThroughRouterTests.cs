@@ -89,26 +89,32 @@ public sealed class VllmClientThroughRouterTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task WithSessionId_LlmDStickyResponseHeader_TokenSentBackPinsTheSession(bool stream)
+    [InlineData(false, null)]
+    [InlineData(true, null)]
+    [InlineData(false, "x-session-token-prefill")]
+    [InlineData(true, "x-session-token-prefill")]
+    public async Task WithSessionId_LlmDStickyResponseHeaders_TokensSentBackPinTheSession(bool stream, string? prefillHeader)
     {
-        // A session header llm-d does not read, so only the x-session-token round trip can pin the session
-        // (without it the emulated picker goes round robin over the three backends).
-        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.LlmD, backends: 3);
+        // A session header llm-d does not read, so only the token round trip can pin the session (without it the emulated
+        // picker goes round robin over the three backends). With P/D disaggregation llm-d writes a second token for the
+        // prefill pod; both must come back for the session to keep both pods.
+        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.LlmD, backends: 3, o => o.PrefillTokenHeader = prefillHeader);
         using var client = new VllmChatClient(Options(bed, o =>
         {
             o.SessionHeaderName = "x-conversation";
-            o.StickyResponseHeader = "x-session-token";
+            o.StickyResponseHeader = prefillHeader is null ? "x-session-token" : "x-session-token," + prefillHeader;
         }), "test-model");
 
         foreach (var session in Sessions.Take(4))
         {
             var first = await AskAsync(client, bed, new ChatOptions().WithSessionId(session), stream);
+            var prefill = Calls(bed, "/chat/completions")[^1].PrefillBackend;
+            Assert.Equal(prefillHeader is null, prefill is null);
             for (var i = 0; i < 3; i++)
             {
                 Assert.Equal(first, await AskAsync(client, bed, new ChatOptions().WithSessionId(session), stream));
                 Assert.NotNull(Calls(bed, "/chat/completions")[^1].RoutingKey); // the token came back
+                Assert.Equal(prefill, Calls(bed, "/chat/completions")[^1].PrefillBackend);
             }
         }
 

@@ -90,20 +90,44 @@ public sealed class VllmTestRouterAffinityTests
         Assert.Equal("user-67890", bed.Router.Requests[^1].RoutingKey);
     }
 
-    [Fact]
-    public async Task Route_LlmDSessionToken_IsReturnedAndPinsTheNextRequest()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("x-session-token-prefill")] // prefill/decode disaggregation: a second token, for the prefill pod
+    public async Task Route_LlmDSessionTokens_AreReturnedAndEachPinsItsPod(string? prefillHeader)
     {
-        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.LlmD, backends: 3);
+        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.LlmD, backends: 3, o => o.PrefillTokenHeader = prefillHeader);
         using var first = await PostJsonAsync(bed.Http, bed.ChatPath, Chat("hi"));
-        var token = first.Headers.GetValues("x-session-token").Single();
-        var pinned = bed.Router.Requests[^1].Backend;
+        var (decode, prefill) = (bed.Router.Requests[^1].Backend, bed.Router.Requests[^1].PrefillBackend);
+        var tokens = first.Headers.Where(h => h.Key.StartsWith("x-session-token", StringComparison.OrdinalIgnoreCase))
+            .Select(h => (Name: h.Key, Value: h.Value.Single())).OrderBy(h => h.Name, StringComparer.Ordinal).ToArray();
 
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(pinned, await bed.ChatAsync(("x-session-token", token)));
+            Assert.Equal(decode, await bed.ChatAsync(tokens));
+            Assert.Equal(prefill, bed.Router.Requests[^1].PrefillBackend);
         }
 
-        Assert.Equal("default/vllm-" + pinned, System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)));
+        Assert.Equal(
+            prefillHeader is null ? [("x-session-token", "default/vllm-" + decode)] : [("x-session-token", "default/vllm-" + decode), (prefillHeader, "default/vllm-" + prefill)],
+            tokens.Select(t => (t.Name, System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(t.Value)))));
+        Assert.Equal(prefillHeader is null, prefill is null);
+    }
+
+    [Fact]
+    public async Task Route_LlmDPrefillTokenNotSentBack_PrefillPodChangesWhileDecodeStays()
+    {
+        await using var bed = await RouterTestBed.StartAsync(VllmTestRouterMode.LlmD, backends: 3, o => o.PrefillTokenHeader = "x-session-token-prefill");
+        using var first = await PostJsonAsync(bed.Http, bed.ChatPath, Chat("hi"));
+        var decodeToken = first.Headers.GetValues("x-session-token").Single();
+        var prefills = new System.Collections.Generic.HashSet<int?>();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(bed.Router.Requests[0].Backend, await bed.ChatAsync(("x-session-token", decodeToken)));
+            prefills.Add(bed.Router.Requests[^1].PrefillBackend);
+        }
+
+        Assert.Equal(3, prefills.Count);
     }
 
     [Fact]
