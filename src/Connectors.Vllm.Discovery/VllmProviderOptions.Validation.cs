@@ -1,3 +1,5 @@
+using Connectors.Vllm.Http;
+
 namespace Connectors.Vllm;
 
 public sealed partial class VllmProviderOptions
@@ -136,9 +138,9 @@ public sealed partial class VllmProviderOptions
 
         foreach (var (name, value) in Headers)
         {
-            if (string.IsNullOrWhiteSpace(name) || name.AsSpan().IndexOfAny(" :\r\n\t") >= 0)
+            if (!VllmRequestHeaders.IsValidName(name))
             {
-                problems.Add($"{GetSettingKey(nameof(Headers))}: '{name}' is not a valid header name.");
+                problems.Add($"{GetSettingKey(nameof(Headers))}: '{name}' is not a valid header name ({VllmRequestHeaders.NameRule}).");
             }
             else if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
             {
@@ -158,9 +160,9 @@ public sealed partial class VllmProviderOptions
 
     private void ValidateSessionHeaders(List<string> problems)
     {
-        if (string.IsNullOrWhiteSpace(SessionHeaderName) || !IsHeaderName(SessionHeaderName))
+        if (string.IsNullOrWhiteSpace(SessionHeaderName) || !VllmRequestHeaders.IsValidName(SessionHeaderName))
         {
-            problems.Add($"{GetSettingKey(nameof(SessionHeaderName))}: '{SessionHeaderName}' is not a valid header name; the default is {DefaultSessionHeaderName}.");
+            problems.Add($"{GetSettingKey(nameof(SessionHeaderName))}: '{SessionHeaderName}' is not a valid header name ({VllmRequestHeaders.NameRule}); the default is {DefaultSessionHeaderName}.");
         }
         else if (IsReservedHeader(SessionHeaderName))
         {
@@ -197,9 +199,9 @@ public sealed partial class VllmProviderOptions
                 continue;
             }
 
-            if (!IsHeaderName(name))
+            if (!VllmRequestHeaders.IsValidName(name))
             {
-                problems.Add($"{key}: '{name}' is not a valid header name (for llm-d use x-session-token), or leave it unset.");
+                problems.Add($"{key}: '{name}' is not a valid header name ({VllmRequestHeaders.NameRule}; for llm-d use x-session-token), or leave it unset.");
             }
             else if (IsReservedHeader(name))
             {
@@ -211,8 +213,6 @@ public sealed partial class VllmProviderOptions
             }
         }
     }
-
-    private static bool IsHeaderName(string name) => name.AsSpan().IndexOfAny(" :\r\n\t") < 0;
 
     private static bool IsReservedHeader(string name)
         => name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.ClientModel.Primitives;
 
 namespace Connectors.Vllm.Http;
@@ -135,6 +136,19 @@ internal sealed class VllmRequestHeaders
         return copy;
     }
 
+    /// <summary>What a header name may hold, for messages.</summary>
+    public const string NameRule = "letters, digits and !#$%&'*+-.^_`|~ only";
+
+    /// <summary>The characters of an HTTP field name (RFC 9110 §5.1: a token — ASCII letters, digits and
+    /// <c>!#$%&amp;'*+-.^_`|~</c>).</summary>
+    private static readonly SearchValues<char> NameChars =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>Whether <paramref name="name"/> is a header name HTTP allows, so that a setting is refused when it is read
+    /// instead of a request failing when the header is added (the one rule for configured, per-request, session and sticky
+    /// header names).</summary>
+    public static bool IsValidName(string? name) => !string.IsNullOrEmpty(name) && name.AsSpan().IndexOfAnyExcept(NameChars) < 0;
+
     /// <summary>Checks one per-request header: a valid name and a value without line breaks; <c>Authorization</c> and
     /// <c>User-Agent</c> refused (the key travels only as ApiKey; the client names itself), as for
     /// <see cref="VllmProviderOptions.Headers"/>.</summary>
@@ -143,9 +157,9 @@ internal sealed class VllmRequestHeaders
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name, nameParameter);
         ArgumentNullException.ThrowIfNull(value, valueParameter);
-        if (name.AsSpan().IndexOfAny(" :\r\n\t") >= 0)
+        if (!IsValidName(name))
         {
-            throw new ArgumentException($"'{name}' is not a valid header name.", nameParameter);
+            throw new ArgumentException($"'{name}' is not a valid header name ({NameRule}).", nameParameter);
         }
 
         if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))

@@ -81,15 +81,23 @@ public sealed class VllmEnvironmentTests
     {
         var options = new VllmProviderOptions { BaseUrl = new Uri("http://203.0.113.10:8000/v1") };
         options.Models.Add(new VllmModelDefinition { Id = "${MODEL}", Name = "${NAME}" });
-        options.Headers["X-${TEAM}"] = "fixed";
-        var endpoint = VllmEndpoint.Resolve(options);
         using var discovery = new VllmModelDiscovery(options, new HttpClient(InMemoryHandler.Answering("{}")));
 
         var model = Assert.Single(await discovery.GetModelsAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal("${MODEL}", model.Id);
         Assert.Equal("${NAME}", model.Name);
-        Assert.Equal("X-${TEAM}", Assert.Single(endpoint.Headers).Key);
+    }
+
+    [Fact]
+    public void Validate_PlaceholderInAHeaderName_NotExpandedAndRefusedAsAName()
+    {
+        var options = new VllmProviderOptions { BaseUrl = new Uri("http://203.0.113.10:8000/v1") };
+        options.Headers["X-${TEAM}"] = "fixed";
+
+        var ex = Assert.Throws<VllmException>(options.Validate);
+
+        Assert.Contains("Headers: 'X-${TEAM}' is not a valid header name", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -175,6 +175,9 @@ public sealed class VllmSessionTests
     [Theory]
     [InlineData("Authorization", null)]
     [InlineData("bad name", null)]
+    [InlineData("x(a", null)]
+    [InlineData("x\u00e4", null)]
+    [InlineData("X-Session-ID", "x-session-token,x(a")]
     [InlineData("X-Session-ID", "X-Request-Id")]
     [InlineData("X-Session-ID", "x-session-token,x-session-token-prefill,X-Session-Token")]
     public void Validate_BadSessionHeaders_NameTheSetting(string sessionHeader, string? sticky)
@@ -184,6 +187,21 @@ public sealed class VllmSessionTests
         var ex = Assert.Throws<VllmException>(options.Validate);
 
         Assert.Contains(sticky is null ? "SessionHeaderName" : "StickyResponseHeader", ex.Message, StringComparison.Ordinal);
+    }
+
+    // Names HTTP does not allow (a comma, brackets, a non-ASCII letter) are refused when the options are validated, naming
+    // the setting; before, they passed and every request failed with "Unable to add header … to header collection".
+    [Theory]
+    [InlineData("x(a")]
+    [InlineData("x,a")]
+    [InlineData("x\u00e4")]
+    public void Validate_HeaderNameHttpDoesNotAllow_NamesTheSetting(string name)
+    {
+        var options = new VllmProviderOptions { Headers = { [name] = "v" } };
+
+        var ex = Assert.Throws<VllmException>(options.Validate);
+
+        Assert.Contains($"Headers: '{name}' is not a valid header name (letters, digits and", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
