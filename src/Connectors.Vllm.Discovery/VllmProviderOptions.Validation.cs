@@ -211,6 +211,11 @@ public sealed partial class VllmProviderOptions
             {
                 problems.Add($"{key}: '{name}' is listed more than once; name each header once.");
             }
+            else if (string.Equals(name, SessionHeaderName, StringComparison.OrdinalIgnoreCase))
+            {
+                // The captured token would replace the session id on every later request of the session.
+                problems.Add($"{key}: '{name}' is also {GetSettingKey(nameof(SessionHeaderName))}; the router's token and the session id need headers of their own.");
+            }
         }
     }
 

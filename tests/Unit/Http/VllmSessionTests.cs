@@ -178,6 +178,7 @@ public sealed class VllmSessionTests
     [InlineData("x(a", null)]
     [InlineData("x\u00e4", null)]
     [InlineData("X-Session-ID", "x-session-token,x(a")]
+    [InlineData("x-user-id", "x-session-token,X-User-Id")]
     [InlineData("X-Session-ID", "X-Request-Id")]
     [InlineData("X-Session-ID", "x-session-token,x-session-token-prefill,X-Session-Token")]
     public void Validate_BadSessionHeaders_NameTheSetting(string sessionHeader, string? sticky)
