@@ -108,17 +108,11 @@ public sealed class VllmSpeechToTextClientTests
         await using var server = await StartAsync();
         using var client = new VllmSpeechToTextClient(Options(server), Whisper);
         var options = new SpeechToTextOptions { AdditionalProperties = new() { ["store"] = true, ["service_tier"] = "auto", ["safety_identifier"] = "u1", ["prompt"] = "Mary" } };
+        var ct = TestContext.Current.CancellationToken;
 
-        if (stream)
-        {
-            await foreach (var _ in client.GetStreamingTextAsync(new MemoryStream(Wav(1)), options, TestContext.Current.CancellationToken))
-            {
-            }
-        }
-        else
-        {
-            await client.GetTextAsync(new MemoryStream(Wav(1)), options, TestContext.Current.CancellationToken);
-        }
+        _ = stream
+            ? await client.GetStreamingTextAsync(new MemoryStream(Wav(1)), options, ct).ToSpeechToTextResponseAsync(ct)
+            : await client.GetTextAsync(new MemoryStream(Wav(1)), options, ct);
 
         var request = Assert.Single(server.Requests);
         Assert.Equal("Mary", Field(request.Body, "prompt"));
