@@ -103,7 +103,7 @@ internal static class Program
         await File.WriteAllTextAsync(output, report).ConfigureAwait(false);
         Console.WriteLine("Report written to " + Path.GetFullPath(output));
         Console.WriteLine();
-        Console.Write(ResultTable.FloorSummary(rows));
+        Console.Write(ResultTable.FloorSummary(rows, judged: full));
 
         var failed = rows.Where(r => r.Status?.StartsWith("failed", StringComparison.Ordinal) == true).ToList();
         var brokenBursts = bursts.Where(b => b.Status == "failed" || (b.Errors == b.Streams && b.Streams > 0)).ToList();

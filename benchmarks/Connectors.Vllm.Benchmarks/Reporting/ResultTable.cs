@@ -130,13 +130,19 @@ internal static class ResultTable
     /// method, in-process; a streamed chunk against the floor that builds MEAI's update objects), one line each, for the
     /// end of the console output (<c>benchmarks/run.sh</c> prints it in every mode).
     /// </summary>
-    public static string FloorSummary(IReadOnlyList<ResultRow> rows)
+    /// <param name="rows">The measured rows.</param>
+    /// <param name="judged">Whether the run can judge the targets: <see langword="false"/> for the smoke run (a Debug build,
+    /// one short iteration per case), whose ratios are printed without a verdict.</param>
+    public static string FloorSummary(IReadOnlyList<ResultRow> rows, bool judged = true)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("Ours ÷ floor (issue 15 item 8; informational, a run never fails on speed):");
+        sb.AppendLine(judged
+            ? "Ours ÷ floor (issue 15 item 8; informational, a run never fails on speed):"
+            : "Ours ÷ floor (issue 15 item 8), smoke run: a Debug build and one short iteration per case, so no verdict; judge the targets with benchmarks/run.sh --floor:");
         foreach (var t in FloorTargets(rows))
         {
-            sb.AppendLine(Inv($"  {t.Name}: {t.Measured}{(t.Met is null ? string.Empty : t.Met.Value ? " (met)" : " (NOT met)")}"));
+            var verdict = !judged || t.Met is null ? string.Empty : t.Met.Value ? " (met)" : " (NOT met)";
+            sb.AppendLine(Inv($"  {t.Name}: {t.Measured}{verdict}"));
         }
 
         return sb.ToString();
