@@ -151,10 +151,16 @@ public sealed partial class VllmProviderOptions
             {
                 problems.Add($"{GetSettingKey("Headers:" + name)}: the value must not be null.");
             }
-            else if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+            else if (!VllmRequestHeaders.IsValidValue(value))
             {
-                problems.Add($"{GetSettingKey("Headers:" + name)}: the value must not contain line breaks.");
+                problems.Add($"{GetSettingKey("Headers:" + name)}: the value must be {VllmRequestHeaders.ValueRule}.");
             }
+        }
+
+        // The key travels as a header value too; the message never shows it.
+        if (ApiKey is not null && !VllmRequestHeaders.IsValidValue(ApiKey))
+        {
+            problems.Add($"{GetSettingKey(nameof(ApiKey))}: the key must be {VllmRequestHeaders.ValueRule} (it is sent as Authorization: Bearer).");
         }
     }
 

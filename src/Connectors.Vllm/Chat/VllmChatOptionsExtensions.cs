@@ -522,13 +522,13 @@ public static class VllmChatOptionsExtensions
         return value;
     }
 
-    /// <summary>A header value: not empty, no line break.</summary>
+    /// <summary>A header value: not empty, and one the client can send (<see cref="Http.VllmRequestHeaders.ValueRule"/>).</summary>
     internal static string HeaderValue(string value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(value, name);
-        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        if (!Http.VllmRequestHeaders.IsValidValue(value))
         {
-            throw new ArgumentException("The value must not contain line breaks.", name);
+            throw new ArgumentException($"The value must be {Http.VllmRequestHeaders.ValueRule}.", name);
         }
 
         return value;

@@ -57,7 +57,7 @@ internal sealed class VllmEndpoint
     public static VllmEndpoint Resolve(VllmProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var apiKey = VllmEnvironment.Expand(options.ApiKey, options.GetSettingKey(nameof(VllmProviderOptions.ApiKey)));
+        var apiKey = Sendable(VllmEnvironment.Expand(options.ApiKey, options.GetSettingKey(nameof(VllmProviderOptions.ApiKey))), options, nameof(VllmProviderOptions.ApiKey));
         if (string.IsNullOrEmpty(apiKey))
         {
             apiKey = null;
@@ -66,11 +66,19 @@ internal sealed class VllmEndpoint
         var headers = new List<KeyValuePair<string, string>>(options.Headers.Count);
         foreach (var (name, value) in options.Headers)
         {
-            headers.Add(new(name, VllmEnvironment.Expand(value, options.GetSettingKey($"Headers:{name}")) ?? string.Empty));
+            headers.Add(new(name, Sendable(VllmEnvironment.Expand(value, options.GetSettingKey($"Headers:{name}")), options, $"Headers:{name}") ?? string.Empty));
         }
 
         return new VllmEndpoint(options, apiKey, headers.ToArray());
     }
+
+    /// <summary>A key or header value after <c>${NAME}</c> expansion, checked the way <see cref="VllmProviderOptions.Validate"/>
+    /// checks the literal: a value from the environment must be sendable too. The value itself is never shown.</summary>
+    /// <exception cref="VllmException">The value cannot be sent as a header value.</exception>
+    private static string? Sendable(string? value, VllmProviderOptions options, string setting)
+        => value is null || VllmRequestHeaders.IsValidValue(value)
+            ? value
+            : throw new VllmException($"Configuration error in {options.GetSettingKey(setting)}: the value (after ${{NAME}} expansion) must be {VllmRequestHeaders.ValueRule}.");
 
     /// <summary>Absolute URL of a path under the base URL (<c>"models"</c> → <c>{BaseUrl}/models</c>).</summary>
     public Uri Under(string relative) => new(Errors.VllmErrors.Combine(BaseUrl, relative));

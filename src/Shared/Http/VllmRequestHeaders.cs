@@ -144,6 +144,18 @@ internal sealed class VllmRequestHeaders
     private static readonly SearchValues<char> NameChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
+    /// <summary>What a header value may hold, for messages.</summary>
+    public const string ValueRule = "printable ASCII: no line breaks, other control characters or non-ASCII letters (.NET sends header values as ASCII)";
+
+    /// <summary>The characters a header value may hold: printable ASCII, space and tab (HTTP allows more, but .NET's
+    /// handler refuses anything outside ASCII at send time, which would surface as an unreachable server).</summary>
+    private static readonly SearchValues<char> ValueChars = SearchValues.Create(
+        "\t !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    /// <summary>Whether <paramref name="value"/> can be sent as a header value (see <see cref="ValueRule"/>): the one rule
+    /// for the key, configured headers, per-request headers and session ids.</summary>
+    public static bool IsValidValue(string value) => value.AsSpan().IndexOfAnyExcept(ValueChars) < 0;
+
     /// <summary>Whether <paramref name="name"/> is a header name HTTP allows, so that a setting is refused when it is read
     /// instead of a request failing when the header is added (the one rule for configured, per-request, session and sticky
     /// header names).</summary>
@@ -172,9 +184,9 @@ internal sealed class VllmRequestHeaders
             throw new ArgumentException("User-Agent cannot be set per request: set VllmProviderOptions.Headers[\"User-Agent\"] (Vllm:Headers:User-Agent).", nameParameter);
         }
 
-        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        if (!IsValidValue(value))
         {
-            throw new ArgumentException($"The value of header '{name}' must not contain line breaks.", valueParameter);
+            throw new ArgumentException($"The value of header '{name}' must be {ValueRule}.", valueParameter);
         }
     }
 }

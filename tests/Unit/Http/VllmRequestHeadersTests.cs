@@ -44,6 +44,55 @@ public sealed class VllmRequestHeadersTests
         Assert.Equal("search", RouterClientHost.Header(chats[1], "X-Team"));
     }
 
+    // Values .NET cannot send (it sends header values as ASCII) are refused where they are set, naming the argument; before,
+    // the request failed with "Could not reach the server … Check that vLLM is running".
+    [Theory]
+    [InlineData("caf\u00e9")]
+    [InlineData("a\u0001b")]
+    [InlineData("line\nbreak")]
+    public void HeaderValuesNetCannotSend_RefusedWhereSet(string value)
+    {
+        Assert.Equal("value", Assert.Throws<ArgumentException>(() => new ChatOptions().WithRequestHeader("X-Team", value)).ParamName);
+        Assert.Equal("value", Assert.Throws<ArgumentException>(() => new EmbeddingGenerationOptions().WithRequestHeader("X-Team", value)).ParamName);
+        var ex = Assert.Throws<ArgumentException>(() => new ChatOptions().WithSessionId(value));
+        Assert.Equal("sessionId", ex.ParamName);
+        Assert.Contains("printable ASCII", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ConfiguredHeaderOrKeyNetCannotSend_NamesTheSettingNeverTheKey()
+    {
+        var options = new VllmProviderOptions { ApiKey = "sk-caf\u00e9-secret" };
+        options.Headers["X-Team"] = "caf\u00e9";
+
+        var ex = Assert.Throws<VllmException>(options.Validate);
+
+        Assert.Contains("Headers:X-Team: the value must be printable ASCII", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ApiKey: the key must be printable ASCII", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_HeaderValueFromEnvironmentNetCannotSend_NamesTheSettingNeverTheValue()
+    {
+        var variable = "VLLM_TEST_HEADER_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, "caf\u00e9-secret");
+        try
+        {
+            var options = new VllmProviderOptions();
+            options.Headers["X-Team"] = "${" + variable + "}";
+
+            var ex = Assert.Throws<VllmException>(() => VllmEndpoint.Resolve(options));
+
+            Assert.Contains("Configuration error in Headers:X-Team", ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
     [Theory]
     [InlineData("Authorization", "ApiKey")]
     [InlineData("authorization", "ApiKey")]
