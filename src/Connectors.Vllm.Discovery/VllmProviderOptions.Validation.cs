@@ -166,7 +166,7 @@ public sealed partial class VllmProviderOptions
 
     private void ValidateSessionHeaders(List<string> problems)
     {
-        if (string.IsNullOrWhiteSpace(SessionHeaderName) || !VllmRequestHeaders.IsValidName(SessionHeaderName))
+        if (!VllmRequestHeaders.IsValidName(SessionHeaderName))
         {
             problems.Add($"{GetSettingKey(nameof(SessionHeaderName))}: '{SessionHeaderName}' is not a valid header name ({VllmRequestHeaders.NameRule}); the default is {DefaultSessionHeaderName}.");
         }

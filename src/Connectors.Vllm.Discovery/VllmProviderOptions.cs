@@ -53,7 +53,8 @@ public sealed partial class VllmProviderOptions
     /// values).</summary>
     /// <remarks>The same comma-separated text in code, JSON configuration and environment variables; whitespace around a
     /// name is ignored. An empty entry, a name listed twice (in any case), an invalid or a reserved name
-    /// (<c>Authorization</c>, <c>User-Agent</c>, <c>X-Request-Id</c>, <c>Content-Type</c>) fails <see cref="Validate"/>.</remarks>
+    /// (<c>Authorization</c>, <c>User-Agent</c>, <c>X-Request-Id</c>, <c>Content-Type</c>), and the <see cref="SessionHeaderName"/>
+    /// itself fail <see cref="Validate"/>.</remarks>
     public string? StickyResponseHeader { get; set; }
 
     /// <summary>Gets the explicitly configured models; empty means "discover them from the server".</summary>

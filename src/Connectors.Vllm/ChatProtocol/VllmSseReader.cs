@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO;
-using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Configuration;
+using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Http;
 
 namespace Connectors.Vllm.ChatProtocol;
@@ -181,7 +181,7 @@ internal sealed class VllmSseReader : IDisposable
     }
 
     /// <summary>The full configuration key of setting <paramref name="name"/>, for a hint.</summary>
-    private string Setting(string name) => (_endpoint?.SettingsPrefix ?? VllmSettingKey.DefaultPrefix) + name;
+    private string Setting(string name) => VllmSettingKey.For(_endpoint?.Options, name);
 
     private VllmException Stalled(Exception? inner)
     {
