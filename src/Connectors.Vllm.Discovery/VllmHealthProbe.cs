@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Connectors.Vllm.Catalog;
-using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Errors;
-using Connectors.Vllm.Http;
 
 namespace Connectors.Vllm;
 

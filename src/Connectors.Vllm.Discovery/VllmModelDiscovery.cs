@@ -3,10 +3,7 @@ using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using Connectors.Vllm.Catalog;
-using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Http;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm;
 

@@ -1,5 +1,4 @@
 using System.Linq;
-using Connectors.Vllm.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Connectors.Vllm;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Connectors.Vllm;
 
 public sealed partial class VllmProviderOptions

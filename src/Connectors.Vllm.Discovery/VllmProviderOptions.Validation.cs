@@ -1,5 +1,3 @@
-using Connectors.Vllm.Http;
-
 namespace Connectors.Vllm;
 
 public sealed partial class VllmProviderOptions

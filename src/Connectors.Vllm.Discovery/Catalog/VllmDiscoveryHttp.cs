@@ -1,6 +1,4 @@
 using System.Collections.ObjectModel;
-using Connectors.Vllm.Errors;
-using Connectors.Vllm.Http;
 
 namespace Connectors.Vllm.Catalog;
 

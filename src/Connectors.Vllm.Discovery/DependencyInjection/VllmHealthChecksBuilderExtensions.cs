@@ -1,8 +1,6 @@
 using Connectors.Vllm;
-using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Health;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,6 @@
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
-using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Http;
 
 namespace Connectors.Vllm;
 

@@ -94,21 +94,12 @@ public sealed class VllmSpeechToTextClient : ISpeechToTextClient
     /// <remarks>Answers <see cref="SpeechToTextClientMetadata"/> (provider <c>"vllm"</c>, the base URL, the default model) and
     /// this client; <see langword="null"/> for anything else or any non-null key.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(SpeechToTextClientMetadata))
-        {
-            return _metadata;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceType is null ? throw new ArgumentNullException(nameof(serviceType)) :
+        serviceKey is not null ? null :
+        serviceType == typeof(SpeechToTextClientMetadata) ? _metadata :
+        serviceType.IsInstanceOfType(this) ? this :
+        null;
 
     /// <summary>Releases the <see cref="HttpClient"/> this instance created; a supplied one is left alone.</summary>
     public void Dispose() => _http.Dispose();

@@ -1,9 +1,4 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using Connectors.Vllm.ChatProtocol;
-using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Errors;
-using Connectors.Vllm.Http;
 using Connectors.Vllm.Pipeline;
 using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
@@ -139,7 +134,6 @@ public sealed partial class VllmChatClient
                 || options.RawRepresentationFactory is not null
                 || options.Tools is { Count: > 0 }
                 || options.AdditionalProperties?.ContainsKey(VllmChatOptionsExtensions.StructuredOutputs) == true);
-
 
     private async ValueTask<PipelineResponse> SendAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, VllmChatRequest request, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Connectors.Vllm.ChatProtocol;
-using Connectors.Vllm.Http;
 using Connectors.Vllm.Pipeline;
 using OpenAI;
 using OpenAI.Chat;
@@ -118,36 +117,15 @@ public sealed partial class VllmChatClient : IChatClient
     /// client, the underlying <see cref="OpenAIClient"/> / <see cref="ChatClient"/>, and the <see cref="VllmModelDiscovery"/>;
     /// <see langword="null"/> for anything else or any non-null key.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return _metadata;
-        }
-
-        if (serviceType.IsInstanceOfType(this))
-        {
-            return this;
-        }
-
-        if (serviceType == typeof(OpenAIClient))
-        {
-            return _openAIClient;
-        }
-
-        if (serviceType == typeof(ChatClient))
-        {
-            return _chatClient;
-        }
-
-        return serviceType == typeof(VllmModelDiscovery) ? _facts.Discovery : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceType is null ? throw new ArgumentNullException(nameof(serviceType)) :
+        serviceKey is not null ? null :
+        serviceType == typeof(ChatClientMetadata) ? _metadata :
+        serviceType == typeof(OpenAIClient) ? _openAIClient :
+        serviceType == typeof(ChatClient) ? _chatClient :
+        serviceType == typeof(VllmModelDiscovery) ? _facts.Discovery :
+        serviceType.IsInstanceOfType(this) ? this :
+        null;
 
     /// <summary>Releases the <see cref="HttpClient"/> this instance created; a supplied one is left alone.</summary>
     public void Dispose()

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.ClientModel.Primitives;
 using Connectors.Vllm.Pipeline;
 using OpenAI.Chat;
 using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>Reads a non-streaming <c>chat.completion</c> body into a <see cref="ChatResponse"/> with the stream's own

@@ -1,8 +1,5 @@
 using System.Text;
-using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Errors;
 using Connectors.Vllm.Wire;
-using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.ChatProtocol;
 

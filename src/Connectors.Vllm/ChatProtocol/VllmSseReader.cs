@@ -1,8 +1,5 @@
 using System.Buffers;
 using System.IO;
-using Connectors.Vllm.Configuration;
-using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Http;
 
 namespace Connectors.Vllm.ChatProtocol;
 

@@ -1,6 +1,3 @@
-using Connectors.Vllm.Diagnostics;
-using Microsoft.Extensions.Logging;
-
 namespace Connectors.Vllm.ChatProtocol;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
-using Connectors.Vllm.Diagnostics;
-using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.ChatProtocol;
 

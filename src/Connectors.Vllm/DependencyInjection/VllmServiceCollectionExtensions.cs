@@ -1,8 +1,5 @@
 using Connectors.Vllm;
-using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Http;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,12 +1,8 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.IO;
 using System.Linq;
 using System.Text;
 using Connectors.Vllm.ChatProtocol;
 using Connectors.Vllm.Embeddings;
-using Connectors.Vllm.Errors;
-using Connectors.Vllm.Http;
 using Connectors.Vllm.Pipeline;
 using EmbeddingClient = OpenAI.Embeddings.EmbeddingClient;
 
@@ -149,27 +145,18 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <remarks>Answers <see cref="EmbeddingGeneratorMetadata"/> (provider <c>"vllm"</c>, base URL, default model, dimensions when
     /// configured or seen), the underlying <see cref="EmbeddingClient"/>, and this instance; <see langword="null"/> otherwise.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceType is null ? throw new ArgumentNullException(nameof(serviceType)) :
+        serviceKey is not null ? null :
+        serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata() :
+        serviceType == typeof(EmbeddingClient) ? _client :
+        serviceType.IsInstanceOfType(this) ? this :
+        null;
 
-        if (serviceType == typeof(EmbeddingGeneratorMetadata))
-        {
-            var dimensions = _settings.Dimensions ?? (Volatile.Read(ref _knownDimensions) is > 0 and var seen ? seen : null);
-            return new EmbeddingGeneratorMetadata(VllmModelRef.ProviderName, _endpoint.BaseUrl, _defaultModelId, dimensions);
-        }
-
-        if (serviceType == typeof(EmbeddingClient))
-        {
-            return _client;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    /// <summary>The metadata as of now: the dimensions are the configured ones, else the ones the server has answered with.</summary>
+    private EmbeddingGeneratorMetadata Metadata()
+        => new(VllmModelRef.ProviderName, _endpoint.BaseUrl, _defaultModelId,
+            _settings.Dimensions ?? (Volatile.Read(ref _knownDimensions) is > 0 and var seen ? seen : null));
 
     /// <inheritdoc />
     public void Dispose()

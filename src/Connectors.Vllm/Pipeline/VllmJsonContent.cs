@@ -1,4 +1,3 @@
-using System.ClientModel;
 using System.IO;
 
 namespace Connectors.Vllm.Pipeline;

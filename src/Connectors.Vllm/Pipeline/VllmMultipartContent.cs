@@ -1,4 +1,3 @@
-using System.ClientModel;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;

@@ -1,8 +1,4 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using Connectors.Vllm.ChatProtocol;
-using Connectors.Vllm.Errors;
-using Connectors.Vllm.Http;
 
 namespace Connectors.Vllm.Pipeline;
 

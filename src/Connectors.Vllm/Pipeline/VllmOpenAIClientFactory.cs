@@ -1,6 +1,3 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
-using Connectors.Vllm.Http;
 using OpenAI;
 
 namespace Connectors.Vllm.Pipeline;

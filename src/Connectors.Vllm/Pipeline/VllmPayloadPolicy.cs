@@ -1,7 +1,4 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.IO;
-using Connectors.Vllm.Http;
 
 namespace Connectors.Vllm.Pipeline;
 

@@ -1,6 +1,3 @@
-using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Http;
-
 namespace Connectors.Vllm.Pipeline;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using Connectors.Vllm.Diagnostics;
 using Connectors.Vllm.Pipeline;
 using Connectors.Vllm.Wire;
 
@@ -158,7 +157,6 @@ public sealed class VllmReranker : IDisposable
 
         return results;
     }
-
 
     /// <summary>The body of both routes: the query and the documents under each route's names, <c>top_n</c> when given,
     /// then the options both routes share.</summary>

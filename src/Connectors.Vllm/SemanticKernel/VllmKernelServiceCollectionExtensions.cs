@@ -1,7 +1,6 @@
 using Connectors.Vllm;
 using Connectors.Vllm.SemanticKernel;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace Microsoft.SemanticKernel;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Connectors.Vllm.Diagnostics;
 
 /// <summary>Gives options built without a <see cref="VllmProviderOptions.LoggerFactory"/> the container's one, for the

@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.ClientModel.Primitives;
 using System.IO;
-using Connectors.Vllm.Errors;
 
 namespace Connectors.Vllm.Http;
 

@@ -1,6 +1,3 @@
-using System.ClientModel.Primitives;
-using Connectors.Vllm.Configuration;
-
 namespace Connectors.Vllm.Http;
 
 /// <summary>

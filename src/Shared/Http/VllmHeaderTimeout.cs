@@ -1,5 +1,3 @@
-using System.ClientModel.Primitives;
-
 namespace Connectors.Vllm.Http;
 
 /// <summary>

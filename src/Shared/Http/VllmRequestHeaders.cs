@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.ClientModel.Primitives;
 
 namespace Connectors.Vllm.Http;
 

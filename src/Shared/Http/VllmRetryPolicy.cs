@@ -1,9 +1,4 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Diagnostics;
-using Connectors.Vllm.Diagnostics;
-using Connectors.Vllm.Errors;
-using Microsoft.Extensions.Logging;
 
 namespace Connectors.Vllm.Http;
 

@@ -1,7 +1,3 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
-using Connectors.Vllm.Errors;
-
 namespace Connectors.Vllm.Http;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Connectors.Vllm.Errors;
-
 namespace Connectors.Vllm.Http;
 
 /// <summary>

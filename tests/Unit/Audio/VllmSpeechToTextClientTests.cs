@@ -74,6 +74,8 @@ public sealed class VllmSpeechToTextClientTests
         Assert.Equal(Whisper, metadata.DefaultModelId);
         Assert.Same(client, client.GetService<VllmSpeechToTextClient>());
         Assert.Null(client.GetService<SpeechToTextClientMetadata>("key"));
+        Assert.Null(client.GetService(typeof(string)));
+        Assert.Equal("serviceType", Assert.Throws<ArgumentNullException>(() => client.GetService(null!)).ParamName);
     }
 
     [Fact]

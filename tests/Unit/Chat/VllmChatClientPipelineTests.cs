@@ -71,6 +71,10 @@ public sealed class VllmChatClientPipelineTests
         Assert.Equal("test-model", metadata.DefaultModelId);
         Assert.Same(inner, client.GetService<VllmChatClient>());
         Assert.NotNull(inner.GetService<OpenAIClient>());
+        Assert.NotNull(inner.GetService<OpenAI.Chat.ChatClient>());
+        Assert.NotNull(inner.GetService<VllmModelDiscovery>());
+        Assert.Same(inner, inner.GetService<IChatClient>());
+        Assert.Same(inner, inner.GetService<object>());
         Assert.Null(inner.GetService(typeof(string)));
         Assert.Null(inner.GetService(typeof(ChatClientMetadata), "some-key"));
     }
