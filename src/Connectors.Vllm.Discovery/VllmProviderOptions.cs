@@ -48,7 +48,8 @@ public sealed partial class VllmProviderOptions
     /// <c>x-session-token</c>), or several separated by commas (llm-d with prefill/decode disaggregation:
     /// <c>"x-session-token,x-session-token-prefill"</c>, the decode and the prefill pod). Each header's value is captured per
     /// session id and sent back, under its own name, on that session's later requests; a response that carries only some
-    /// of the headers updates only those, and the others keep their last value. <see langword="null"/> (the default) for
+    /// of the headers updates only those, and the others keep their last value; a value the call sets itself
+    /// (<c>WithRequestHeader</c> with the same name) is sent instead, for that call. <see langword="null"/> (the default) for
     /// none. At most 10,000 sessions are remembered per client (the least recently used is forgotten first, with all its
     /// values).</summary>
     /// <remarks>The same comma-separated text in code, JSON configuration and environment variables; whitespace around a

@@ -96,8 +96,9 @@ internal sealed class VllmEndpoint
     /// the call's own (<see cref="VllmRequestHeaders"/>, already on the request): this library's <c>User-Agent</c>, the key as
     /// <c>Authorization: Bearer</c> (the only form vLLM reads), the configured headers where the call set none of that name
     /// (a configured <c>User-Agent</c> replaces ours; a configured <c>Authorization</c> is ignored, the key travels only as
-    /// ApiKey), the session's captured <see cref="StickySessions"/> values (each under its own header), and an <c>X-Request-Id</c> when the call has none.
-    /// Runs on every attempt; a retry keeps the request's headers, so its id stays the same.</summary>
+    /// ApiKey), the session's captured <see cref="StickySessions"/> values (each under its own header, where the call set none of
+    /// that name: a value the caller gives with <c>WithRequestHeader</c> wins), and an <c>X-Request-Id</c> when the call has none.
+    /// Runs on every attempt; a retry keeps the request's headers, so its id and its session tokens stay those of the first attempt.</summary>
     public void ApplyHeaders(PipelineRequestHeaders headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
@@ -124,7 +125,7 @@ internal sealed class VllmEndpoint
         {
             for (var i = 0; i < values.Length; i++)
             {
-                if (values[i] is { } value)
+                if (values[i] is { } value && !headers.TryGetValue(sticky.HeaderNames[i], out _))
                 {
                     headers.Set(sticky.HeaderNames[i], value);
                 }

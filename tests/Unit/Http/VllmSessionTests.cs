@@ -105,6 +105,28 @@ public sealed class VllmSessionTests
         Assert.Equal([null, "p1", "p1", "p3", "p3"], chats.Select(r => RouterClientHost.Header(r, "x-session-token-prefill")));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetResponseAsync_CallSetsAStickyHeaderItself_TheCallsValueIsSentNotTheCapturedOne(bool stream)
+    {
+        var handler = RouterClientHost.Handler((request, response) =>
+        {
+            if (request.Path.EndsWith("/chat/completions", StringComparison.Ordinal))
+            {
+                response.Headers.Add("x-session-token", "pod-a");
+            }
+        });
+        using var client = RouterClientHost.Chat(handler, o => o.StickyResponseHeader = "x-session-token");
+
+        await RouterClientHost.RunAsync(client, new ChatOptions().WithSessionId("s1"), stream);
+        await RouterClientHost.RunAsync(client, new ChatOptions().WithSessionId("s1").WithRequestHeader("x-session-token", "pod-b"), stream);
+        await RouterClientHost.RunAsync(client, new ChatOptions().WithSessionId("s1"), stream);
+
+        var chats = handler.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).ToList();
+        Assert.Equal([null, "pod-b", "pod-a"], chats.Select(r => RouterClientHost.Header(r, "x-session-token")));
+    }
+
     [Fact]
     public async Task GetResponseAsync_NoStickyResponseHeaderConfigured_NothingSentBack()
     {
