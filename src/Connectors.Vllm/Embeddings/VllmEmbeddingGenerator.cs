@@ -52,8 +52,9 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// served model. A <c>vllm/</c> prefix is removed.</param>
     /// <param name="httpClient">The client to send with; <see langword="null"/> creates one with the private-network gate.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="defaultModelId"/> is empty or white space.</exception>
     public VllmEmbeddingGenerator(VllmProviderOptions options, string? defaultModelId = null, HttpClient? httpClient = null)
-        : this(options, new VllmEmbeddingGeneratorOptions { DefaultModelId = defaultModelId }, httpClient)
+        : this(options, new VllmEmbeddingGeneratorOptions { DefaultModelId = VllmNativeRouteClient.CheckDefaultModelId(defaultModelId) }, httpClient)
     {
     }
 #pragma warning restore RS0027
@@ -64,6 +65,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <param name="httpClient">The client to send with; <see langword="null"/> creates one with the private-network gate.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="generatorOptions"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A batch size, parallelism or dimension setting is not positive.</exception>
+    /// <exception cref="ArgumentException"><see cref="VllmEmbeddingGeneratorOptions.DefaultModelId"/> is empty or white space.</exception>
     public VllmEmbeddingGenerator(VllmProviderOptions options, VllmEmbeddingGeneratorOptions generatorOptions, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -71,6 +73,13 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         if (generatorOptions.MaxBatchSize <= 0 || generatorOptions.MaxParallelRequests <= 0 || generatorOptions.Dimensions is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(generatorOptions), "MaxBatchSize, MaxParallelRequests and Dimensions must be positive.");
+        }
+
+        if (generatorOptions.DefaultModelId is { } model && string.IsNullOrWhiteSpace(model))
+        {
+            throw new ArgumentException(
+                "DefaultModelId is empty or white space: set a served model's id, or leave it null to use the server's first served model.",
+                nameof(generatorOptions));
         }
 
         _settings = new VllmEmbeddingGeneratorOptions
@@ -82,7 +91,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             MaxBatchSize = generatorOptions.MaxBatchSize,
             MaxParallelRequests = generatorOptions.MaxParallelRequests,
         };
-        _defaultModelId = generatorOptions.DefaultModelId is { Length: > 0 } id ? VllmModelRef.ToModelId(id) : null;
+        _defaultModelId = VllmNativeRouteClient.CheckDefaultModelId(generatorOptions.DefaultModelId);
         _endpoint = VllmEndpoint.Resolve(options);
         _transport = new VllmTransport(_endpoint, httpClient);
         _facts = new VllmServerFacts(options, _transport);

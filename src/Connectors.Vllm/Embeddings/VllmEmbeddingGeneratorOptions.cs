@@ -3,7 +3,8 @@ namespace Connectors.Vllm;
 /// <summary>Settings of one <see cref="VllmEmbeddingGenerator"/>, read when it is built.</summary>
 public sealed class VllmEmbeddingGeneratorOptions
 {
-    /// <summary>Gets or sets the model used when a request names none; <see langword="null"/> lets the server pick its first served model.</summary>
+    /// <summary>Gets or sets the model used when a request names none (a <c>vllm/</c> prefix is removed); <see langword="null"/>
+    /// lets the server pick its first served model. An empty or blank id is refused when the generator is built.</summary>
     public string? DefaultModelId { get; set; }
 
     /// <summary>Gets or sets the default output dimensions (Matryoshka models only); <see langword="null"/> for the model's own size.</summary>

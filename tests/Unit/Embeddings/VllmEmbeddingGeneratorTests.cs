@@ -377,6 +377,11 @@ public sealed class VllmEmbeddingGeneratorTests
         Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new VllmEmbeddingGenerator(null!)).ParamName);
         Assert.Equal("generatorOptions", Assert.Throws<ArgumentNullException>(() => new VllmEmbeddingGenerator(Options(), (VllmEmbeddingGeneratorOptions)null!, null)).ParamName);
         Assert.Equal("generatorOptions", Assert.Throws<ArgumentOutOfRangeException>(() => new VllmEmbeddingGenerator(Options(), new VllmEmbeddingGeneratorOptions { MaxBatchSize = 0 }, null)).ParamName);
+        Assert.Equal("defaultModelId", Assert.Throws<ArgumentException>(() => new VllmEmbeddingGenerator(Options(), "")).ParamName);
+        Assert.Equal("defaultModelId", Assert.Throws<ArgumentException>(() => new VllmEmbeddingGenerator(Options(), " ")).ParamName);
+        var blank = Assert.Throws<ArgumentException>(() => new VllmEmbeddingGenerator(Options(), new VllmEmbeddingGeneratorOptions { DefaultModelId = " " }, null));
+        Assert.Equal("generatorOptions", blank.ParamName);
+        Assert.Contains("DefaultModelId", blank.Message, StringComparison.Ordinal);
         Assert.Equal("values", (await Assert.ThrowsAsync<ArgumentNullException>(() => generator.GenerateAsync(null!, null, ct))).ParamName);
         Assert.Equal("values", (await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(["a", null!], null, ct))).ParamName);
         Assert.Equal("serviceType", Assert.Throws<ArgumentNullException>(() => generator.GetService(null!)).ParamName);
