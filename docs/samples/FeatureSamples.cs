@@ -77,6 +77,27 @@ public static class FeatureSamples
         Console.WriteLine(response.Text);
     }
 
+    /// <summary>A field of a vLLM newer than the library, through the SDK options' JSON patch.</summary>
+    public static async Task NewerFieldAsync(IChatClient client)
+    {
+        #region snippet_newer_field
+        #pragma warning disable SCME0001 // the SDK marks JsonPatch experimental
+        var options = new ChatOptions
+        {
+            RawRepresentationFactory = _ =>
+            {
+                var raw = new OpenAI.Chat.ChatCompletionOptions();
+                raw.Patch.Set("$.some_new_field"u8, 42);
+                return raw;
+            },
+        };
+        #pragma warning restore SCME0001
+
+        ChatResponse response = await client.GetResponseAsync("Hello", options);
+        #endregion
+        Console.WriteLine(response.Text);
+    }
+
     /// <summary>Typed per-token logprobs.</summary>
     public static async Task LogprobsAsync(IChatClient client)
     {

@@ -122,7 +122,6 @@ public sealed partial class VllmChatClient
         {
             throw new NotSupportedException($"The model '{model.Id}' is configured with Tools = false, but the request has {options.Tools.Count} tool(s). Remove the tools, or set Tools = true on the model entry if the server was started with --enable-auto-tool-choice --tool-call-parser <parser>.");
         }
-
     }
 
     /// <summary>The version decides only the token-limit field, tool <c>strict</c>, explicit structured outputs, the

@@ -35,6 +35,13 @@ internal sealed class VllmUnknownKeyReporter
         new("model", "ChatOptions.ModelId"),
     ];
 
+    /// <summary>Said of a chat key that is no near-misspelling of a field: the way to send a field of a vLLM newer than this
+    /// library (the SDK options' JSON patch, which <c>VllmChatRequestWriter</c> copies like every raw option).</summary>
+    private const string ChatNewFieldHint = " A field of a vLLM newer than this library is sent through ChatOptions.RawRepresentationFactory: return a ChatCompletionOptions whose Patch sets it (options.Patch.Set(\"$.<field>\"u8, value)).";
+
+    /// <summary>Keys at a larger edit distance from every sent field are not taken for a misspelling of one.</summary>
+    private const int MisspellingDistance = 2;
+
     private static readonly KeyValuePair<string, string>[] EmbeddingTyped =
     [
         new("dimensions", "EmbeddingGenerationOptions.Dimensions"),
@@ -46,11 +53,13 @@ internal sealed class VllmUnknownKeyReporter
     private readonly FrozenSet<string> _handled;
     private readonly string[] _wireNames;
     private readonly FrozenDictionary<string, string> _typed;
+    private readonly string _newFieldHint;
     private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
     private int _reportedCount;
 
-    private VllmUnknownKeyReporter(ILogger logger, string optionsType, IEnumerable<string> wireNames, IEnumerable<string> alsoHandled, KeyValuePair<string, string>[] typed)
+    private VllmUnknownKeyReporter(ILogger logger, string optionsType, IEnumerable<string> wireNames, IEnumerable<string> alsoHandled, KeyValuePair<string, string>[] typed, string newFieldHint = "")
     {
+        _newFieldHint = newFieldHint;
         _logger = logger;
         _optionsType = optionsType;
         _wireNames = [.. wireNames];
@@ -62,7 +71,7 @@ internal sealed class VllmUnknownKeyReporter
 
     /// <summary>A reporter for <see cref="ChatOptions.AdditionalProperties"/> keys.</summary>
     public static VllmUnknownKeyReporter ForChat(ILogger logger)
-        => new(logger, nameof(ChatOptions), VllmChatOptionsExtensions.FieldNames, MeaiChatKeys, ChatTyped);
+        => new(logger, nameof(ChatOptions), VllmChatOptionsExtensions.FieldNames, MeaiChatKeys, ChatTyped, ChatNewFieldHint);
 
     /// <summary>A reporter for <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> keys.</summary>
     public static VllmUnknownKeyReporter ForEmbeddings(ILogger logger, IEnumerable<string> wireNames)
@@ -108,7 +117,8 @@ internal sealed class VllmUnknownKeyReporter
             }
         }
 
-        return best is null ? "No field is sent from AdditionalProperties." : $"The closest field that is sent is \"{best}\".";
+        var closest = best is null ? "No field is sent from AdditionalProperties." : $"The closest field that is sent is \"{best}\".";
+        return bestDistance > MisspellingDistance ? closest + _newFieldHint : closest;
     }
 
     /// <summary>Levenshtein distance, case-insensitive (ASCII wire names).</summary>

@@ -242,6 +242,36 @@ public sealed class VllmChatClientRequestTests
     }
 #pragma warning restore OPENAI001
 
+#pragma warning disable SCME0001 // JsonPatch is the SDK's documented way to add a field its model does not have.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Request_FieldTheLibraryDoesNotKnow_SentThroughRawRepresentationFactoryPatch(bool stream)
+    {
+        // A field of a vLLM newer than this library: not a VllmChatOptionsExtensions constant, so AdditionalProperties
+        // would not send it; the raw options' JSON patch does. (Strict = false: the strict test server refuses fields its
+        // emulated vLLM does not have, where real vLLM ignores them.)
+        await using var server = await ChatTestHost.StartAsync(o => o.Strict = false);
+        using var client = ChatTestHost.Client(server);
+        var options = new ChatOptions
+        {
+            RawRepresentationFactory = _ =>
+            {
+                var raw = new ChatCompletionOptions();
+                raw.Patch.Set("$.some_new_vllm_field"u8, 42);
+                raw.Patch.Set("$.some_new_vllm_object"u8, BinaryData.FromString("""{"a":[1,2]}"""));
+                return raw;
+            },
+        };
+
+        await ChatTestHost.RunAsync(client, "Hello", options, stream);
+
+        ChatTestHost.AssertJsonEqual(
+            """{"model":"test-model","messages":[{"role":"user","content":"Hello"}],"some_new_vllm_field":42,"some_new_vllm_object":{"a":[1,2]}}""",
+            ChatTestHost.WithoutStreamFields(ChatTestHost.LastChatBody(server), stream));
+    }
+#pragma warning restore SCME0001
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

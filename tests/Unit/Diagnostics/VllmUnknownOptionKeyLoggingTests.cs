@@ -48,9 +48,25 @@ public sealed class VllmUnknownOptionKeyLoggingTests
         var topKk = warnings.Single(w => State(w, "Key") == "top_kk");
         Assert.Contains("ChatOptions.AdditionalProperties[\"top_kk\"]", topKk.Message, StringComparison.Ordinal);
         Assert.Contains("\"top_k\"", topKk.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("RawRepresentationFactory", topKk.Message, StringComparison.Ordinal);
         Assert.Contains("\"min_p\"", warnings.Single(w => State(w, "Key") == "min_pp").Message, StringComparison.Ordinal);
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Message.Contains(SecretValue, StringComparison.Ordinal));
         Assert.All(ChatTestHost.ChatRequests(server), r => Assert.DoesNotContain("top_kk", r.Body, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Chat_KeyNearNoField_WarningSaysHowToSendAFieldOfANewerVllm()
+    {
+        var (logs, factory) = CreateLogging();
+        using var _ = factory;
+        await using var server = await ChatTestHost.StartAsync();
+        using var client = ChatTestHost.Client(server, o => o.LoggerFactory = factory);
+
+        await ChatTestHost.RunAsync(client, "Hello", new ChatOptions { AdditionalProperties = new() { ["speculative_budget_ms"] = 5 } }, stream: false);
+
+        var warning = Assert.Single(Warnings(logs));
+        Assert.Contains("ChatOptions.RawRepresentationFactory", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("Patch.Set", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
