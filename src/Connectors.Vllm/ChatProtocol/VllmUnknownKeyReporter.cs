@@ -35,9 +35,12 @@ internal sealed class VllmUnknownKeyReporter
         new("model", "ChatOptions.ModelId"),
     ];
 
-    /// <summary>Said of a chat key that is no near-misspelling of a field: the way to send a field of a vLLM newer than this
-    /// library (the SDK options' JSON patch, which <c>VllmChatRequestWriter</c> copies like every raw option).</summary>
+    /// <summary>Said of a key that is no near-misspelling of a field: the way to send a field of a vLLM newer than this
+    /// library (the SDK options' JSON patch, which the chat writer and the embeddings plan copy like every raw option).</summary>
     private const string ChatNewFieldHint = " A field of a vLLM newer than this library is sent through ChatOptions.RawRepresentationFactory: return a ChatCompletionOptions whose Patch sets it (options.Patch.Set(\"$.<field>\"u8, value)).";
+
+    /// <inheritdoc cref="ChatNewFieldHint"/>
+    private const string EmbeddingsNewFieldHint = " A field of a vLLM newer than this library is sent through EmbeddingGenerationOptions.RawRepresentationFactory: return an OpenAI.Embeddings.EmbeddingGenerationOptions whose Patch sets it (options.Patch.Set(\"$.<field>\"u8, value)).";
 
     /// <summary>Keys at a larger edit distance from every sent field are not taken for a misspelling of one.</summary>
     private const int MisspellingDistance = 2;
@@ -57,7 +60,7 @@ internal sealed class VllmUnknownKeyReporter
     private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
     private int _reportedCount;
 
-    private VllmUnknownKeyReporter(ILogger logger, string optionsType, IEnumerable<string> wireNames, IEnumerable<string> alsoHandled, KeyValuePair<string, string>[] typed, string newFieldHint = "")
+    private VllmUnknownKeyReporter(ILogger logger, string optionsType, IEnumerable<string> wireNames, IEnumerable<string> alsoHandled, KeyValuePair<string, string>[] typed, string newFieldHint)
     {
         _newFieldHint = newFieldHint;
         _logger = logger;
@@ -75,7 +78,7 @@ internal sealed class VllmUnknownKeyReporter
 
     /// <summary>A reporter for <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> keys.</summary>
     public static VllmUnknownKeyReporter ForEmbeddings(ILogger logger, IEnumerable<string> wireNames)
-        => new(logger, nameof(EmbeddingGenerationOptions), wireNames, Pipeline.VllmCallHeaders.Keys, EmbeddingTyped);
+        => new(logger, nameof(EmbeddingGenerationOptions), wireNames, Pipeline.VllmCallHeaders.Keys, EmbeddingTyped, EmbeddingsNewFieldHint);
 
     /// <summary>Logs each key of <paramref name="properties"/> that is not sent and was not reported before.</summary>
     public void Report(AdditionalPropertiesDictionary? properties)

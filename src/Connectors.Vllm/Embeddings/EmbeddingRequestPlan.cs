@@ -53,10 +53,22 @@ internal sealed class EmbeddingRequestPlan
     /// <summary>The element type asked for; <see langword="null"/> sends nothing (vLLM's default float32).</summary>
     public VllmEmbedDType? DType { get; }
 
-    public static EmbeddingRequestPlan Create(EmbeddingGenerationOptions? options, string? defaultModel, VllmEmbeddingGeneratorOptions settings)
+    /// <summary>Validates one call's options: its typed properties, the vLLM extras of
+    /// <see cref="EmbeddingGenerationOptions.AdditionalProperties"/>, and the fields of the OpenAI SDK options that
+    /// <see cref="EmbeddingGenerationOptions.RawRepresentationFactory"/> returns (as MEAI's OpenAI generator honours them: they
+    /// win over the same field given elsewhere; a field this library does not know, e.g. set with the SDK options'
+    /// <c>Patch</c>, is sent as it is; the fields vLLM must never get are left out).</summary>
+    /// <param name="options">The call's options.</param>
+    /// <param name="defaultModel">The generator's default model.</param>
+    /// <param name="settings">The generator's settings.</param>
+    /// <param name="generator">The generator, passed to <see cref="EmbeddingGenerationOptions.RawRepresentationFactory"/>.</param>
+    public static EmbeddingRequestPlan Create(EmbeddingGenerationOptions? options, string? defaultModel, VllmEmbeddingGeneratorOptions settings, IEmbeddingGenerator generator)
     {
         var model = options?.ModelId is { Length: > 0 } id ? VllmModelRef.ToModelId(id) : defaultModel;
-        var dimensions = options?.Dimensions ?? settings.Dimensions;
+        var raw = RawFields(options, generator);
+        var dimensions = raw is not null && raw.Remove("dimensions", out var rawDimensions)
+            ? AsInt(rawDimensions, "dimensions")
+            : options?.Dimensions ?? settings.Dimensions;
         if (dimensions is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), dimensions, "Dimensions must be positive.");
@@ -71,57 +83,72 @@ internal sealed class EmbeddingRequestPlan
         {
             foreach (var (key, value) in properties)
             {
-                if (value is null)
+                if (value is not null && raw?.ContainsKey(key) != true)
                 {
-                    continue;
+                    Apply(key, value);
                 }
+            }
+        }
 
-                switch (key)
-                {
-                    case VllmEmbeddingPropertyNames.EncodingFormat:
-                        encoding = ParseEncoding(value);
-                        break;
-                    case VllmEmbeddingPropertyNames.EmbedDType:
-                        dtype = ParseDType(value);
-                        break;
-                    case VllmEmbeddingPropertyNames.UseActivation:
-                        useActivation = VllmRequestJson.AsBoolean(value, key);
-                        break;
-                    case VllmEmbeddingPropertyNames.Normalize:
-                        normalize = VllmRequestJson.AsBoolean(value, key);
-                        break;
-                    case VllmChatOptionsExtensions.TruncatePromptTokens:
-                        var truncate = AsInt(value, key);
-                        if (truncate < -1)
-                        {
-                            throw new ArgumentException($"'{key}' must be -1 (the model's maximum) or a positive token count; got {truncate}.", nameof(options));
-                        }
+        foreach (var (key, value) in raw ?? [])
+        {
+            if (Array.IndexOf(FieldNames, key) >= 0)
+            {
+                Apply(key, value);
+            }
+            else
+            {
+                extras.Add(new(key, value));
+            }
+        }
 
-                        extras.Add(new(key, truncate));
-                        break;
-                    case VllmChatOptionsExtensions.Priority:
-                        extras.Add(new(key, AsInt(value, key)));
-                        break;
-                    case VllmChatOptionsExtensions.AddSpecialTokens:
-                        extras.Add(new(key, VllmRequestJson.AsBoolean(value, key)!.Value));
-                        break;
-                    case VllmChatOptionsExtensions.TruncationSide:
-                        var side = AsString(value, key);
-                        if (side is not ("left" or "right"))
-                        {
-                            throw new ArgumentException($"'{key}' must be \"left\" or \"right\"; got \"{side}\".", nameof(options));
-                        }
+        void Apply(string key, object value)
+        {
+            switch (key)
+            {
+                case VllmEmbeddingPropertyNames.EncodingFormat:
+                    encoding = ParseEncoding(value);
+                    break;
+                case VllmEmbeddingPropertyNames.EmbedDType:
+                    dtype = ParseDType(value);
+                    break;
+                case VllmEmbeddingPropertyNames.UseActivation:
+                    useActivation = VllmRequestJson.AsBoolean(value, key);
+                    break;
+                case VllmEmbeddingPropertyNames.Normalize:
+                    normalize = VllmRequestJson.AsBoolean(value, key);
+                    break;
+                case VllmChatOptionsExtensions.TruncatePromptTokens:
+                    var truncate = AsInt(value, key);
+                    if (truncate < -1)
+                    {
+                        throw new ArgumentException($"'{key}' must be -1 (the model's maximum) or a positive token count; got {truncate}.", nameof(options));
+                    }
 
-                        extras.Add(new(key, side));
-                        break;
-                    case VllmChatOptionsExtensions.CacheSalt:
-                    case VllmChatOptionsExtensions.RequestId:
-                        extras.Add(new(key, AsString(value, key)));
-                        break;
-                    case VllmChatOptionsExtensions.MmProcessorKwargs:
-                        extras.Add(new(key, value));
-                        break;
-                }
+                    extras.Add(new(key, truncate));
+                    break;
+                case VllmChatOptionsExtensions.Priority:
+                    extras.Add(new(key, AsInt(value, key)));
+                    break;
+                case VllmChatOptionsExtensions.AddSpecialTokens:
+                    extras.Add(new(key, VllmRequestJson.AsBoolean(value, key)!.Value));
+                    break;
+                case VllmChatOptionsExtensions.TruncationSide:
+                    var side = AsString(value, key);
+                    if (side is not ("left" or "right"))
+                    {
+                        throw new ArgumentException($"'{key}' must be \"left\" or \"right\"; got \"{side}\".", nameof(options));
+                    }
+
+                    extras.Add(new(key, side));
+                    break;
+                case VllmChatOptionsExtensions.CacheSalt:
+                case VllmChatOptionsExtensions.RequestId:
+                    extras.Add(new(key, AsString(value, key)));
+                    break;
+                case VllmChatOptionsExtensions.MmProcessorKwargs:
+                    extras.Add(new(key, value));
+                    break;
             }
         }
 
@@ -144,6 +171,62 @@ internal sealed class EmbeddingRequestPlan
 
         return new EmbeddingRequestPlan(model, dimensions, encoding, dtype).WithExtras(extras);
     }
+
+    /// <summary>The top-level fields of the OpenAI SDK options the caller's <see cref="EmbeddingGenerationOptions.RawRepresentationFactory"/>
+    /// returns, minus <c>input</c> and <c>model</c> (the call's own) and the fields vLLM must never get; <see langword="null"/>
+    /// when there are none.</summary>
+    private static Dictionary<string, object>? RawFields(EmbeddingGenerationOptions? options, IEmbeddingGenerator generator)
+    {
+        if (options?.RawRepresentationFactory?.Invoke(generator) is not OpenAI.Embeddings.EmbeddingGenerationOptions raw)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(RawJson(raw));
+        var fields = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (property.Name is not ("input" or "model") && property.Value.ValueKind != JsonValueKind.Null
+                && !Pipeline.VllmRequestBodyRewriter.IsNeverSent(property.Name))
+            {
+                fields[property.Name] = property.Value.Clone();
+            }
+        }
+
+        return fields;
+    }
+
+    /// <summary>The caller's fields of the SDK options as one JSON object: its public properties and its JSON patch. (The
+    /// SDK's own serializer cannot be used: it writes <c>input</c> and <c>model</c>, which only its client sets.)</summary>
+#pragma warning disable SCME0001 // JsonPatch: the SDK's documented (experimental) way to carry fields its model lacks.
+    private static ReadOnlyMemory<byte> RawJson(OpenAI.Embeddings.EmbeddingGenerationOptions raw)
+    {
+        if (raw.Patch.Contains("$"u8))
+        {
+            return raw.Patch.GetJson("$"u8);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (raw.Dimensions is { } dimensions && !raw.Patch.Contains("$.dimensions"u8))
+            {
+                writer.WriteNumber("dimensions"u8, dimensions);
+            }
+
+            if (raw.EndUserId is { } user && !raw.Patch.Contains("$.user"u8))
+            {
+                writer.WriteString("user"u8, user);
+            }
+
+            raw.Patch.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory;
+    }
+#pragma warning restore SCME0001
 
     /// <summary>Writes the body for <paramref name="inputs"/>.</summary>
     public byte[] Write(ReadOnlySpan<string> inputs)

@@ -18,7 +18,10 @@ namespace Connectors.Vllm;
 /// <see cref="VllmEmbedDType"/> to halve what travels. <see cref="EmbeddingGenerationOptions.Dimensions"/> becomes
 /// <c>dimensions</c>; vLLM's extras travel in <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> under their wire names
 /// (set them with <see cref="VllmEmbeddingGenerationOptionsExtensions"/>). <c>normalize</c> is never
-/// sent (vLLM rejects it); it is mapped to <c>use_activation</c>.</para>
+/// sent (vLLM rejects it); it is mapped to <c>use_activation</c>. <see cref="EmbeddingGenerationOptions.RawRepresentationFactory"/>
+/// is honoured as in Microsoft.Extensions.AI's OpenAI generator: the OpenAI SDK options it returns (<c>Dimensions</c>,
+/// <c>EndUserId</c>, and any field set in their <c>Patch</c>, e.g. one of a vLLM newer than this library) win over the same
+/// field given elsewhere; the vLLM fields above are checked as in <c>AdditionalProperties</c>.</para>
 /// <para><b>Batching.</b> Inputs beyond <see cref="VllmEmbeddingGeneratorOptions.MaxBatchSize"/> are split into batches sent with at
 /// most <see cref="VllmEmbeddingGeneratorOptions.MaxParallelRequests"/> in flight; results keep input order and usage is summed.</para>
 /// <para>Thread-safe; one instance can serve concurrent calls. Disposing it releases the <see cref="HttpClient"/> it created
@@ -117,7 +120,7 @@ public sealed class VllmEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
 
         _extraKeys.Report(options?.AdditionalProperties);
-        var plan = EmbeddingRequestPlan.Create(options, _defaultModelId, _settings);
+        var plan = EmbeddingRequestPlan.Create(options, _defaultModelId, _settings, this);
         var call = VllmCallHeaders.For(options?.AdditionalProperties);
         if (inputs.Length == 0)
         {

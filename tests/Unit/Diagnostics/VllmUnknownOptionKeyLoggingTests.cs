@@ -148,16 +148,26 @@ public sealed class VllmUnknownOptionKeyLoggingTests
         using var generator = new VllmEmbeddingGenerator(options, "embed");
         var embeddingOptions = new EmbeddingGenerationOptions
         {
-            AdditionalProperties = new() { ["truncate_prompt_token"] = SecretValue, [VllmChatOptionsExtensions.Priority] = 1, [VllmChatOptionsExtensions.AddSpecialTokens] = true },
+            AdditionalProperties = new()
+            {
+                ["truncate_prompt_token"] = SecretValue,
+                ["matryoshka_pooling_mode"] = SecretValue,
+                [VllmChatOptionsExtensions.Priority] = 1,
+                [VllmChatOptionsExtensions.AddSpecialTokens] = true,
+            },
         };
 
         await generator.GenerateAsync(["a"], embeddingOptions, TestContext.Current.CancellationToken);
         await generator.GenerateAsync(["b"], embeddingOptions, TestContext.Current.CancellationToken);
 
-        var warning = Assert.Single(Warnings(logs));
-        Assert.Equal(LogLevel.Warning, warning.Level);
-        Assert.Contains("EmbeddingGenerationOptions.AdditionalProperties[\"truncate_prompt_token\"]", warning.Message, StringComparison.Ordinal);
-        Assert.Contains("\"truncate_prompt_tokens\"", warning.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(SecretValue, warning.Message, StringComparison.Ordinal);
+        var warnings = Warnings(logs);
+        Assert.Equal(2, warnings.Count);
+        Assert.All(warnings, w => Assert.Equal(LogLevel.Warning, w.Level));
+        Assert.All(warnings, w => Assert.DoesNotContain(SecretValue, w.Message, StringComparison.Ordinal));
+        var misspelt = warnings.Single(w => State(w, "Key") == "truncate_prompt_token");
+        Assert.Contains("EmbeddingGenerationOptions.AdditionalProperties[\"truncate_prompt_token\"]", misspelt.Message, StringComparison.Ordinal);
+        Assert.Contains("\"truncate_prompt_tokens\"", misspelt.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("RawRepresentationFactory", misspelt.Message, StringComparison.Ordinal);
+        Assert.Contains("EmbeddingGenerationOptions.RawRepresentationFactory", warnings.Single(w => State(w, "Key") == "matryoshka_pooling_mode").Message, StringComparison.Ordinal);
     }
 }

@@ -209,6 +209,76 @@ public sealed class VllmEmbeddingGeneratorTests
         Assert.False(body.TryGetProperty("unrelated", out _));
     }
 
+#pragma warning disable SCME0001 // JsonPatch is the SDK's documented way to add a field its model does not have.
+    [Fact]
+    public async Task GenerateAsync_RawRepresentationFactory_ItsFieldsWinAndANewFieldIsSent()
+    {
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
+        using var generator = new VllmEmbeddingGenerator(Options(), new VllmEmbeddingGeneratorOptions { DefaultModelId = "m", Encoding = VllmEmbeddingEncoding.Float }, handler.CreateClient());
+        IEmbeddingGenerator? seen = null;
+        var options = new EmbeddingGenerationOptions
+        {
+            Dimensions = 64,
+            RawRepresentationFactory = g =>
+            {
+                seen = g;
+                var raw = new OpenAI.Embeddings.EmbeddingGenerationOptions { Dimensions = 16, EndUserId = "user-7" };
+                raw.Patch.Set("$.priority"u8, 3);
+                raw.Patch.Set("$.some_new_vllm_field"u8, true);
+                return raw;
+            },
+        }.WithPriority(-1).WithCacheSalt("salt");
+
+        await generator.GenerateAsync(["t1"], options, TestContext.Current.CancellationToken);
+
+        Assert.Same(generator, seen);
+        var body = handler.Requests[0].Json;
+        Assert.Equal(["t1"], body.GetProperty("input").EnumerateArray().Select(i => i.GetString()));
+        Assert.Equal("m", body.GetProperty("model").GetString());
+        Assert.Equal("float", body.GetProperty("encoding_format").GetString());
+        Assert.Equal(16, body.GetProperty("dimensions").GetInt32());
+        Assert.Equal(3, body.GetProperty("priority").GetInt32());
+        Assert.Equal("salt", body.GetProperty("cache_salt").GetString());
+        Assert.Equal("user-7", body.GetProperty("user").GetString());
+        Assert.True(body.GetProperty("some_new_vllm_field").GetBoolean());
+    }
+
+    [Fact]
+    public async Task GenerateAsync_RawRepresentationFactoryEncodingAndBadPriority_ReadLikeTheExtras()
+    {
+        var handler = new InMemoryHandler(FakeEmbeddings.Responder());
+        using var generator = new VllmEmbeddingGenerator(Options(), "m", handler.CreateClient());
+        var float32 = new EmbeddingGenerationOptions
+        {
+            RawRepresentationFactory = _ =>
+            {
+                var raw = new OpenAI.Embeddings.EmbeddingGenerationOptions();
+                raw.Patch.Set("$.encoding_format"u8, "float");
+                raw.Patch.Set("$.normalize"u8, false);
+                return raw;
+            },
+        };
+        var badPriority = new EmbeddingGenerationOptions
+        {
+            RawRepresentationFactory = _ =>
+            {
+                var raw = new OpenAI.Embeddings.EmbeddingGenerationOptions();
+                raw.Patch.Set("$.priority"u8, "high");
+                return raw;
+            },
+        };
+
+        var result = await generator.GenerateAsync(["t1"], float32, TestContext.Current.CancellationToken);
+        await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(["t1"], badPriority, TestContext.Current.CancellationToken));
+
+        var body = Assert.Single(handler.Requests).Json;
+        Assert.Equal("float", body.GetProperty("encoding_format").GetString());
+        Assert.False(body.GetProperty("use_activation").GetBoolean());
+        Assert.False(body.TryGetProperty("normalize", out _));
+        Assert.NotEmpty(result[0].Vector.ToArray());
+    }
+#pragma warning restore SCME0001
+
     [Fact]
     public async Task GenerateAsync_NormalizeContradictsUseActivation_ThrowsBeforeSending()
     {
