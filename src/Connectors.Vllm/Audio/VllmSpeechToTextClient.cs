@@ -20,7 +20,10 @@ namespace Connectors.Vllm;
 /// wire name (<c>prompt</c>, <c>temperature</c>, <c>top_p</c>, <c>seed</c>, <c>max_completion_tokens</c>, <c>hotwords</c>,
 /// <c>vllm_xargs</c>, <c>response_format</c>…) as a form field. A <see cref="SpeechToTextOptions.TextLanguage"/> other than the
 /// spoken language uses <c>/v1/audio/translations</c>, which produces English: any other target language is refused before
-/// sending.</para>
+/// sending. <see cref="SpeechToTextOptions.RawRepresentationFactory"/> is honoured as in Microsoft.Extensions.AI's OpenAI
+/// client: the OpenAI SDK's <c>AudioTranscriptionOptions</c> (or <c>AudioTranslationOptions</c> for a translation) it returns
+/// give language, prompt, response format, temperature and timestamp granularities, which win over the same field given
+/// elsewhere; the other route's type is refused before sending.</para>
 /// <para>Streaming sends <c>stream=true</c> and <c>stream_include_usage=true</c>; the updates' texts concatenate to the
 /// transcript, and the last update carries a <see cref="UsageContent"/> (tokens). A whole answer's
 /// <see cref="SpeechToTextResponse.Usage"/> holds the audio's duration in whole seconds under
@@ -69,7 +72,7 @@ public sealed class VllmSpeechToTextClient : ISpeechToTextClient
     public async Task<SpeechToTextResponse> GetTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audioSpeechStream);
-        var request = VllmSpeechToTextRequest.Create(options, _http.ModelFor(options?.ModelId is { Length: > 0 } m ? m : null), stream: false);
+        var request = VllmSpeechToTextRequest.Create(options, _http.ModelFor(options?.ModelId is { Length: > 0 } m ? m : null), stream: false, this);
         var audio = await ReadAudioAsync(audioSpeechStream, cancellationToken).ConfigureAwait(false);
         using var content = request.ToContent(audio);
         using var response = await SendAsync(request, content, cancellationToken).ConfigureAwait(false);
@@ -86,7 +89,7 @@ public sealed class VllmSpeechToTextClient : ISpeechToTextClient
     public IAsyncEnumerable<SpeechToTextResponseUpdate> GetStreamingTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audioSpeechStream);
-        var request = VllmSpeechToTextRequest.Create(options, _http.ModelFor(options?.ModelId is { Length: > 0 } m ? m : null), stream: true);
+        var request = VllmSpeechToTextRequest.Create(options, _http.ModelFor(options?.ModelId is { Length: > 0 } m ? m : null), stream: true, this);
         return StreamAsync(audioSpeechStream, request, cancellationToken);
     }
 

@@ -4,6 +4,7 @@ using System.Collections;
 using System.Text;
 using Connectors.Vllm.Pipeline;
 using Connectors.Vllm.Wire;
+using OpenAI.Audio;
 
 namespace Connectors.Vllm.Audio;
 
@@ -52,9 +53,10 @@ internal sealed class VllmSpeechToTextRequest
     /// <param name="model">The model to send, or <see langword="null"/>.</param>
     /// <param name="stream">Whether to stream.</param>
     /// <exception cref="NotSupportedException">A translation into a language other than English.</exception>
-    /// <exception cref="ArgumentException">An <c>AdditionalProperties</c> entry this library writes itself, or a value that
-    /// cannot be a form field.</exception>
-    public static VllmSpeechToTextRequest Create(SpeechToTextOptions? options, string? model, bool stream)
+    /// <param name="client">The client, passed to <see cref="SpeechToTextOptions.RawRepresentationFactory"/>.</param>
+    /// <exception cref="ArgumentException">An <c>AdditionalProperties</c> entry this library writes itself, a value that
+    /// cannot be a form field, or raw options of the other route's type.</exception>
+    public static VllmSpeechToTextRequest Create(SpeechToTextOptions? options, string? model, bool stream, ISpeechToTextClient client)
     {
         var spoken = Iso639(options?.SpeechLanguage);
         var target = Iso639(options?.TextLanguage);
@@ -64,13 +66,14 @@ internal sealed class VllmSpeechToTextRequest
             throw new NotSupportedException($"SpeechToTextOptions.TextLanguage is \"{options!.TextLanguage}\", but vLLM's /v1/audio/translations route translates speech into English only (Whisper). Set TextLanguage to \"en\" to translate, or leave it unset (or equal to SpeechLanguage) to transcribe in the spoken language.");
         }
 
+        var raw = RawFields(options, client, translate);
         var fields = new List<KeyValuePair<string, string>>(8);
         if (!string.IsNullOrEmpty(model))
         {
             fields.Add(new("model", model));
         }
 
-        if (spoken is not null)
+        if (spoken is not null && raw?.Exists(f => f.Key == "language") != true)
         {
             fields.Add(new("language", spoken));
         }
@@ -90,8 +93,10 @@ internal sealed class VllmSpeechToTextRequest
                     throw new ArgumentException($"SpeechToTextOptions.AdditionalProperties[\"{key}\"] is written by the client itself: {instead}.", nameof(options));
                 }
 
-                // Not sent: nulls, stream-only fields on a whole answer, and the OpenAI-only fields on the one never-sent list.
-                if (value is null || (!stream && StreamOnlyKeys.Contains(key)) || VllmRequestBodyRewriter.IsNeverSent(key))
+                // Not sent: nulls, stream-only fields on a whole answer, the OpenAI-only fields on the one never-sent list, and
+                // fields the raw options set (they win).
+                if (value is null || (!stream && StreamOnlyKeys.Contains(key)) || VllmRequestBodyRewriter.IsNeverSent(key)
+                    || raw?.Exists(f => f.Key == key) == true)
                 {
                     continue;
                 }
@@ -101,12 +106,67 @@ internal sealed class VllmSpeechToTextRequest
             }
         }
 
+        if (raw is not null)
+        {
+            fields.AddRange(raw);
+        }
+
         if (stream && !userSetUsage)
         {
             fields.Add(new("stream_include_usage", "true"));
         }
 
         return new VllmSpeechToTextRequest(string.IsNullOrEmpty(model) ? null : model, stream, translate, fields);
+    }
+
+    /// <summary>The form fields of the OpenAI SDK options the caller's <see cref="SpeechToTextOptions.RawRepresentationFactory"/>
+    /// returns, as Microsoft.Extensions.AI's OpenAI client honours them (<c>AudioTranscriptionOptions</c> for a transcription,
+    /// <c>AudioTranslationOptions</c> for a translation: language, prompt, response format, temperature, timestamp
+    /// granularities); <see langword="null"/> when there are none.</summary>
+    private static List<KeyValuePair<string, string>>? RawFields(SpeechToTextOptions? options, ISpeechToTextClient client, bool translate)
+    {
+        var raw = options?.RawRepresentationFactory?.Invoke(client);
+        var fields = new List<KeyValuePair<string, string>>(4);
+        switch (raw)
+        {
+            case null:
+                return null;
+            case AudioTranscriptionOptions transcription when !translate:
+                AddRaw(fields, "language", transcription.Language);
+                AddRaw(fields, "prompt", transcription.Prompt);
+                AddRaw(fields, "response_format", transcription.ResponseFormat?.ToString());
+                AddRaw(fields, "temperature", transcription.Temperature?.ToString("R", CultureInfo.InvariantCulture));
+                if (transcription.TimestampGranularities.HasFlag(AudioTimestampGranularities.Word))
+                {
+                    fields.Add(new("timestamp_granularities[]", "word"));
+                }
+
+                if (transcription.TimestampGranularities.HasFlag(AudioTimestampGranularities.Segment))
+                {
+                    fields.Add(new("timestamp_granularities[]", "segment"));
+                }
+
+                return fields;
+            case AudioTranslationOptions translation when translate:
+                AddRaw(fields, "prompt", translation.Prompt);
+                AddRaw(fields, "response_format", translation.ResponseFormat?.ToString());
+                AddRaw(fields, "temperature", translation.Temperature?.ToString("R", CultureInfo.InvariantCulture));
+                return fields;
+            case AudioTranscriptionOptions or AudioTranslationOptions:
+                throw new ArgumentException(
+                    $"SpeechToTextOptions.RawRepresentationFactory returned {raw.GetType().Name}, but the request is a {(translate ? "translation (TextLanguage \"en\" differs from SpeechLanguage): return AudioTranslationOptions" : "transcription: return AudioTranscriptionOptions, or set TextLanguage to \"en\" to translate")}.",
+                    nameof(options));
+            default:
+                return null;
+        }
+
+        static void AddRaw(List<KeyValuePair<string, string>> fields, string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                fields.Add(new(name, value));
+            }
+        }
     }
 
     /// <summary>The multipart body with <paramref name="audio"/> as its file part.</summary>

@@ -123,6 +123,103 @@ public sealed class VllmSpeechToTextClientTests
         Assert.DoesNotContain("name=\"safety_identifier\"", request.Body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetTextAsync_RawTranscriptionOptions_TheirFieldsSentAndWin(bool stream)
+    {
+        await using var server = await StartAsync();
+        using var client = new VllmSpeechToTextClient(Options(server), Whisper);
+        ISpeechToTextClient? seen = null;
+        var options = new SpeechToTextOptions
+        {
+            SpeechLanguage = "fr",
+            AdditionalProperties = new() { ["prompt"] = "not this one", ["hotwords"] = "Mary" },
+            RawRepresentationFactory = c =>
+            {
+                seen = c;
+                return new OpenAI.Audio.AudioTranscriptionOptions
+                {
+                    Language = "de",
+                    Prompt = "Mary had a little lamb",
+                    ResponseFormat = stream ? OpenAI.Audio.AudioTranscriptionFormat.Simple : OpenAI.Audio.AudioTranscriptionFormat.Verbose, // vLLM streams no verbose_json
+                    Temperature = 0.25f,
+                    TimestampGranularities = OpenAI.Audio.AudioTimestampGranularities.Word | OpenAI.Audio.AudioTimestampGranularities.Segment,
+                };
+            },
+        };
+        var ct = TestContext.Current.CancellationToken;
+
+        _ = stream
+            ? await client.GetStreamingTextAsync(new MemoryStream(Wav(1)), options, ct).ToSpeechToTextResponseAsync(ct)
+            : await client.GetTextAsync(new MemoryStream(Wav(1)), options, ct);
+
+        Assert.Same(client, seen);
+        var request = Assert.Single(server.Requests);
+        Assert.EndsWith("/audio/transcriptions", request.Path, StringComparison.Ordinal);
+        Assert.Equal("de", Field(request.Body, "language"));
+        Assert.Equal("Mary had a little lamb", Field(request.Body, "prompt"));
+        Assert.Equal(stream ? "json" : "verbose_json", Field(request.Body, "response_format"));
+        Assert.Equal("0.25", Field(request.Body, "temperature"));
+        Assert.Equal("Mary", Field(request.Body, "hotwords"));
+        Assert.Equal(1, CountOf(request.Body, "name=\"language\""));
+        Assert.Equal(1, CountOf(request.Body, "name=\"prompt\""));
+        Assert.Equal(2, CountOf(request.Body, "name=\"timestamp_granularities[]\""));
+    }
+
+    [Fact]
+    public async Task GetTextAsync_RawTranslationOptions_SentOnTheTranslationRoute()
+    {
+        await using var server = await StartAsync();
+        using var client = new VllmSpeechToTextClient(Options(server), Whisper);
+        var options = new SpeechToTextOptions
+        {
+            SpeechLanguage = "de",
+            TextLanguage = "en",
+            RawRepresentationFactory = _ => new OpenAI.Audio.AudioTranslationOptions { Prompt = "Mary", Temperature = 0.5f },
+        };
+
+        await client.GetTextAsync(new MemoryStream(Wav(1)), options, TestContext.Current.CancellationToken);
+
+        var request = Assert.Single(server.Requests);
+        Assert.EndsWith("/audio/translations", request.Path, StringComparison.Ordinal);
+        Assert.Equal("Mary", Field(request.Body, "prompt"));
+        Assert.Equal("0.5", Field(request.Body, "temperature"));
+        Assert.Equal("de", Field(request.Body, "language"));
+    }
+
+    [Theory]
+    [InlineData("en", false)]
+    [InlineData(null, true)]
+    public async Task GetTextAsync_RawOptionsOfTheOtherRoute_RefusedBeforeSending(string? textLanguage, bool translationOptions)
+    {
+        await using var server = await StartAsync();
+        using var client = new VllmSpeechToTextClient(Options(server), Whisper);
+        var options = new SpeechToTextOptions
+        {
+            SpeechLanguage = "de",
+            TextLanguage = textLanguage,
+            RawRepresentationFactory = _ => translationOptions ? new OpenAI.Audio.AudioTranslationOptions() : new OpenAI.Audio.AudioTranscriptionOptions(),
+        };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => client.GetTextAsync(new MemoryStream(Wav(1)), options, TestContext.Current.CancellationToken));
+
+        Assert.Equal("options", ex.ParamName);
+        Assert.Contains(translationOptions ? "AudioTranscriptionOptions" : "AudioTranslationOptions", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(server.Requests);
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     [Fact]
     public async Task GetStreamingTextAsync_Wav_TextConcatenatesToWholeAnswerWithUsageLast()
     {
