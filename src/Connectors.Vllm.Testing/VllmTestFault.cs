@@ -7,7 +7,8 @@ namespace Connectors.Vllm.Testing;
 /// <remarks>
 /// Status faults (<see cref="VllmTestFaultKind.TooManyRequests"/>, <see cref="VllmTestFaultKind.ServiceUnavailable"/>,
 /// <see cref="VllmTestFaultKind.InternalError"/>) apply to every route under <c>/v1/</c> (after the API-key check); stream faults apply to
-/// streaming chat completions; <see cref="VllmTestFaultKind.DelayFirstToken"/> applies to chat completions;
+/// every streamed answer (chat completions, text completions, transcriptions and translations); <see cref="VllmTestFaultKind.DelayFirstToken"/>
+/// applies to chat completions;
 /// <see cref="VllmTestFaultKind.HealthLoading"/> applies to <c>/health</c> and <c>/ping</c>;
 /// <see cref="VllmTestFaultKind.NoToolCall"/> applies to chat completions that send tools.
 /// </remarks>

@@ -234,9 +234,23 @@ internal static class VllmErrors
             RequestId = requestId,
         };
 
-    /// <summary>Builds the exception for a connection that could not be made (refused, DNS, TLS, timeout).</summary>
+    /// <summary>Builds the exception for a connection that could not be made (refused, DNS, TLS, timeout), or that the server
+    /// reset once it was made, before the response headers arrived (the server was reached: saying otherwise would send the
+    /// user to check a server that is running).</summary>
     public static VllmException ConnectionFailed(Uri baseUrl, Exception inner, string? requestId = null)
     {
+        if (IsResetBeforeAnswer(inner))
+        {
+            return new VllmException(
+                null,
+                $"The server at {baseUrl} reset the connection before its answer arrived.",
+                "The request reached the server or a proxy in front of it, which cut the connection (a crash, a restart, or a proxy's limit); see the vLLM server log and the proxy's.",
+                inner)
+            {
+                RequestId = requestId,
+            };
+        }
+
         var what = inner switch
         {
             HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } => "connection refused",
@@ -253,6 +267,25 @@ internal static class VllmErrors
         {
             RequestId = requestId,
         };
+    }
+
+    /// <summary>Whether the connection was made and then reset (a connect failure is a <see cref="HttpRequestError.ConnectionError"/>).</summary>
+    private static bool IsResetBeforeAnswer(Exception exception)
+    {
+        if (exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+        {
+            return false;
+        }
+
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Fixes keyed by a fragment of vLLM's error message, tried in order (the first match wins).</summary>

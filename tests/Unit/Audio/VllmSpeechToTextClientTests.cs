@@ -7,6 +7,7 @@ using System.Linq;
 using System.Net;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
+using Connectors.Vllm.Tests.Unit.Reliability;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -244,6 +245,48 @@ public sealed class VllmSpeechToTextClientTests
         var sent = server.Requests[0].Body;
         Assert.Equal("true", Field(sent, "stream"));
         Assert.Equal("true", Field(sent, "stream_include_usage"));
+    }
+
+    public static TheoryData<string, bool> StreamFaults()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var fault in StreamFaultAssert.Faults)
+        {
+            data.Add(fault, false);
+            data.Add(fault, true);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamFaults))]
+    public async Task GetStreamingTextAsync_StreamFault_ThrowsSayingWhatArrivedNeverAWholeTranscript(string fault, bool translate)
+    {
+        await using var server = await StartAsync();
+        var options = Options(server);
+        StreamFaultAssert.Inject(options, fault);
+        using var client = new VllmSpeechToTextClient(options, Whisper);
+        var speech = translate ? new SpeechToTextOptions { SpeechLanguage = "fr", TextLanguage = "en" } : null;
+        var updates = new List<SpeechToTextResponseUpdate>();
+        var ct = TestContext.Current.CancellationToken;
+
+        var ex = await Assert.ThrowsAsync<VllmException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingTextAsync(new MemoryStream(Wav(3)), speech, ct))
+            {
+                updates.Add(update);
+            }
+        });
+
+        // What arrived is only ever a beginning of the transcript, and never closed as a whole answer.
+        var received = string.Concat(updates.Select(u => u.Text));
+        var transcript = translate ? " This is the test server's English translation of 3.0 seconds of audio." : ThreeSecondsTranscript;
+        Assert.StartsWith(received, transcript, StringComparison.Ordinal);
+        Assert.DoesNotContain(updates, u => u.Kind == SpeechToTextResponseUpdateKind.TextUpdated || u.Contents.OfType<UsageContent>().Any());
+        StreamFaultAssert.SaysWhatArrived(ex, fault, received);
+        var request = Assert.Single(server.Requests); // never retried once the stream started
+        Assert.Equal(translate ? "/v1/audio/translations" : "/v1/audio/transcriptions", request.Path);
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using System.Net;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
+using Connectors.Vllm.Tests.Unit.Reliability;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.TextGeneration;
@@ -24,9 +25,10 @@ public sealed class VllmTextGenerationServiceTests
         return await VllmTestServer.StartAsync(options, TestContext.Current.CancellationToken);
     }
 
-    private static (Kernel Kernel, ITextGenerationService Service) Build(VllmTestServer server, string? model = Base)
+    private static (Kernel Kernel, ITextGenerationService Service) Build(VllmTestServer server, string? model = Base, Action<VllmProviderOptions>? configure = null)
     {
         var options = new VllmProviderOptions { BaseUrl = server.BaseUrl, AllowPrivateNetwork = true, Retry = new VllmRetryOptions { MaxAttempts = 1 } };
+        configure?.Invoke(options);
         var kernel = Kernel.CreateBuilder().AddVllmTextGeneration(options, model).Build();
         return (kernel, kernel.GetRequiredService<ITextGenerationService>());
     }
@@ -93,6 +95,40 @@ public sealed class VllmTextGenerationServiceTests
         var sent = JsonDocument.Parse(server.Requests[0].Body).RootElement;
         Assert.True(sent.GetProperty("stream").GetBoolean());
         Assert.True(sent.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
+    }
+
+    public static TheoryData<string> StreamFaults() => new(StreamFaultAssert.Faults);
+
+    [Theory]
+    [MemberData(nameof(StreamFaults))]
+    public async Task GetStreamingTextContentsAsync_StreamFault_ThrowsSayingWhatArrivedNeverAWholeAnswer(string fault)
+    {
+        await using var server = await StartAsync();
+        var (kernel, service) = Build(server, configure: o =>
+        {
+            o.Retry = new VllmRetryOptions { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) };
+            StreamFaultAssert.Inject(o, fault);
+        });
+        var chunks = new List<StreamingTextContent>();
+        var ct = TestContext.Current.CancellationToken;
+
+        var ex = await Assert.ThrowsAsync<VllmException>(async () =>
+        {
+            await foreach (var chunk in service.GetStreamingTextContentsAsync("Once upon a time", null, kernel, ct))
+            {
+                chunks.Add(chunk);
+            }
+        });
+        var attempts = server.Requests.Count;
+
+        // What arrived is only ever a beginning of the answer, and never closed with the usage of a whole answer.
+        var (wholeKernel, wholeService) = Build(server);
+        var whole = Assert.Single(await wholeService.GetTextContentsAsync("Once upon a time", null, wholeKernel, ct));
+        var received = string.Concat(chunks.Select(c => c.Text));
+        Assert.StartsWith(received, whole.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(chunks, c => c.Metadata!.ContainsKey("Usage"));
+        StreamFaultAssert.SaysWhatArrived(ex, fault, received);
+        Assert.Equal(1, attempts); // never retried once the stream started
     }
 
     [Theory]

@@ -1,4 +1,7 @@
 using System;
+using System.IO;
+using System.Net.Http;
+using System.Net.Sockets;
 using Connectors.Vllm.Errors;
 using Xunit;
 
@@ -20,6 +23,29 @@ public sealed class VllmErrorsTests
         var hint = VllmErrors.HintFor(400, new VllmErrorInfo(message, "BadRequestError", null, 400), Context);
 
         Assert.Equal(expected, hint);
+    }
+
+    [Fact]
+    public void ConnectionFailed_ResetAfterConnecting_SaysTheServerCutTheConnectionNotThatItIsUnreachable()
+    {
+        // What SocketsHttpHandler throws when the server resets the connection before the response headers were read.
+        var reset = new HttpRequestException("An error occurred while sending the request.", new IOException("Unable to read data from the transport connection: Connection reset by peer.", new SocketException((int)SocketError.ConnectionReset)));
+
+        var ex = VllmErrors.ConnectionFailed(new Uri("http://vllm.test:8000/v1"), reset, "req-1");
+
+        Assert.Equal("vLLM request failed: The server at http://vllm.test:8000/v1 reset the connection before its answer arrived. Hint: The request reached the server or a proxy in front of it, which cut the connection (a crash, a restart, or a proxy's limit); see the vLLM server log and the proxy's.", ex.Message);
+        Assert.Same(reset, ex.InnerException);
+        Assert.Equal("req-1", ex.RequestId);
+    }
+
+    [Fact]
+    public void ConnectionFailed_Refused_CouldNotReach()
+    {
+        var refused = new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused", new SocketException((int)SocketError.ConnectionRefused));
+
+        var ex = VllmErrors.ConnectionFailed(new Uri("http://vllm.test:8000/v1"), refused);
+
+        Assert.StartsWith("vLLM request failed: Could not reach the server at http://vllm.test:8000/v1 (connection refused).", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

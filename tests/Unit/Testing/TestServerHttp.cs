@@ -20,14 +20,32 @@ internal static class TestServerHttp
 
     public static HttpClient Client(VllmTestServer server) => new() { BaseAddress = server.RootUrl, Timeout = TimeSpan.FromSeconds(30) };
 
-    public static async Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string path, string json, Action<HttpRequestMessage>? configure = null)
+    public static async Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string path, string json, Action<HttpRequestMessage>? configure = null) =>
+        await PostAsync(client, path, new StringContent(json, Encoding.UTF8, "application/json"), configure);
+
+    /// <summary>Posts <paramref name="content"/> and returns once the headers arrived (the body is left to read).</summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, HttpContent content, Action<HttpRequestMessage>? configure = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path.TrimStart('/'))
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path.TrimStart('/')) { Content = content };
         configure?.Invoke(request);
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+    }
+
+    /// <summary>A speech-to-text form: the fields, then (when asked) two seconds of silent WAV as <c>file</c>.</summary>
+    public static MultipartFormDataContent SpeechForm(bool withFile, params (string Name, string Value)[] fields)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        if (withFile)
+        {
+            form.Add(new ByteArrayContent(VllmTestAudio.SilentWav(2)), "file", "a.wav");
+        }
+
+        return form;
     }
 
     public static async Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string path, JsonNode body, Action<HttpRequestMessage>? configure = null) =>

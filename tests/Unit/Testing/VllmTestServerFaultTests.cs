@@ -255,6 +255,172 @@ public sealed class VllmTestServerFaultTests
         Assert.Equal(200_000, Str(JsonNode.Parse(events[1])!["choices"]![0]!["delta"]!["content"]).Length);
     }
 
+    /// <summary>The streamed routes: every one takes the stream faults through the same code.</summary>
+    public static TheoryData<string> StreamedRoutes() => new("chat", "completions", "transcriptions", "translations");
+
+    private const string Whisper = "openai/whisper-large-v3-turbo";
+
+    /// <summary>A server with a chat model (chat, completions) and a speech model (transcriptions, translations).</summary>
+    private static async Task<VllmTestServer> StartStreamingServerAsync()
+    {
+        var options = new VllmTestServerOptions();
+        options.Models.Add(VllmTestModel.Chat(VllmTestServerOptions.DefaultModelId));
+        options.Models.Add(VllmTestModel.Transcription(Whisper));
+        return await VllmTestServer.StartAsync(options, Ct);
+    }
+
+    /// <summary>A streamed request with usage to <paramref name="route"/>, carrying the fault header when one is given.</summary>
+    private static async Task<HttpResponseMessage> StreamAsync(HttpClient client, string route, string? fault)
+    {
+        var configure = fault is null ? null : Fault(fault);
+        return route switch
+        {
+            "chat" => await PostJsonAsync(client, "/v1/chat/completions", StreamRequest(), configure),
+            "completions" => await PostJsonAsync(client, "/v1/completions", new JsonObject
+            {
+                ["model"] = VllmTestServerOptions.DefaultModelId,
+                ["prompt"] = "one two three four five",
+                ["stream"] = true,
+                ["stream_options"] = new JsonObject { ["include_usage"] = true },
+            }, configure),
+            _ => await PostAsync(client, "/v1/audio/" + route, SpeechForm(true, ("model", Whisper), ("stream", "true"), ("stream_include_usage", "true")), configure),
+        };
+    }
+
+    /// <summary>The text a route's chunk carries: chat's and speech's <c>delta.content</c>, a completion's <c>text</c>.</summary>
+    private static string ChunkText(string route, JsonNode chunk) =>
+        Str(route == "completions" ? chunk["choices"]![0]!["text"] : chunk["choices"]![0]!["delta"]!["content"]);
+
+    [Theory]
+    [MemberData(nameof(StreamedRoutes))]
+    public async Task StreamFault_NoDone_EveryStreamedRoute_EndsWithoutDoneButWithValidChunks(string route)
+    {
+        await using var server = await StartStreamingServerAsync();
+        using var client = Client(server);
+
+        using var response = await StreamAsync(client, route, "no-done");
+        var events = await SseEventsAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("[DONE]", events);
+        Assert.All(events, e => JsonNode.Parse(e));
+        Assert.Empty(JsonNode.Parse(events[^1])!["choices"]!.AsArray()); // the usage chunk came; only [DONE] is missing
+        Assert.Equal(VllmTestFaultKind.NoDone, Assert.Single(server.Requests).Fault);
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamedRoutes))]
+    public async Task StreamFault_ErrorEvent_EveryStreamedRoute_IsVllmsErrorLineThenDone(string route)
+    {
+        await using var server = await StartStreamingServerAsync();
+        using var client = Client(server);
+
+        using var response = await StreamAsync(client, route, "error-event;2");
+        var events = await SseEventsAsync(response);
+
+        // vLLM writes the same error event on every streamed route (create_streaming_error_response, then [DONE]).
+        var expected = TestFiles.Read("chat-stream-error-midstream.example.sse").Split("\n\n")[2]["data: ".Length..];
+        Assert.Equal(4, events.Count);
+        Assert.All(events.Take(2), e => JsonNode.Parse(e));
+        Assert.Equal(expected, events[2]);
+        Assert.Equal("[DONE]", events[3]);
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamedRoutes))]
+    public async Task StreamFault_MalformedChunk_EveryStreamedRoute_OneRouteChunkCutOffThenTheRest(string route)
+    {
+        await using var server = await StartStreamingServerAsync();
+        using var client = Client(server);
+        using var whole = await StreamAsync(client, route, null);
+        var complete = await SseEventsAsync(whole);
+
+        using var response = await StreamAsync(client, route, "malformed-chunk;1");
+        var events = await SseEventsAsync(response);
+
+        Assert.ThrowsAny<JsonException>(() => JsonNode.Parse(events[1]));
+        Assert.EndsWith("[malformed", events[1], StringComparison.Ordinal);
+        var start = JsonNode.Parse(events[0])!;
+        Assert.StartsWith($"{{\"id\":\"{Str(start["id"])}\",\"object\":\"{Str(start["object"])}\"", events[1], StringComparison.Ordinal);
+        Assert.Equal(complete.Count + 1, events.Count); // inserted: every real event still follows
+        Assert.Equal("[DONE]", events[^1]);
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamedRoutes))]
+    public async Task StreamFault_OversizedLine_EveryStreamedRoute_OneValidRouteChunkThatLong(string route)
+    {
+        await using var server = await StartStreamingServerAsync();
+        using var client = Client(server);
+
+        using var response = await StreamAsync(client, route, "oversized-line;200000");
+        var events = await SseEventsAsync(response);
+
+        var chunk = JsonNode.Parse(events[1])!;
+        Assert.Equal(200_000, ChunkText(route, chunk).Length);
+        Assert.Equal(Str(JsonNode.Parse(events[0])!["object"]), Str(chunk["object"]));
+        Assert.Equal("[DONE]", events[^1]);
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamedRoutes))]
+    public async Task StreamFault_Close_EveryStreamedRoute_ReadingTheStreamThrows(string route)
+    {
+        await using var server = await StartStreamingServerAsync();
+        using var client = Client(server);
+
+        // The reset can reach the client before or after the headers; either way the stream must fail, never end quietly.
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            using var response = await StreamAsync(client, route, "close;3");
+            await response.Content.ReadAsStringAsync(Ct);
+        });
+        Assert.Equal(VllmTestFaultKind.CloseMidStream, Assert.Single(server.Requests).Fault);
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamedRoutes))]
+    public async Task StreamFault_Stall_EveryStreamedRoute_SendsNEventsThenWaitsForTheClient(string route)
+    {
+        await using var server = await StartStreamingServerAsync();
+        using var client = Client(server);
+        var aborted = new TaskCompletionSource<RecordedRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.RequestAborted += (_, r) => aborted.TrySetResult(r);
+
+        var response = await StreamAsync(client, route, "stall;2");
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+        var lines = new List<string?>();
+        for (var i = 0; i < 4; i++)
+        {
+            lines.Add(await reader.ReadLineAsync(Ct));
+        }
+
+        response.Dispose();
+        var record = await aborted.Task.WaitAsync(Guard, Ct);
+
+        Assert.StartsWith("data: {", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("data: {", lines[2], StringComparison.Ordinal);
+        Assert.Equal([string.Empty, string.Empty], new[] { lines[1], lines[3] });
+        Assert.True(record.Aborted);
+        Assert.Equal(VllmTestFaultKind.StallMidStream, record.Fault);
+    }
+
+    [Fact]
+    public async Task StreamFault_NotStreamedRequest_LeavesTheFaultForTheNextStream()
+    {
+        await using var server = await StartStreamingServerAsync();
+        using var client = Client(server);
+        server.AddFault(new VllmTestFault(VllmTestFaultKind.NoDone, times: 1));
+
+        using var whole = await PostAsync(client, "/v1/audio/transcriptions", SpeechForm(true, ("model", Whisper)));
+        using var streamed = await StreamAsync(client, "transcriptions", null);
+        var events = await SseEventsAsync(streamed);
+
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.DoesNotContain("[DONE]", events);
+        Assert.Equal([null, VllmTestFaultKind.NoDone], server.Requests.Select(r => r.Fault));
+    }
+
     [Theory]
     [InlineData("stall;2", VllmTestFaultKind.StallMidStream, 2)]
     [InlineData("429", VllmTestFaultKind.TooManyRequests, null)]

@@ -5,7 +5,6 @@ using System.Net.Http;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Connectors.Vllm.Testing;
-using Connectors.Vllm.Tests.Unit.Audio;
 using Connectors.Vllm.Tests.Unit.TestHttp;
 using Xunit;
 using static Connectors.Vllm.Tests.Unit.Testing.TestServerHttp;
@@ -24,29 +23,13 @@ public sealed class VllmTestServerSpeechAndCompletionTests
         return await VllmTestServer.StartAsync(options, Ct);
     }
 
-    private static MultipartFormDataContent Form(bool withFile, params (string Name, string Value)[] fields)
-    {
-        var form = new MultipartFormDataContent();
-        foreach (var (name, value) in fields)
-        {
-            form.Add(new StringContent(value), name);
-        }
-
-        if (withFile)
-        {
-            form.Add(new ByteArrayContent(VllmSpeechToTextClientTests.Wav(2)), "file", "a.wav");
-        }
-
-        return form;
-    }
-
     [Fact]
     public async Task Transcriptions_UnknownFormField_Strict400NamingIt()
     {
         await using var server = await StartAsync(VllmTestModel.Transcription(Whisper));
         using var client = Client(server);
 
-        using var response = await client.PostAsync("v1/audio/transcriptions", Form(true, ("model", Whisper), ("diarize", "true")), Ct);
+        using var response = await client.PostAsync("v1/audio/transcriptions", SpeechForm(true, ("model", Whisper), ("diarize", "true")), Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("diarize", (await JsonAsync(response))["error"]!["param"]!.GetValue<string>());
@@ -58,7 +41,7 @@ public sealed class VllmTestServerSpeechAndCompletionTests
         await using var server = await StartAsync(VllmTestModel.Transcription(Whisper));
         using var client = Client(server);
 
-        using var response = await client.PostAsync("v1/audio/transcriptions", Form(false, ("model", Whisper)), Ct);
+        using var response = await client.PostAsync("v1/audio/transcriptions", SpeechForm(false, ("model", Whisper)), Ct);
 
         var error = (await JsonAsync(response))["error"]!;
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -74,7 +57,7 @@ public sealed class VllmTestServerSpeechAndCompletionTests
         await using var server = await StartAsync(VllmTestModel.Transcription(Whisper));
         using var client = Client(server);
 
-        using var response = await client.PostAsync("v1/audio/transcriptions", Form(true, (option, "false")), Ct);
+        using var response = await client.PostAsync("v1/audio/transcriptions", SpeechForm(true, (option, "false")), Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(option, (await JsonAsync(response))["error"]!["param"]!.GetValue<string>());
@@ -86,7 +69,7 @@ public sealed class VllmTestServerSpeechAndCompletionTests
         await using var server = await StartAsync(VllmTestModel.Transcription(Whisper));
         using var client = Client(server);
 
-        using var response = await client.PostAsync("v1/audio/transcriptions", Form(true, ("stream", "true"), ("stream_include_usage", "true")), Ct);
+        using var response = await client.PostAsync("v1/audio/transcriptions", SpeechForm(true, ("stream", "true"), ("stream_include_usage", "true")), Ct);
         var chunks = await ChunksAsync(response);
 
         Assert.All(chunks, c => Assert.Equal("transcription.chunk", c["object"]!.GetValue<string>()));
@@ -102,7 +85,7 @@ public sealed class VllmTestServerSpeechAndCompletionTests
         await using var server = await StartAsync(VllmTestModel.Chat("qwen"));
         using var client = Client(server);
 
-        using var response = await client.PostAsync("v1/audio/transcriptions", Form(true), Ct);
+        using var response = await client.PostAsync("v1/audio/transcriptions", SpeechForm(true), Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("Not Found", (await JsonAsync(response))["detail"]!.GetValue<string>());

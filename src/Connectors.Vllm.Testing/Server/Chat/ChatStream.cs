@@ -1,11 +1,10 @@
 namespace Connectors.Vllm.Testing.Server.Chat;
 
-/// <summary>One SSE chat completion: the chunks vLLM sends (§7), with the stream faults injected between events.</summary>
+/// <summary>One SSE chat completion: the chunks vLLM sends (§7), with the stream faults (<see cref="StreamFaults"/>) injected between events.</summary>
 internal sealed class ChatStream
 {
     private readonly ServerState _server;
     private readonly RequestState _request;
-    private readonly HttpContext _ctx;
     private readonly ChatRun _run;
     private readonly string _id;
     private readonly long _created;
@@ -14,15 +13,11 @@ internal sealed class ChatStream
     private readonly bool _includeUsage;
     private readonly bool _continuousUsage;
     private readonly (bool Asked, int Top) _logprobs;
-    private VllmTestFault? _fault;
-    private int _faultAt;
-    private int _written;
 
     public ChatStream(ServerState server, RequestState request, JsonObject body, VllmTestModel model, ChatRun run, string id, long created, int promptTokens)
     {
         _server = server;
         _request = request;
-        _ctx = request.Context;
         _run = run;
         _id = id;
         _created = created;
@@ -36,92 +31,36 @@ internal sealed class ChatStream
     public async Task WriteAsync()
     {
         var (deltas, finishDelta) = StreamDeltas.Build(_run, _server.ReasoningNames());
-        _fault = _server.TakeFault(_request, k => k is VllmTestFaultKind.StallMidStream or VllmTestFaultKind.CloseMidStream or VllmTestFaultKind.NoDone
-            or VllmTestFaultKind.ErrorEvent or VllmTestFaultKind.MalformedChunk or VllmTestFaultKind.OversizedLine);
-        _faultAt = _fault?.Kind == VllmTestFaultKind.OversizedLine ? 1 : _fault?.Parameter ?? 2;
-        await SseOut.StartAsync(_ctx).ConfigureAwait(false);
+        var sse = await StreamFaults.StartAsync(_server, _request, text => Chunk(new JsonObject { ["content"] = text }, null, first: false, null, fingerprint: false)).ConfigureAwait(false);
 
         var role = new JsonObject { ["role"] = "assistant", ["content"] = string.Empty };
-        if (!await SendAsync(Chunk(role, null, first: true, Usage(0), fingerprint: false)).ConfigureAwait(false))
+        if (!await sse.SendAsync(Chunk(role, null, first: true, Usage(0), fingerprint: false)).ConfigureAwait(false))
         {
             return;
         }
 
         foreach (var (delta, count) in deltas)
         {
-            if (!await SendAsync(Chunk(delta, null, first: false, Usage(count), fingerprint: false)).ConfigureAwait(false))
+            if (!await sse.SendAsync(Chunk(delta, null, first: false, Usage(count), fingerprint: false)).ConfigureAwait(false))
             {
                 return;
             }
         }
 
-        if (!await SendAsync(Chunk(finishDelta, _run, first: false, Usage(_run.CompletionTokens), fingerprint: !_includeUsage)).ConfigureAwait(false))
+        if (!await sse.SendAsync(Chunk(finishDelta, _run, first: false, Usage(_run.CompletionTokens), fingerprint: !_includeUsage)).ConfigureAwait(false))
         {
             return;
         }
 
-        if (_includeUsage && !await SendAsync(UsageChunk()).ConfigureAwait(false))
+        if (_includeUsage && !await sse.SendAsync(UsageChunk()).ConfigureAwait(false))
         {
             return;
         }
 
-        if (await BeforeEventAsync().ConfigureAwait(false) && _fault?.Kind != VllmTestFaultKind.NoDone)
-        {
-            await SseOut.WriteDoneAsync(_ctx).ConfigureAwait(false);
-        }
+        await sse.EndAsync().ConfigureAwait(false);
     }
 
     private (int, int)? Usage(int completion) => _continuousUsage ? (_promptTokens, completion) : null;
-
-    /// <summary>Sends one event unless a fault ends the stream first; false when the stream must end here.</summary>
-    private async Task<bool> SendAsync(byte[] json)
-    {
-        if (!await BeforeEventAsync().ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        await SseOut.WriteEventAsync(_ctx, json).ConfigureAwait(false);
-        _written++;
-        return true;
-    }
-
-    /// <summary>Runs the stream fault when its turn has come; false when the stream must end here.</summary>
-    private async Task<bool> BeforeEventAsync()
-    {
-        if (_fault is null || _written != _faultAt)
-        {
-            return true;
-        }
-
-        switch (_fault.Kind)
-        {
-            case VllmTestFaultKind.StallMidStream:
-                await _server.FaultDelayAsync(_request, Timeout.Infinite).ConfigureAwait(false);
-                return false;
-            case VllmTestFaultKind.CloseMidStream:
-                _request.ServerClosed = true;
-                _ctx.Abort();
-                return false;
-            case VllmTestFaultKind.ErrorEvent:
-                await SseOut.WriteRawAsync(_ctx, Encoding.UTF8.GetBytes(
-                    "data: {\"error\": {\"message\": \"Internal server error\", \"type\": \"InternalServerError\", \"param\": null, \"code\": 500}}\n\n")).ConfigureAwait(false);
-                await SseOut.WriteDoneAsync(_ctx).ConfigureAwait(false);
-                return false;
-            case VllmTestFaultKind.MalformedChunk:
-                await SseOut.WriteRawAsync(_ctx, Encoding.UTF8.GetBytes(
-                    "data: {\"id\":\"" + _id + "\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"[malformed\n\n")).ConfigureAwait(false);
-                _written++;
-                return true;
-            case VllmTestFaultKind.OversizedLine:
-                var big = new JsonObject { ["content"] = new string('x', Math.Max(1, _fault.Parameter ?? (1024 * 1024))) };
-                await SseOut.WriteEventAsync(_ctx, Chunk(big, null, first: false, null, fingerprint: false)).ConfigureAwait(false);
-                _written++;
-                return true;
-            default:
-                return true;
-        }
-    }
 
     /// <summary>A <c>chat.completion.chunk</c>; a <paramref name="finish"/> run makes it the finish chunk.</summary>
     private byte[] Chunk(JsonObject delta, ChatRun? finish, bool first, (int Prompt, int Completion)? usage, bool fingerprint) =>

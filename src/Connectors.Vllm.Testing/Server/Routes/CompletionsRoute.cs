@@ -88,7 +88,7 @@ internal sealed class CompletionsRoute(ServerState server) : ServerRoute(server,
         Server.CountChat(promptTokens, run.CompletionTokens);
         if (RequestJson.Bool(body, "stream") == true)
         {
-            await StreamAsync(request.Context, run, id, created).ConfigureAwait(false);
+            await StreamAsync(request, run, id, created).ConfigureAwait(false);
         }
         else
         {
@@ -129,48 +129,54 @@ internal sealed class CompletionsRoute(ServerState server) : ServerRoute(server,
     });
 
     /// <summary>One chunk per token with all seven choice keys, the finish reason on the last token (or on an empty-text chunk
-    /// when the model stopped by itself), then the usage chunk when asked for (§16.3).</summary>
-    private async Task StreamAsync(HttpContext ctx, CompletionRun run, string id, long created)
+    /// when the model stopped by itself), then the usage chunk when asked for (§16.3); the stream faults
+    /// (<see cref="StreamFaults"/>) injected between them.</summary>
+    private async Task StreamAsync(RequestState request, CompletionRun run, string id, long created)
     {
-        await SseOut.StartAsync(ctx).ConfigureAwait(false);
+        var sse = await StreamFaults.StartAsync(Server, request, text => Chunk(run, id, created, text, [], 0, null)).ConfigureAwait(false);
         var offset = 0;
         for (var i = 0; i < run.Tokens.Count; i++)
         {
             var token = run.Tokens[i];
             var text = i == 0 && run.Echo is not null ? run.Echo + token : token;
             var last = i == run.Tokens.Count - 1 && run.FinishReason == "length";
-            var at = offset;
-            await SseOut.WriteEventAsync(ctx, Chunk(run, id, created, text, [token], at, last ? run.FinishReason : null)).ConfigureAwait(false);
+            if (!await sse.SendAsync(Chunk(run, id, created, text, [token], offset, last ? run.FinishReason : null)).ConfigureAwait(false))
+            {
+                return;
+            }
+
             offset += text.Length;
         }
 
-        if (run.FinishReason == "stop")
+        if (run.FinishReason == "stop" && !await sse.SendAsync(Chunk(run, id, created, string.Empty, [], offset, "stop")).ConfigureAwait(false))
         {
-            await SseOut.WriteEventAsync(ctx, Chunk(run, id, created, string.Empty, [], offset, "stop")).ConfigureAwait(false);
+            return;
         }
 
-        if (run.IncludeUsage)
+        if (run.IncludeUsage && !await sse.SendAsync(UsageChunk(run, id, created)).ConfigureAwait(false))
         {
-            await SseOut.WriteEventAsync(ctx, JsonOut.Build(w =>
-            {
-                WriteStart(w, run, id, created);
-                w.WriteEndArray();
-                w.WriteStartObject("usage");
-                w.WriteNumber("prompt_tokens", run.PromptTokens);
-                w.WriteNumber("total_tokens", run.PromptTokens + run.CompletionTokens);
-                w.WriteNumber("completion_tokens", run.CompletionTokens);
-                w.WriteEndObject();
-                if (Server.Fingerprint is { } fp)
-                {
-                    w.WriteString("system_fingerprint", fp);
-                }
-
-                w.WriteEndObject();
-            })).ConfigureAwait(false);
+            return;
         }
 
-        await SseOut.WriteDoneAsync(ctx).ConfigureAwait(false);
+        await sse.EndAsync().ConfigureAwait(false);
     }
+
+    private byte[] UsageChunk(CompletionRun run, string id, long created) => JsonOut.Build(w =>
+    {
+        WriteStart(w, run, id, created);
+        w.WriteEndArray();
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", run.PromptTokens);
+        w.WriteNumber("total_tokens", run.PromptTokens + run.CompletionTokens);
+        w.WriteNumber("completion_tokens", run.CompletionTokens);
+        w.WriteEndObject();
+        if (Server.Fingerprint is { } fp)
+        {
+            w.WriteString("system_fingerprint", fp);
+        }
+
+        w.WriteEndObject();
+    });
 
     private byte[] Chunk(CompletionRun run, string id, long created, string text, IReadOnlyList<string> tokens, int offset, string? finish) => JsonOut.Build(w =>
     {

@@ -1,6 +1,7 @@
 namespace Connectors.Vllm.Testing.Server.Speech;
 
-/// <summary>Writes a speech-to-text answer as vLLM does (§15.5, §15.6): one JSON object, or SSE chunks without role or index.</summary>
+/// <summary>Writes a speech-to-text answer as vLLM does (§15.5, §15.6): one JSON object, or SSE chunks without role or index
+/// with the stream faults (<see cref="StreamFaults"/>) injected between them.</summary>
 internal static class SpeechAnswer
 {
     public static async Task WriteAsync(ServerState server, RequestState request, SpeechRun run)
@@ -76,23 +77,18 @@ internal static class SpeechAnswer
         // Whisper: 100 audio tokens per second plus the decoder prompt; every generated token counts, the end token too.
         var promptTokens = (int)Math.Ceiling(run.DurationSeconds * 100) + 4 + server.Tokenizer.Count(run.Form["prompt"] ?? string.Empty);
         var tokens = server.Tokenizer.Split(run.Text);
-        await SseOut.StartAsync(ctx).ConfigureAwait(false);
+        var sse = await StreamFaults.StartAsync(server, request, text => Chunk(id, kind, created, run.Model.Id, w => WriteDelta(w, text), null)).ConfigureAwait(false);
         var count = 0;
         foreach (var token in tokens)
         {
             count++;
-            var sent = count;
-            await SseOut.WriteEventAsync(ctx, Chunk(id, kind, created, run.Model.Id, w =>
+            if (!await sse.SendAsync(Chunk(id, kind, created, run.Model.Id, w => WriteDelta(w, token), continuous ? (promptTokens, count) : null)).ConfigureAwait(false))
             {
-                w.WriteStartObject();
-                w.WriteStartObject("delta");
-                w.WriteString("content", token);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }, continuous ? (promptTokens, sent) : null)).ConfigureAwait(false);
+                return;
+            }
         }
 
-        await SseOut.WriteEventAsync(ctx, Chunk(id, kind, created, run.Model.Id, w =>
+        var finish = Chunk(id, kind, created, run.Model.Id, w =>
         {
             w.WriteStartObject();
             w.WriteStartObject("delta");
@@ -101,13 +97,28 @@ internal static class SpeechAnswer
             w.WriteString("finish_reason", "stop");
             w.WriteNull("stop_reason");
             w.WriteEndObject();
-        }, null)).ConfigureAwait(false);
-        if (includeUsage)
+        }, null);
+        if (!await sse.SendAsync(finish).ConfigureAwait(false))
         {
-            await SseOut.WriteEventAsync(ctx, Chunk(id, kind, created, run.Model.Id, null, (promptTokens, tokens.Count + 1))).ConfigureAwait(false);
+            return;
         }
 
-        await SseOut.WriteDoneAsync(ctx).ConfigureAwait(false);
+        if (includeUsage && !await sse.SendAsync(Chunk(id, kind, created, run.Model.Id, null, (promptTokens, tokens.Count + 1))).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await sse.EndAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A choice with only a <c>delta</c> (no role, no index, no finish reason).</summary>
+    private static void WriteDelta(Utf8JsonWriter w, string text)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("delta");
+        w.WriteString("content", text);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     private static byte[] Chunk(string id, string kind, long created, string model, Action<Utf8JsonWriter>? choice, (int Prompt, int Completion)? usage) => JsonOut.Build(w =>
