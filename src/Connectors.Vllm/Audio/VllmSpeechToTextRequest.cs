@@ -73,7 +73,7 @@ internal sealed class VllmSpeechToTextRequest
             fields.Add(new("model", model));
         }
 
-        if (spoken is not null && raw?.Exists(f => f.Key == "language") != true)
+        if (spoken is not null && !Sets(raw, "language"))
         {
             fields.Add(new("language", spoken));
         }
@@ -96,7 +96,7 @@ internal sealed class VllmSpeechToTextRequest
                 // Not sent: nulls, stream-only fields on a whole answer, the OpenAI-only fields on the one never-sent list, and
                 // fields the raw options set (they win).
                 if (value is null || (!stream && StreamOnlyKeys.Contains(key)) || VllmRequestBodyRewriter.IsNeverSent(key)
-                    || raw?.Exists(f => f.Key == key) == true)
+                    || Sets(raw, key))
                 {
                     continue;
                 }
@@ -167,6 +167,24 @@ internal sealed class VllmSpeechToTextRequest
                 fields.Add(new(name, value));
             }
         }
+    }
+
+    /// <summary>Whether the raw options' fields include <paramref name="name"/> (a loop, not a capturing lambda: no allocation
+    /// per extra when there are no raw options).</summary>
+    private static bool Sets(List<KeyValuePair<string, string>>? raw, string name)
+    {
+        if (raw is not null)
+        {
+            foreach (var (key, _) in raw)
+            {
+                if (key == name)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The multipart body with <paramref name="audio"/> as its file part.</summary>
